@@ -1,0 +1,29 @@
+// app/paymentd_app.h: the `paymentd` command line and the daemon's life cycle.
+#pragma once
+
+#include <Poco/Util/ServerApplication.h>
+
+#include <string>
+#include <vector>
+
+namespace paymentd::app {
+
+struct LoadedConfig;
+
+class PaymentdApp : public Poco::Util::ServerApplication {
+ protected:
+  void defineOptions(Poco::Util::OptionSet& options) override;
+  void handleOption(const std::string& name, const std::string& value) override;
+  int main(const std::vector<std::string>& args) override;
+
+ private:
+  enum class Mode { kRun = 1, kCheckConfig, kVersion, kHelp };
+
+  int runDaemon(const LoadedConfig& loaded);
+  std::string defaultPluginDir() const;
+
+  Mode mode_ = Mode::kRun;
+  std::string config_path_ = "/etc/paymentd/paymentd.yaml";
+};
+
+}  // namespace paymentd::app

@@ -1,0 +1,142 @@
+#include "http/http_server.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/String.h>
+#include <Poco/URI.h>
+
+#include <istream>
+#include <thread>
+
+namespace paymentd::http {
+namespace {
+
+// Reads at most `limit` + 1 bytes, so an over-long chunked body is detected
+// without being buffered whole.
+bool readBody(std::istream& in, std::int64_t limit, std::string& body) {
+  char buffer[8192];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    body.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (static_cast<std::int64_t>(body.size()) > limit) return false;
+  }
+  return true;
+}
+
+class DispatchHandler : public Poco::Net::HTTPRequestHandler {
+ public:
+  DispatchHandler(const Router& router, std::int64_t max_body_bytes,
+                  const std::atomic<bool>& shutting_down)
+      : router_(router), max_body_bytes_(max_body_bytes), shutting_down_(shutting_down) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
+    HttpResponse reply;
+    bool body_complete = true;
+    try {
+      reply = handle(request, body_complete);
+    } catch (const std::exception& e) {
+      Poco::Logger::get("http").error(std::string("unhandled error in ") + request.getURI() + ": " + e.what());
+      reply = errorResponse(500, "INTERNAL_ERROR", "internal error");
+    }
+    // An unread body would be parsed as the next request; a draining server
+    // tells keep-alive clients to go.
+    if (!body_complete || shutting_down_.load()) response.setKeepAlive(false);
+    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+    response.setContentType(reply.content_type);
+    for (const auto& [name, value] : reply.headers) response.set(name, value);
+    response.sendBuffer(reply.body.data(), reply.body.size());
+  }
+
+ private:
+  HttpResponse handle(Poco::Net::HTTPServerRequest& request, bool& body_complete) {
+    if (request.hasContentLength() && request.getContentLength64() > max_body_bytes_) {
+      body_complete = false;
+      return errorResponse(413, "PAYLOAD_TOO_LARGE",
+                           "body over " + std::to_string(max_body_bytes_) + " bytes");
+    }
+    HttpRequest in;
+    if (!readBody(request.stream(), max_body_bytes_, in.body)) {
+      body_complete = false;
+      return errorResponse(413, "PAYLOAD_TOO_LARGE",
+                           "body over " + std::to_string(max_body_bytes_) + " bytes");
+    }
+    in.method = request.getMethod();
+    in.remote_address = request.clientAddress().toString();
+    Poco::URI uri(request.getURI());
+    in.path = uri.getPath();
+    for (auto& param : uri.getQueryParameters()) in.query.push_back(std::move(param));
+    for (const auto& [name, value] : request) in.headers.emplace(Poco::toLower(name), value);
+    return router_.dispatch(in);
+  }
+
+  const Router& router_;
+  std::int64_t max_body_bytes_;
+  const std::atomic<bool>& shutting_down_;
+};
+
+class DispatchFactory : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  DispatchFactory(std::shared_ptr<const Router> router, std::int64_t max_body_bytes,
+                  const std::atomic<bool>& shutting_down)
+      : router_(std::move(router)), max_body_bytes_(max_body_bytes), shutting_down_(shutting_down) {}
+
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new DispatchHandler(*router_, max_body_bytes_, shutting_down_);
+  }
+
+ private:
+  std::shared_ptr<const Router> router_;
+  std::int64_t max_body_bytes_;
+  const std::atomic<bool>& shutting_down_;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(HttpServerOptions options, std::shared_ptr<const Router> router)
+    : options_(std::move(options)),
+      router_(std::move(router)),
+      pool_("http", 2, options_.threads + 1) {}  // +1: Poco's acceptor thread
+
+HttpServer::~HttpServer() {
+  if (server_ && !shutting_down_.load()) shutdown(std::chrono::milliseconds(0));
+}
+
+void HttpServer::start() {
+  Poco::Net::ServerSocket socket;
+  socket.bind(Poco::Net::SocketAddress(options_.host, options_.port), /*reuseAddress=*/true,
+              /*reusePort=*/false);
+  socket.listen(128);
+  auto* params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(options_.threads);
+  params->setMaxQueued(256);
+  params->setKeepAlive(true);
+  params->setKeepAliveTimeout(Poco::Timespan(options_.keep_alive_timeout.count(), 0));
+  params->setTimeout(Poco::Timespan(30, 0));
+  server_ = std::make_unique<Poco::Net::HTTPServer>(
+      new DispatchFactory(router_, options_.max_body_bytes, shutting_down_), pool_, socket, params);
+  server_->start();
+}
+
+std::uint16_t HttpServer::port() const { return server_ ? server_->port() : 0; }
+
+bool HttpServer::shutdown(std::chrono::milliseconds drain) {
+  if (!server_) return true;
+  shutting_down_.store(true);
+  server_->stop();  // closes the listening socket; connections being served go on
+  const auto deadline = std::chrono::steady_clock::now() + drain;
+  while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const bool drained = server_->currentConnections() == 0;
+  server_->stopAll(/*abortCurrent=*/true);
+  pool_.joinAll();
+  return drained;
+}
+
+}  // namespace paymentd::http

@@ -1,0 +1,35 @@
+// log/log_formatter.h: one event per line on stderr, as text (key=value) or JSON.
+//
+// Text:  2026-11-24T10:00:00.123Z level=info logger=http payment_id=p-1 msg="listening"
+// JSON:  {"time":"...","level":"info","logger":"http","payment_id":"p-1","msg":"listening"}
+// Context travels in Poco::Message parameters named in kLogFields, so every
+// line about a payment carries payment_id, stage and plugin where they apply.
+#pragma once
+
+#include <Poco/Formatter.h>
+#include <Poco/Message.h>
+
+#include <array>
+#include <string>
+
+#include "config/config.h"
+
+namespace paymentd::log {
+
+/// The parameters the formatter prints, in this order, when a message has them.
+inline constexpr std::array<const char*, 6> kLogFields = {"payment_id", "stage",  "plugin",
+                                                          "outcome",    "code",   "duration_ms"};
+
+class LogFormatter : public Poco::Formatter {
+ public:
+  explicit LogFormatter(config::LogFormat format) : format_(format) {}
+  void format(const Poco::Message& message, std::string& text) override;
+
+ private:
+  config::LogFormat format_;
+};
+
+/// Sends the root logger to stderr with this format and level name.
+void setUpLogging(config::LogFormat format, const std::string& level);
+
+}  // namespace paymentd::log

@@ -1,0 +1,30 @@
+// paymentd/context.h: everything one validator or processor call is about.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "paymentd/payment.h"
+
+namespace paymentd {
+
+/// Which verified webhook started this run.
+enum class WebhookEvent { kTransactionPaid = 1, kTransactionFailed };
+
+/// The webhook URL's query parameters. They come from the browser, so they are
+/// claims to check, never facts: a validator compares them with the Payment.
+struct Claims {
+  std::optional<std::string> user_id;
+  std::optional<std::string> subscribe_id;  // the plan id
+  std::optional<std::string> payment_type;  // FIRST_BILLING, BILLING, ...
+  std::optional<std::string> coupon_id;
+};
+
+struct PaymentContext {
+  const Payment& payment;
+  const Claims& claims;
+  WebhookEvent event;
+  Timestamp now;  // from the host's clock: use it, never system_clock::now()
+};
+
+}  // namespace paymentd
