@@ -47,7 +47,7 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
     // An unread body would be parsed as the next request; a draining server
     // tells keep-alive clients to go.
     if (!body_complete || shutting_down_.load()) response.setKeepAlive(false);
-    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
     response.setContentType(reply.content_type);
     for (const auto& [name, value] : reply.headers) response.set(name, value);
     response.sendBuffer(reply.body.data(), reply.body.size());
@@ -108,10 +108,9 @@ HttpServer::~HttpServer() {
 }
 
 void HttpServer::start() {
-  Poco::Net::ServerSocket socket;
-  socket.bind(Poco::Net::SocketAddress(options_.host, options_.port), /*reuseAddress=*/true,
-              /*reusePort=*/false);
-  socket.listen(128);
+  socket_.bind(Poco::Net::SocketAddress(options_.host, options_.port), /*reuseAddress=*/true,
+               /*reusePort=*/false);
+  socket_.listen(128);
   auto* params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(options_.threads);
   params->setMaxQueued(256);
@@ -119,7 +118,7 @@ void HttpServer::start() {
   params->setKeepAliveTimeout(Poco::Timespan(options_.keep_alive_timeout.count(), 0));
   params->setTimeout(Poco::Timespan(30, 0));
   server_ = std::make_unique<Poco::Net::HTTPServer>(
-      new DispatchFactory(router_, options_.max_body_bytes, shutting_down_), pool_, socket, params);
+      new DispatchFactory(router_, options_.max_body_bytes, shutting_down_), pool_, socket_, params);
   server_->start();
 }
 
@@ -128,7 +127,8 @@ std::uint16_t HttpServer::port() const { return server_ ? server_->port() : 0; }
 bool HttpServer::shutdown(std::chrono::milliseconds drain) {
   if (!server_) return true;
   shutting_down_.store(true);
-  server_->stop();  // closes the listening socket; connections being served go on
+  server_->stop();  // stops the acceptor; connections being served go on
+  socket_.close();  // new connections are refused instead of queued forever
   const auto deadline = std::chrono::steady_clock::now() + drain;
   while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/ThreadPool.h>
 
 #include <atomic>
@@ -50,6 +51,7 @@ class HttpServer {
   std::shared_ptr<const Router> router_;
   std::atomic<bool> shutting_down_{false};
   Poco::ThreadPool pool_;
+  Poco::Net::ServerSocket socket_;  // kept to close it: Poco stops accepting but keeps it bound
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
 

@@ -10,15 +10,18 @@ std::string apiText(unsigned major, unsigned minor) {
   return std::to_string(major) + "." + std::to_string(minor);
 }
 
-// Boost wraps dlerror() as "...failed (dlerror system message: TEXT): <errno text>";
-// TEXT is the useful part.
-std::string dlerrorText(const std::string& what) {
+// Boost wraps dlerror() as "...failed (dlerror system message: PATH: TEXT): <errno text>";
+// TEXT is the useful part (the caller names the file already).
+std::string dlerrorText(const std::string& what, const std::string& path) {
   const std::string marker = "dlerror system message: ";
   const auto start = what.find(marker);
   if (start == std::string::npos) return what;
   const auto end = what.rfind("): ");
-  const auto from = start + marker.size();
-  return what.substr(from, end == std::string::npos || end < from ? std::string::npos : end - from);
+  auto from = start + marker.size();
+  std::string text =
+      what.substr(from, end == std::string::npos || end < from ? std::string::npos : end - from);
+  if (text.rfind(path + ": ", 0) == 0) text.erase(0, path.size() + 2);
+  return text;
 }
 
 }  // namespace
@@ -45,7 +48,7 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
     library.load(boost::dll::fs::path(path.string()), boost::dll::load_mode::rtld_now |
                                                           boost::dll::load_mode::rtld_local);
   } catch (const boost::dll::fs::system_error& e) {
-    throw PluginLoadError("cannot load: " + dlerrorText(e.what()));
+    throw PluginLoadError("cannot load: " + dlerrorText(e.what(), path.string()));
   }
   if (!library.has(PAYMENTD_DESCRIPTOR_SYMBOL)) {
     throw PluginLoadError("not a paymentd plugin (no " PAYMENTD_DESCRIPTOR_SYMBOL

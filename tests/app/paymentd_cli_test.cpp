@@ -1,0 +1,119 @@
+// The real `paymentd` binary, run as an operator runs it.
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <regex>
+#include <thread>
+
+#include "support/subprocess.h"
+#include "support/temp_dir.h"
+
+namespace paymentd {
+namespace {
+
+using testing::runProcess;
+
+const std::string kPaymentd = PAYMENTD_EXECUTABLE;
+const std::string kShippedConfig = std::string(PAYMENTD_SOURCE_DIR) + "/config/paymentd.yaml";
+
+std::string minimalConfig(const std::string& extra = "") {
+  return R"(http: {listen: "127.0.0.1:0", threads: 4, drain_timeout_s: 10}
+storage: "sqlite:paymentd.db"
+portone:
+  api_base: "https://api.portone.io"
+  store_id: "store-1"
+  api_secret_file: "api-secret"
+  webhook_secret_files: ["webhook-secret"]
+catalog: "plans.yaml"
+plugins: {directories: []}
+)" + extra;
+}
+
+TEST(PaymentdCli, CheckConfigAcceptsTheShippedConfigAndListsItsPlugins) {
+  auto result = runProcess(kPaymentd, {"--config=" + kShippedConfig, "--check-config"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("notifier log@1.0.0 for admin_slack"), std::string::npos) << result.out;
+  EXPECT_EQ(result.err, "");
+}
+
+TEST(PaymentdCli, CheckConfigRefusesAnUnknownKeyWithFileLineColumn) {
+  testing::TempDir dir;
+  const std::string path = dir.write("paymentd.yaml", minimalConfig("lokc: local\n"));
+  auto result = runProcess(kPaymentd, {"--config=" + path, "--check-config"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("paymentd.yaml:10:1: unknown key 'lokc' in the config"), std::string::npos)
+      << result.err;
+}
+
+TEST(PaymentdCli, CheckConfigRefusesAYamlSyntaxErrorWithFileLineColumn) {
+  testing::TempDir dir;
+  const std::string path = dir.write("paymentd.yaml", "http:\n  listen: [\"a\"\nstorage: x\n");
+  auto result = runProcess(kPaymentd, {"--config=" + path, "--check-config"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_TRUE(std::regex_search(result.err, std::regex(R"(paymentd\.yaml:\d+:\d+: YAML syntax error: )")))
+      << result.err;
+}
+
+TEST(PaymentdCli, RunRefusesABadPluginAndDoesNotStart) {
+  testing::TempDir dir;
+  const std::string path = dir.write(
+      "paymentd.yaml",
+      minimalConfig("").replace(minimalConfig("").find("plugins: {directories: []}"), 26,
+                                "plugins: {directories: [\"" + std::string(PAYMENTD_TEST_PLUGIN_DIR) +
+                                    "/no_descriptor\"]}"));
+  auto result = runProcess(kPaymentd, {"--config=" + path});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("no_descriptor.so: not a paymentd plugin"), std::string::npos) << result.err;
+  EXPECT_EQ(result.err.find("listening"), std::string::npos);
+}
+
+TEST(PaymentdCli, PrintsItsVersion) {
+  auto result = runProcess(kPaymentd, {"--version"});
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_TRUE(std::regex_match(result.out, std::regex(R"(paymentd \d+\.\d+\.\d+ \(plugin API 1\.0\)\n)")))
+      << result.out;
+}
+
+TEST(PaymentdCli, RefusesAnUnknownCommand) {
+  auto result = runProcess(kPaymentd, {"--config=" + kShippedConfig, "frobnicate"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err, "paymentd: unknown command 'frobnicate' (see --help)\n");
+}
+
+TEST(PaymentdCli, SigtermLetsTheRequestInFlightFinishThenExitsZero) {
+  testing::TempDir dir;
+  const std::string config = dir.write("paymentd.yaml", minimalConfig());
+  testing::BackgroundProcess daemon(kPaymentd, {"--config=" + config}, (dir.path() / "log").string());
+  ASSERT_TRUE(testing::waitForOutput(daemon, "listening on", std::chrono::seconds(20)))
+      << daemon.stderrText();
+  std::smatch port_match;
+  const std::string log = daemon.stderrText();
+  ASSERT_TRUE(std::regex_search(log, port_match, std::regex(R"(listening on 127\.0\.0\.1:(\d+))")));
+  const auto port = static_cast<std::uint16_t>(std::stoi(port_match[1]));
+
+  // A request whose body is still arriving when SIGTERM comes.
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
+  const std::string head = "POST /api/v1/payment/webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabcde";
+  socket.sendBytes(head.data(), static_cast<int>(head.size()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  daemon.signal(SIGTERM);
+  ASSERT_TRUE(testing::waitForOutput(daemon, "stopping: draining", std::chrono::seconds(10)));
+  EXPECT_EQ(daemon.waitFor(std::chrono::milliseconds(300)), -1) << "exited with a request in flight";
+
+  socket.sendBytes("fghij", 5);
+  std::string response;
+  char buffer[1024];
+  socket.setReceiveTimeout(Poco::Timespan(10, 0));
+  for (int n; (n = socket.receiveBytes(buffer, sizeof buffer)) > 0;) response.append(buffer, static_cast<std::size_t>(n));
+  EXPECT_EQ(response.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u) << response;  // answered, not cut off
+  EXPECT_TRUE(std::regex_search(response, std::regex("\r\nConnection: close\r\n", std::regex::icase)))
+      << response;
+
+  EXPECT_EQ(daemon.waitFor(std::chrono::seconds(10)), 0) << daemon.stderrText();
+  EXPECT_NE(daemon.stderrText().find("msg=stopped"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace paymentd

@@ -1,0 +1,185 @@
+// Config errors name the file, line and column; a good config loads whole.
+#include <gtest/gtest.h>
+
+#include "config/config.h"
+#include "support/temp_dir.h"
+
+namespace paymentd::config {
+namespace {
+
+const std::string kMinimal = R"(storage: "sqlite:data/paymentd.db"
+portone:
+  api_base: "https://api.portone.io"
+  store_id: "store-1"
+  api_secret_file: "secrets/api"
+  webhook_secret_files: ["secrets/webhook"]
+catalog: "plans.yaml"
+)";
+
+struct Loaded {
+  std::optional<Config> config;
+  std::vector<std::string> problems;
+  std::string path;
+};
+
+Loaded load(const testing::TempDir& dir, const std::string& text) {
+  Loaded loaded;
+  loaded.path = dir.write("paymentd.yaml", text);
+  ConfigProblems problems;
+  loaded.config = loadConfig(loaded.path, "/usr/lib/paymentd/plugins", problems);
+  loaded.problems = problems.lines();
+  return loaded;
+}
+
+TEST(Config, LoadsAMinimalConfigWithDefaultsAndResolvedPaths) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal);
+  ASSERT_TRUE(loaded.config) << loaded.problems.front();
+  const Config& c = *loaded.config;
+  const std::string base = dir.path().string();
+  EXPECT_EQ(c.storage, "sqlite:" + base + "/data/paymentd.db");
+  EXPECT_EQ(c.lock, "local");
+  EXPECT_EQ(c.http.host, "127.0.0.1");
+  EXPECT_EQ(c.http.port, 8080);
+  EXPECT_EQ(c.portone.api_secret_file, base + "/secrets/api");
+  ASSERT_EQ(c.portone.webhook_secret_files.size(), 1u);
+  EXPECT_EQ(c.portone.webhook_secret_files[0], base + "/secrets/webhook");
+  EXPECT_EQ(c.catalog, base + "/plans.yaml");
+  EXPECT_EQ(c.plugins.directories, std::vector<std::string>{"/usr/lib/paymentd/plugins"});
+}
+
+TEST(Config, LoadsTheShippedExample) {
+  ConfigProblems problems;
+  auto config = loadConfig(std::string(PAYMENTD_SOURCE_DIR) + "/config/paymentd.yaml", "/plugins", problems);
+  ASSERT_TRUE(config) << problems.lines().front();
+  EXPECT_EQ(config->http.threads, 16);
+  EXPECT_EQ(config->plugins.notifiers.at("admin_slack").plugin, "log");
+  EXPECT_EQ(config->plugins.notifiers.at("admin_slack").config.at("prefix"), "slack");
+}
+
+TEST(Config, ReadsPluginEntriesInOrderWithTheirConfig) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + R"(plugins:
+  directories: ["plugins", "/opt/more"]
+  validators:
+    - amount
+    - {plugin: card, config: {require_billing_key: true}}
+  processors:
+    FIRST_BILLING: {plugin: first-billing@1.2.0}
+)");
+  ASSERT_TRUE(loaded.config) << loaded.problems.front();
+  const PluginsConfig& p = loaded.config->plugins;
+  EXPECT_EQ(p.directories, (std::vector<std::string>{dir.path().string() + "/plugins", "/opt/more"}));
+  ASSERT_EQ(p.validators.size(), 2u);
+  EXPECT_EQ(p.validators[0].plugin, "amount");
+  EXPECT_EQ(p.validators[1].plugin, "card");
+  EXPECT_EQ(p.validators[1].config.at("require_billing_key"), "true");
+  EXPECT_EQ(p.validators[1].mark.line, 12);
+  EXPECT_EQ(p.processors.at("FIRST_BILLING").plugin, "first-billing@1.2.0");
+}
+
+TEST(Config, RefusesAnUnknownTopLevelKeyAtItsPosition) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + "htpp:\n  listen: \"0.0.0.0:80\"\n");
+  EXPECT_FALSE(loaded.config);
+  ASSERT_EQ(loaded.problems.size(), 1u);
+  EXPECT_EQ(loaded.problems[0], loaded.path + ":8:1: unknown key 'htpp' in the config");
+}
+
+TEST(Config, RefusesAnUnknownNestedKeyAtItsPosition) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + "http:\n  listen: \"127.0.0.1:9000\"\n  treads: 4\n");
+  ASSERT_EQ(loaded.problems.size(), 1u);
+  EXPECT_EQ(loaded.problems[0], loaded.path + ":10:3: unknown key 'treads' in http");
+}
+
+TEST(Config, RefusesAWrongTypeAtTheValue) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + "http:\n  threads: many\n");
+  ASSERT_EQ(loaded.problems.size(), 1u);
+  EXPECT_EQ(loaded.problems[0], loaded.path + ":9:12: http.threads must be an integer, found 'many'");
+}
+
+TEST(Config, RefusesAMapWhereAValueBelongs) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + "lock: {redis: true}\n");
+  ASSERT_EQ(loaded.problems.size(), 1u);
+  EXPECT_EQ(loaded.problems[0], loaded.path + ":8:7: the config.lock must be a single value, found a map");
+}
+
+TEST(Config, RefusesBrokenYamlWithItsPosition) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, "http: {listen: \"127.0.0.1:80\"\nstorage: x\n");
+  ASSERT_EQ(loaded.problems.size(), 1u);
+  EXPECT_EQ(loaded.problems[0], loaded.path + ":2:1: YAML syntax error: end of map flow not found");
+}
+
+TEST(Config, RefusesTabIndentationWithItsPosition) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, "http:\n\tlisten: x\n");
+  ASSERT_EQ(loaded.problems.size(), 1u);
+  EXPECT_EQ(loaded.problems[0].rfind(loaded.path + ":2:", 0), 0u) << loaded.problems[0];
+}
+
+TEST(Config, RefusesAMissingFile) {
+  testing::TempDir dir;
+  ConfigProblems problems;
+  const std::string path = (dir.path() / "nope.yaml").string();
+  EXPECT_FALSE(loadConfig(path, "/plugins", problems));
+  ASSERT_EQ(problems.lines().size(), 1u);
+  EXPECT_EQ(problems.lines()[0], path + ":1:1: cannot read config file: No such file or directory");
+}
+
+TEST(Config, RefusesAMissingRequiredKey) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, "storage: \"sqlite:x.db\"\ncatalog: plans.yaml\n");
+  ASSERT_EQ(loaded.problems.size(), 1u);
+  EXPECT_EQ(loaded.problems[0], loaded.path + ":1:1: missing required key 'portone' in the config");
+}
+
+TEST(Config, RefusesADuplicateKeyThatYamlCppWouldAccept) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + "lock: local\nlock: \"redis://127.0.0.1:6379/0\"\n");
+  ASSERT_EQ(loaded.problems.size(), 1u);
+  EXPECT_EQ(loaded.problems[0], loaded.path + ":9:1: duplicate key 'lock' in the config");
+}
+
+TEST(Config, RefusesABadListenAddressAndBadStorage) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, R"(storage: "mysql://db"
+http: {listen: "localhost"}
+portone: {api_base: "ftp://x", store_id: s, api_secret_file: a, webhook_secret_files: []}
+catalog: plans.yaml
+)");
+  ASSERT_EQ(loaded.problems.size(), 4u);
+  EXPECT_EQ(loaded.problems[0], loaded.path + ":2:16: http.listen must be HOST:PORT (port 0-65535), found 'localhost'");
+  EXPECT_EQ(loaded.problems[1], loaded.path +
+                                    ":1:10: storage must be sqlite:PATH or postgresql://user@host:port/db, "
+                                    "found 'mysql://db'");
+  EXPECT_EQ(loaded.problems[2], loaded.path +
+                                    ":3:21: portone.api_base must start with https:// (or http:// for "
+                                    "a loopback sandbox)");
+  EXPECT_EQ(loaded.problems[3],
+            loaded.path + ":3:87: portone.webhook_secret_files must name at least one file");
+}
+
+TEST(Config, RefusesAPluginConfigValueThatIsNotAScalar) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + "plugins:\n  validators:\n    - {plugin: amount, config: {limits: [1, 2]}}\n");
+  ASSERT_EQ(loaded.problems.size(), 1u);
+  EXPECT_EQ(loaded.problems[0], loaded.path +
+                                    ":10:41: plugins.validators[0].config.limits must be a single "
+                                    "value, found a list");
+}
+
+TEST(Config, RefusesAnUnknownLogLevel) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + "logging: {level: loud}\n");
+  ASSERT_EQ(loaded.problems.size(), 1u);
+  EXPECT_EQ(loaded.problems[0], loaded.path +
+                                    ":8:18: logging.level must be one of trace, debug, info, notice, "
+                                    "warning, error, fatal; found 'loud'");
+}
+
+}  // namespace
+}  // namespace paymentd::config
