@@ -47,7 +47,8 @@ std::optional<YAML::Node> loadYamlFile(const std::string& path, ConfigProblems& 
     }
     return root;
   } catch (const YAML::Exception& e) {
-    problems.add(SourceMark{path, e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+    problems.add(SourceMark{path, e.mark.line + 1, e.mark.column + 1},
+                 "YAML syntax error: " + e.msg);
     return std::nullopt;
   }
 }
@@ -75,7 +76,9 @@ MapReader::MapReader(const YAML::Node& node, std::string file, std::string what,
   }
 }
 
-bool MapReader::has(const std::string& key) const { return values_.count(key) != 0; }
+bool MapReader::has(const std::string& key) const {
+  return values_.count(key) != 0;
+}
 
 SourceMark MapReader::markOfKey(const std::string& key) const {
   auto it = values_.find(key);
@@ -122,7 +125,8 @@ std::optional<std::int64_t> MapReader::integer(const std::string& key, bool requ
     used = 0;
   }
   if (used == 0 || used != text.size()) {
-    problems_.add(markOf(file_, *value), what_ + "." + key + " must be an integer, found '" + text + "'");
+    problems_.add(markOf(file_, *value),
+                  what_ + "." + key + " must be an integer, found '" + text + "'");
     return std::nullopt;
   }
   if (parsed < min || parsed > max) {
@@ -140,7 +144,8 @@ std::optional<bool> MapReader::boolean(const std::string& key, bool required) {
   const std::string& text = value->Scalar();
   if (text == "true") return true;
   if (text == "false") return false;
-  problems_.add(markOf(file_, *value), what_ + "." + key + " must be true or false, found '" + text + "'");
+  problems_.add(markOf(file_, *value),
+                what_ + "." + key + " must be true or false, found '" + text + "'");
   return std::nullopt;
 }
 
@@ -148,7 +153,8 @@ std::optional<std::vector<std::string>> MapReader::strings(const std::string& ke
   YAML::Node value = node(key, required);
   if (!value.IsDefined()) return std::nullopt;
   if (!value.IsSequence()) {
-    problems_.add(markOf(file_, value), what_ + "." + key + " must be a list, found " + describe(value));
+    problems_.add(markOf(file_, value),
+                  what_ + "." + key + " must be a list, found " + describe(value));
     return std::nullopt;
   }
   std::vector<std::string> out;
@@ -172,9 +178,8 @@ void MapReader::finish() {
   for (const auto& [key, key_node] : keys_) {
     if (read_.count(key) == 0) unknown.emplace_back(key_node.Mark(), key);
   }
-  std::sort(unknown.begin(), unknown.end(), [](const auto& a, const auto& b) {
-    return a.first.pos < b.first.pos;
-  });
+  std::sort(unknown.begin(), unknown.end(),
+            [](const auto& a, const auto& b) { return a.first.pos < b.first.pos; });
   for (const auto& [position, key] : unknown) {
     problems_.add(SourceMark{file_, position.line + 1, position.column + 1},
                   "unknown key '" + key + "' in " + what_);

@@ -23,9 +23,8 @@ std::vector<std::string> Readiness::failures() const {
 }
 
 void addHealthRoutes(Router& router, const Readiness& readiness) {
-  router.add("GET", "/healthz", [](const HttpRequest&) {
-    return jsonResponse(200, R"({"status":"ok"})");
-  });
+  router.add("GET", "/healthz",
+             [](const HttpRequest&) { return jsonResponse(200, R"({"status":"ok"})"); });
   router.add("GET", "/readyz", [&readiness](const HttpRequest&) {
     const auto failures = readiness.failures();
     Poco::JSON::Object root;

@@ -14,7 +14,7 @@ namespace paymentd::http {
 
 struct HttpRequest {
   std::string method;
-  std::string path;  // without the query string
+  std::string path;                                        // without the query string
   std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   std::multimap<std::string, std::string> headers;         // names lower-cased
   std::string body;

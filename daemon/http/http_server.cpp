@@ -41,7 +41,8 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
     try {
       reply = handle(request, body_complete);
     } catch (const std::exception& e) {
-      Poco::Logger::get("http").error(std::string("unhandled error in ") + request.getURI() + ": " + e.what());
+      Poco::Logger::get("http").error(std::string("unhandled error in ") + request.getURI() + ": " +
+                                      e.what());
       reply = errorResponse(500, "INTERNAL_ERROR", "internal error");
     }
     // An unread body would be parsed as the next request; a draining server
@@ -84,9 +85,12 @@ class DispatchFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   DispatchFactory(std::shared_ptr<const Router> router, std::int64_t max_body_bytes,
                   const std::atomic<bool>& shutting_down)
-      : router_(std::move(router)), max_body_bytes_(max_body_bytes), shutting_down_(shutting_down) {}
+      : router_(std::move(router)),
+        max_body_bytes_(max_body_bytes),
+        shutting_down_(shutting_down) {}
 
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
     return new DispatchHandler(*router_, max_body_bytes_, shutting_down_);
   }
 
@@ -118,11 +122,14 @@ void HttpServer::start() {
   params->setKeepAliveTimeout(Poco::Timespan(options_.keep_alive_timeout.count(), 0));
   params->setTimeout(Poco::Timespan(30, 0));
   server_ = std::make_unique<Poco::Net::HTTPServer>(
-      new DispatchFactory(router_, options_.max_body_bytes, shutting_down_), pool_, socket_, params);
+      new DispatchFactory(router_, options_.max_body_bytes, shutting_down_), pool_, socket_,
+      params);
   server_->start();
 }
 
-std::uint16_t HttpServer::port() const { return server_ ? server_->port() : 0; }
+std::uint16_t HttpServer::port() const {
+  return server_ ? server_->port() : 0;
+}
 
 bool HttpServer::shutdown(std::chrono::milliseconds drain) {
   if (!server_) return true;

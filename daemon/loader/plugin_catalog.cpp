@@ -20,14 +20,16 @@ PluginCatalog PluginCatalog::scan(const std::vector<std::string>& directories,
     }
     std::vector<fs::path> files;
     for (const auto& entry : fs::directory_iterator(directory, ec)) {
-      if (entry.path().extension() == ".so" && entry.is_regular_file(ec)) files.push_back(entry.path());
+      if (entry.path().extension() == ".so" && entry.is_regular_file(ec))
+        files.push_back(entry.path());
     }
     std::sort(files.begin(), files.end());
     for (const auto& file : files) {
       try {
         auto library = PluginLibrary::load(file);
-        auto same = std::find_if(catalog.libraries_.begin(), catalog.libraries_.end(),
-                                 [&](const auto& other) { return other->identity() == library->identity(); });
+        auto same = std::find_if(
+            catalog.libraries_.begin(), catalog.libraries_.end(),
+            [&](const auto& other) { return other->identity() == library->identity(); });
         if (same != catalog.libraries_.end()) {
           problems.addPlain(file.string(), "plugin '" + library->name() + "' version " +
                                                library->version() + " is also provided by " +
@@ -58,7 +60,8 @@ std::shared_ptr<PluginLibrary> PluginCatalog::find(const std::string& reference,
   if (matches.empty()) {
     std::string searched;
     for (const auto& dir : directories_) searched += (searched.empty() ? "" : ", ") + dir;
-    error = "no plugin '" + reference + "' in " + (searched.empty() ? "(no directories)" : searched);
+    error =
+        "no plugin '" + reference + "' in " + (searched.empty() ? "(no directories)" : searched);
   } else {
     error = "plugin '" + name + "' exists in several versions (";
     for (std::size_t i = 0; i < matches.size(); ++i) {

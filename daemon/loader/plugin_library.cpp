@@ -45,21 +45,21 @@ PluginLibrary::PluginLibrary(std::filesystem::path path, boost::dll::shared_libr
 std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& path) {
   boost::dll::shared_library library;
   try {
-    library.load(boost::dll::fs::path(path.string()), boost::dll::load_mode::rtld_now |
-                                                          boost::dll::load_mode::rtld_local);
+    library.load(boost::dll::fs::path(path.string()),
+                 boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   } catch (const boost::dll::fs::system_error& e) {
     throw PluginLoadError("cannot load: " + dlerrorText(e.what(), path.string()));
   }
   if (!library.has(PAYMENTD_DESCRIPTOR_SYMBOL)) {
     throw PluginLoadError("not a paymentd plugin (no " PAYMENTD_DESCRIPTOR_SYMBOL
-                                  " symbol; build it with PAYMENTD_PLUGIN)");
+                          " symbol; build it with PAYMENTD_PLUGIN)");
   }
   using DescriptorFunction = const PluginDescriptor*();
   auto& get_descriptor = library.get<DescriptorFunction>(PAYMENTD_DESCRIPTOR_SYMBOL);
   const PluginDescriptor* descriptor = get_descriptor();
   if (descriptor == nullptr || descriptor->magic != kDescriptorMagic) {
     throw PluginLoadError("not a paymentd plugin (" PAYMENTD_DESCRIPTOR_SYMBOL
-                                  " returned no valid descriptor)");
+                          " returned no valid descriptor)");
   }
   const ApiVersion built{descriptor->api_major, descriptor->api_minor};
   if (!isCompatible(kPluginApiVersion, built)) {
@@ -78,8 +78,8 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
   }
   const auto kind = static_cast<std::uint32_t>(descriptor->kind);
   if (kind < 1 || kind > 3) {
-    throw PluginLoadError(std::string("plugin '") + descriptor->name + "' declares an unknown kind " +
-                          std::to_string(kind));
+    throw PluginLoadError(std::string("plugin '") + descriptor->name +
+                          "' declares an unknown kind " + std::to_string(kind));
   }
   return std::shared_ptr<PluginLibrary>(new PluginLibrary(path, std::move(library), descriptor));
 }
@@ -99,7 +99,8 @@ std::shared_ptr<PluginInstance> PluginLibrary::create(const PluginConfig& config
   // The deleter owns a reference to the library, so the code of the instance's
   // destructor is still mapped when it runs.
   auto self = shared_from_this();
-  return std::shared_ptr<PluginInstance>(raw, [self](PluginInstance* instance) { delete instance; });
+  return std::shared_ptr<PluginInstance>(raw,
+                                         [self](PluginInstance* instance) { delete instance; });
 }
 
 }  // namespace paymentd::loader

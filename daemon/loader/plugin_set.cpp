@@ -20,8 +20,8 @@ bool checkConfigKeys(const config::PluginEntry& entry, const PluginLibrary& libr
     if (!declared) {
       problems.add(entry.config_marks.at(key),
                    "plugin '" + library.name() + "' (" + library.path().string() +
-                       ") has no config key '" + key + "'; it accepts: " +
-                       (accepted.empty() ? "no keys" : accepted));
+                       ") has no config key '" + key +
+                       "'; it accepts: " + (accepted.empty() ? "no keys" : accepted));
       ok = false;
     }
   }
@@ -29,8 +29,8 @@ bool checkConfigKeys(const config::PluginEntry& entry, const PluginLibrary& libr
     const ConfigKey& key = descriptor.config_keys[i];
     if (key.presence == ConfigKey::kRequired && entry.config.count(key.name) == 0) {
       problems.add(entry.mark, "plugin '" + library.name() + "' (" + library.path().string() +
-                                   ") needs config key '" + key.name + "': " +
-                                   (key.help ? key.help : ""));
+                                   ") needs config key '" + key.name +
+                                   "': " + (key.help ? key.help : ""));
       ok = false;
     }
   }

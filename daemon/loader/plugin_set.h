@@ -29,10 +29,10 @@ struct LoadedPlugin {
 };
 
 struct PluginSet {
-  std::vector<LoadedPlugin<Validator>> validators;                // in run order
-  std::map<std::string, LoadedPlugin<Processor>> processors;      // by payment type
-  std::map<std::string, LoadedPlugin<Notifier>> notifiers;        // by channel
-  std::vector<std::shared_ptr<PluginLibrary>> libraries;          // everything scanned
+  std::vector<LoadedPlugin<Validator>> validators;            // in run order
+  std::map<std::string, LoadedPlugin<Processor>> processors;  // by payment type
+  std::map<std::string, LoadedPlugin<Notifier>> notifiers;    // by channel
+  std::vector<std::shared_ptr<PluginLibrary>> libraries;      // everything scanned
 
   /// One line per plugin, for --check-config and the start-up log.
   std::vector<std::string> describe() const;

@@ -43,7 +43,8 @@ TEST(PaymentdCli, CheckConfigRefusesAnUnknownKeyWithFileLineColumn) {
   const std::string path = dir.write("paymentd.yaml", minimalConfig("lokc: local\n"));
   auto result = runProcess(kPaymentd, {"--config=" + path, "--check-config"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.err.find("paymentd.yaml:10:1: unknown key 'lokc' in the config"), std::string::npos)
+  EXPECT_NE(result.err.find("paymentd.yaml:10:1: unknown key 'lokc' in the config"),
+            std::string::npos)
       << result.err;
 }
 
@@ -52,7 +53,8 @@ TEST(PaymentdCli, CheckConfigRefusesAYamlSyntaxErrorWithFileLineColumn) {
   const std::string path = dir.write("paymentd.yaml", "http:\n  listen: [\"a\"\nstorage: x\n");
   auto result = runProcess(kPaymentd, {"--config=" + path, "--check-config"});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_TRUE(std::regex_search(result.err, std::regex(R"(paymentd\.yaml:\d+:\d+: YAML syntax error: )")))
+  EXPECT_TRUE(
+      std::regex_search(result.err, std::regex(R"(paymentd\.yaml:\d+:\d+: YAML syntax error: )")))
       << result.err;
 }
 
@@ -61,18 +63,20 @@ TEST(PaymentdCli, RunRefusesABadPluginAndDoesNotStart) {
   const std::string path = dir.write(
       "paymentd.yaml",
       minimalConfig("").replace(minimalConfig("").find("plugins: {directories: []}"), 26,
-                                "plugins: {directories: [\"" + std::string(PAYMENTD_TEST_PLUGIN_DIR) +
-                                    "/no_descriptor\"]}"));
+                                "plugins: {directories: [\"" +
+                                    std::string(PAYMENTD_TEST_PLUGIN_DIR) + "/no_descriptor\"]}"));
   auto result = runProcess(kPaymentd, {"--config=" + path});
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_NE(result.err.find("no_descriptor.so: not a paymentd plugin"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("no_descriptor.so: not a paymentd plugin"), std::string::npos)
+      << result.err;
   EXPECT_EQ(result.err.find("listening"), std::string::npos);
 }
 
 TEST(PaymentdCli, PrintsItsVersion) {
   auto result = runProcess(kPaymentd, {"--version"});
   EXPECT_EQ(result.exit_code, 0);
-  EXPECT_TRUE(std::regex_match(result.out, std::regex(R"(paymentd \d+\.\d+\.\d+ \(plugin API 1\.0\)\n)")))
+  EXPECT_TRUE(
+      std::regex_match(result.out, std::regex(R"(paymentd \d+\.\d+\.\d+ \(plugin API 1\.0\)\n)")))
       << result.out;
 }
 
@@ -85,7 +89,8 @@ TEST(PaymentdCli, RefusesAnUnknownCommand) {
 TEST(PaymentdCli, SigtermLetsTheRequestInFlightFinishThenExitsZero) {
   testing::TempDir dir;
   const std::string config = dir.write("paymentd.yaml", minimalConfig());
-  testing::BackgroundProcess daemon(kPaymentd, {"--config=" + config}, (dir.path() / "log").string());
+  testing::BackgroundProcess daemon(kPaymentd, {"--config=" + config},
+                                    (dir.path() / "log").string());
   ASSERT_TRUE(testing::waitForOutput(daemon, "listening on", std::chrono::seconds(20)))
       << daemon.stderrText();
   std::smatch port_match;
@@ -95,20 +100,25 @@ TEST(PaymentdCli, SigtermLetsTheRequestInFlightFinishThenExitsZero) {
 
   // A request whose body is still arriving when SIGTERM comes.
   Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
-  const std::string head = "POST /api/v1/payment/webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabcde";
+  const std::string head =
+      "POST /api/v1/payment/webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabcde";
   socket.sendBytes(head.data(), static_cast<int>(head.size()));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   daemon.signal(SIGTERM);
   ASSERT_TRUE(testing::waitForOutput(daemon, "stopping: draining", std::chrono::seconds(10)));
-  EXPECT_EQ(daemon.waitFor(std::chrono::milliseconds(300)), -1) << "exited with a request in flight";
+  EXPECT_EQ(daemon.waitFor(std::chrono::milliseconds(300)), -1)
+      << "exited with a request in flight";
 
   socket.sendBytes("fghij", 5);
   std::string response;
   char buffer[1024];
   socket.setReceiveTimeout(Poco::Timespan(10, 0));
-  for (int n; (n = socket.receiveBytes(buffer, sizeof buffer)) > 0;) response.append(buffer, static_cast<std::size_t>(n));
-  EXPECT_EQ(response.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u) << response;  // answered, not cut off
-  EXPECT_TRUE(std::regex_search(response, std::regex("\r\nConnection: close\r\n", std::regex::icase)))
+  for (int n; (n = socket.receiveBytes(buffer, sizeof buffer)) > 0;)
+    response.append(buffer, static_cast<std::size_t>(n));
+  EXPECT_EQ(response.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u)
+      << response;  // answered, not cut off
+  EXPECT_TRUE(
+      std::regex_search(response, std::regex("\r\nConnection: close\r\n", std::regex::icase)))
       << response;
 
   EXPECT_EQ(daemon.waitFor(std::chrono::seconds(10)), 0) << daemon.stderrText();

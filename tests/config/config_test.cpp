@@ -1,7 +1,8 @@
 // Config errors name the file, line and column; a good config loads whole.
+#include "config/config.h"
+
 #include <gtest/gtest.h>
 
-#include "config/config.h"
 #include "support/temp_dir.h"
 
 namespace paymentd::config {
@@ -50,7 +51,8 @@ TEST(Config, LoadsAMinimalConfigWithDefaultsAndResolvedPaths) {
 
 TEST(Config, LoadsTheShippedExample) {
   ConfigProblems problems;
-  auto config = loadConfig(std::string(PAYMENTD_SOURCE_DIR) + "/config/paymentd.yaml", "/plugins", problems);
+  auto config =
+      loadConfig(std::string(PAYMENTD_SOURCE_DIR) + "/config/paymentd.yaml", "/plugins", problems);
   ASSERT_TRUE(config) << problems.lines().front();
   EXPECT_EQ(config->http.threads, 16);
   EXPECT_EQ(config->plugins.notifiers.at("admin_slack").plugin, "log");
@@ -69,7 +71,8 @@ TEST(Config, ReadsPluginEntriesInOrderWithTheirConfig) {
 )");
   ASSERT_TRUE(loaded.config) << loaded.problems.front();
   const PluginsConfig& p = loaded.config->plugins;
-  EXPECT_EQ(p.directories, (std::vector<std::string>{dir.path().string() + "/plugins", "/opt/more"}));
+  EXPECT_EQ(p.directories,
+            (std::vector<std::string>{dir.path().string() + "/plugins", "/opt/more"}));
   ASSERT_EQ(p.validators.size(), 2u);
   EXPECT_EQ(p.validators[0].plugin, "amount");
   EXPECT_EQ(p.validators[1].plugin, "card");
@@ -97,14 +100,16 @@ TEST(Config, RefusesAWrongTypeAtTheValue) {
   testing::TempDir dir;
   Loaded loaded = load(dir, kMinimal + "http:\n  threads: many\n");
   ASSERT_EQ(loaded.problems.size(), 1u);
-  EXPECT_EQ(loaded.problems[0], loaded.path + ":9:12: http.threads must be an integer, found 'many'");
+  EXPECT_EQ(loaded.problems[0],
+            loaded.path + ":9:12: http.threads must be an integer, found 'many'");
 }
 
 TEST(Config, RefusesAMapWhereAValueBelongs) {
   testing::TempDir dir;
   Loaded loaded = load(dir, kMinimal + "lock: {redis: true}\n");
   ASSERT_EQ(loaded.problems.size(), 1u);
-  EXPECT_EQ(loaded.problems[0], loaded.path + ":8:7: the config.lock must be a single value, found a map");
+  EXPECT_EQ(loaded.problems[0],
+            loaded.path + ":8:7: the config.lock must be a single value, found a map");
 }
 
 TEST(Config, RefusesBrokenYamlWithItsPosition) {
@@ -152,20 +157,25 @@ portone: {api_base: "ftp://x", store_id: s, api_secret_file: a, webhook_secret_f
 catalog: plans.yaml
 )");
   ASSERT_EQ(loaded.problems.size(), 4u);
-  EXPECT_EQ(loaded.problems[0], loaded.path + ":2:16: http.listen must be HOST:PORT (port 0-65535), found 'localhost'");
-  EXPECT_EQ(loaded.problems[1], loaded.path +
-                                    ":1:10: storage must be sqlite:PATH or postgresql://user@host:port/db, "
-                                    "found 'mysql://db'");
-  EXPECT_EQ(loaded.problems[2], loaded.path +
-                                    ":3:21: portone.api_base must start with https:// (or http:// for "
-                                    "a loopback sandbox)");
+  EXPECT_EQ(loaded.problems[0],
+            loaded.path + ":2:16: http.listen must be HOST:PORT (port 0-65535), found 'localhost'");
+  EXPECT_EQ(loaded.problems[1],
+            loaded.path +
+                ":1:10: storage must be sqlite:PATH or postgresql://user@host:port/db, "
+                "found 'mysql://db'");
+  EXPECT_EQ(loaded.problems[2],
+            loaded.path +
+                ":3:21: portone.api_base must start with https:// (or http:// for "
+                "a loopback sandbox)");
   EXPECT_EQ(loaded.problems[3],
             loaded.path + ":3:87: portone.webhook_secret_files must name at least one file");
 }
 
 TEST(Config, RefusesAPluginConfigValueThatIsNotAScalar) {
   testing::TempDir dir;
-  Loaded loaded = load(dir, kMinimal + "plugins:\n  validators:\n    - {plugin: amount, config: {limits: [1, 2]}}\n");
+  Loaded loaded =
+      load(dir, kMinimal +
+                    "plugins:\n  validators:\n    - {plugin: amount, config: {limits: [1, 2]}}\n");
   ASSERT_EQ(loaded.problems.size(), 1u);
   EXPECT_EQ(loaded.problems[0], loaded.path +
                                     ":10:41: plugins.validators[0].config.limits must be a single "
@@ -176,9 +186,10 @@ TEST(Config, RefusesAnUnknownLogLevel) {
   testing::TempDir dir;
   Loaded loaded = load(dir, kMinimal + "logging: {level: loud}\n");
   ASSERT_EQ(loaded.problems.size(), 1u);
-  EXPECT_EQ(loaded.problems[0], loaded.path +
-                                    ":8:18: logging.level must be one of trace, debug, info, notice, "
-                                    "warning, error, fatal; found 'loud'");
+  EXPECT_EQ(loaded.problems[0],
+            loaded.path +
+                ":8:18: logging.level must be one of trace, debug, info, notice, "
+                "warning, error, fatal; found 'loud'");
 }
 
 }  // namespace

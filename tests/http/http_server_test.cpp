@@ -1,4 +1,6 @@
 // The HTTP server: health routes, body limit, routing, and a graceful stop.
+#include "http/http_server.h"
+
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -11,7 +13,6 @@
 #include <thread>
 
 #include "http/health_routes.h"
-#include "http/http_server.h"
 
 namespace paymentd::http {
 namespace {
@@ -51,7 +52,8 @@ class HttpServerTest : public ::testing::Test {
       return jsonResponse(200, std::to_string(request.body.size()));
     });
     router->add("GET", "/items/*", [](const HttpRequest& request) {
-      return jsonResponse(200, request.path.substr(7) + "?" + request.queryParam("q").value_or("-"));
+      return jsonResponse(200,
+                          request.path.substr(7) + "?" + request.queryParam("q").value_or("-"));
     });
     router->add("GET", "/slow", [this](const HttpRequest&) {
       slow_entered_.set_value();
@@ -96,7 +98,8 @@ TEST_F(HttpServerTest, RefusesABodyOverTheLimitByContentLength) {
   start(1024);
   Reply reply = send(server_->port(), "POST", "/echo", std::string(1025, 'x'));
   EXPECT_EQ(reply.status, 413);
-  EXPECT_EQ(reply.body, R"({"error":{"code":"PAYLOAD_TOO_LARGE","message":"body over 1024 bytes"}})");
+  EXPECT_EQ(reply.body,
+            R"({"error":{"code":"PAYLOAD_TOO_LARGE","message":"body over 1024 bytes"}})");
   EXPECT_FALSE(reply.keep_alive);
 }
 

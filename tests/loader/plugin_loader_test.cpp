@@ -15,7 +15,9 @@ const std::string kPlugins = PAYMENTD_TEST_PLUGIN_DIR;
 // The store is not used by the test validator; every read says "nothing there".
 class EmptyStore final : public StoreReader {
  public:
-  Result<std::optional<Plan>> plan(const std::string&) const override { return std::optional<Plan>(); }
+  Result<std::optional<Plan>> plan(const std::string&) const override {
+    return std::optional<Plan>();
+  }
   Result<std::optional<Subscription>> subscription(std::int64_t) const override {
     return std::optional<Subscription>();
   }
@@ -23,7 +25,9 @@ class EmptyStore final : public StoreReader {
                                                           const std::string&) const override {
     return std::optional<Subscription>();
   }
-  Result<std::optional<Coupon>> coupon(const std::string&) const override { return std::optional<Coupon>(); }
+  Result<std::optional<Coupon>> coupon(const std::string&) const override {
+    return std::optional<Coupon>();
+  }
   Result<std::optional<LevelTest>> levelTest(const std::string&) const override {
     return std::optional<LevelTest>();
   }
@@ -31,7 +35,8 @@ class EmptyStore final : public StoreReader {
   Result<bool> isFulfilled(const std::string&) const override { return false; }
 };
 
-config::PluginEntry entry(const std::string& plugin, std::map<std::string, std::string> values = {}) {
+config::PluginEntry entry(const std::string& plugin,
+                          std::map<std::string, std::string> values = {}) {
   config::PluginEntry e;
   e.plugin = plugin;
   e.mark = config::SourceMark{"paymentd.yaml", 7, 5};
@@ -66,7 +71,8 @@ Outcome validateTotal(const Validator& validator, std::int64_t total) {
   payment.amount.total = total;
   Claims claims;
   EmptyStore store;
-  return validator.validate(PaymentContext{payment, claims, WebhookEvent::kTransactionPaid, {}}, store);
+  return validator.validate(PaymentContext{payment, claims, WebhookEvent::kTransactionPaid, {}},
+                            store);
 }
 
 TEST(PluginLoader, LoadsGoodPluginsAndTheyWork) {
@@ -112,26 +118,29 @@ TEST(PluginLoader, InstanceOutlivesItsPluginSet) {
 TEST(PluginLoader, RefusesALibraryWithoutDescriptor) {
   Built built = build(inDirectory("no_descriptor"));
   ASSERT_EQ(built.problems.size(), 1u);
-  EXPECT_EQ(built.problems[0], kPlugins + "/no_descriptor/no_descriptor.so: not a paymentd plugin "
-                                          "(no paymentd_plugin_descriptor symbol; build it with "
-                                          "PAYMENTD_PLUGIN)");
+  EXPECT_EQ(built.problems[0], kPlugins +
+                                   "/no_descriptor/no_descriptor.so: not a paymentd plugin "
+                                   "(no paymentd_plugin_descriptor symbol; build it with "
+                                   "PAYMENTD_PLUGIN)");
   EXPECT_EQ(built.set, nullptr);
 }
 
 TEST(PluginLoader, RefusesAnotherApiMajor) {
   Built built = build(inDirectory("api_major"));
   ASSERT_EQ(built.problems.size(), 1u);
-  EXPECT_EQ(built.problems[0], kPlugins + "/api_major/api_major_mismatch.so: built for plugin API "
-                                          "2.0, but this paymentd implements API 1.0 (major "
-                                          "versions differ)");
+  EXPECT_EQ(built.problems[0], kPlugins +
+                                   "/api_major/api_major_mismatch.so: built for plugin API "
+                                   "2.0, but this paymentd implements API 1.0 (major "
+                                   "versions differ)");
 }
 
 TEST(PluginLoader, RefusesANewerApiMinor) {
   Built built = build(inDirectory("api_newer_minor"));
   ASSERT_EQ(built.problems.size(), 1u);
-  EXPECT_EQ(built.problems[0], kPlugins + "/api_newer_minor/api_newer_minor.so: built for plugin "
-                                          "API 1.99, newer than this paymentd's API 1.0 (upgrade "
-                                          "paymentd)");
+  EXPECT_EQ(built.problems[0], kPlugins +
+                                   "/api_newer_minor/api_newer_minor.so: built for plugin "
+                                   "API 1.99, newer than this paymentd's API 1.0 (upgrade "
+                                   "paymentd)");
 }
 
 TEST(PluginLoader, RefusesAPluginOfTheWrongKind) {
@@ -147,8 +156,9 @@ TEST(PluginLoader, RefusesAPluginOfTheWrongKind) {
 TEST(PluginLoader, RefusesAnUnresolvedSymbolAtLoad) {
   Built built = build(inDirectory("unresolved"));
   ASSERT_EQ(built.problems.size(), 1u);
-  EXPECT_EQ(built.problems[0], kPlugins + "/unresolved/unresolved_symbol.so: cannot load: undefined "
-                                          "symbol: _Z42paymentd_test_function_that_does_not_existv");
+  EXPECT_EQ(built.problems[0], kPlugins +
+                                   "/unresolved/unresolved_symbol.so: cannot load: undefined "
+                                   "symbol: _Z42paymentd_test_function_that_does_not_existv");
 }
 
 TEST(PluginLoader, RefusesAThrowingFactory) {
@@ -165,8 +175,9 @@ TEST(PluginLoader, RefusesAThrowingFactory) {
 TEST(PluginLoader, RefusesTwoLibrariesWithOneNameAndVersion) {
   Built built = build(inDirectory("duplicate"));
   ASSERT_EQ(built.problems.size(), 1u);
-  EXPECT_EQ(built.problems[0], kPlugins + "/duplicate/duplicate_b.so: plugin 'dup' version 1.0.0 "
-                                          "is also provided by " +
+  EXPECT_EQ(built.problems[0], kPlugins +
+                                   "/duplicate/duplicate_b.so: plugin 'dup' version 1.0.0 "
+                                   "is also provided by " +
                                    kPlugins + "/duplicate/duplicate_a.so");
 }
 
@@ -230,8 +241,9 @@ TEST(PluginLoader, RefusesAnAmbiguousNameWhenTwoVersionsAreLoaded) {
   plugins.validators.push_back(entry("good-validator", {{"limit", "1"}}));
   Built built = build(plugins);
   ASSERT_EQ(built.problems.size(), 1u);
-  EXPECT_EQ(built.problems[0], "paymentd.yaml:7:5: plugin 'good-validator' exists in several "
-                                   "versions (1.0.0, 2.0.0); name one as good-validator@VERSION");
+  EXPECT_EQ(built.problems[0],
+            "paymentd.yaml:7:5: plugin 'good-validator' exists in several "
+            "versions (1.0.0, 2.0.0); name one as good-validator@VERSION");
 }
 
 TEST(PluginLoader, RefusesAFileThatIsNotALibrary) {

@@ -7,7 +7,8 @@ namespace {
 class FutureValidator final : public paymentd::Validator {
  public:
   explicit FutureValidator(const paymentd::PluginConfig&) {}
-  paymentd::Outcome validate(const paymentd::PaymentContext&, const paymentd::StoreReader&) const override {
+  paymentd::Outcome validate(const paymentd::PaymentContext&,
+                             const paymentd::StoreReader&) const override {
     return paymentd::Outcome::ok();
   }
 };
@@ -16,9 +17,8 @@ class FutureValidator final : public paymentd::Validator {
 
 extern "C" PAYMENTD_EXPORT const paymentd::PluginDescriptor* paymentd_plugin_descriptor() {
   static paymentd::PluginDescriptor descriptor =
-      paymentd::internal::makeDescriptor<FutureValidator>({.name = "future-validator",
-                                                           .version = "1.0.0",
-                                                           .description = "Built for another API"});
+      paymentd::internal::makeDescriptor<FutureValidator>(
+          {.name = "future-validator", .version = "1.0.0", .description = "Built for another API"});
   descriptor.api_major = TEST_API_MAJOR;
   descriptor.api_minor = TEST_API_MINOR;
   return &descriptor;

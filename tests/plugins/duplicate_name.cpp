@@ -6,7 +6,8 @@ namespace {
 class DuplicateValidator final : public paymentd::Validator {
  public:
   explicit DuplicateValidator(const paymentd::PluginConfig&) {}
-  paymentd::Outcome validate(const paymentd::PaymentContext&, const paymentd::StoreReader&) const override {
+  paymentd::Outcome validate(const paymentd::PaymentContext&,
+                             const paymentd::StoreReader&) const override {
     return paymentd::Outcome::ok();
   }
 };

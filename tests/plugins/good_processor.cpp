@@ -6,7 +6,8 @@ namespace {
 class NothingProcessor final : public paymentd::Processor {
  public:
   explicit NothingProcessor(const paymentd::PluginConfig&) {}
-  paymentd::Outcome process(const paymentd::PaymentContext&, paymentd::StoreWriter&) const override {
+  paymentd::Outcome process(const paymentd::PaymentContext&,
+                            paymentd::StoreWriter&) const override {
     return paymentd::Outcome::ok();
   }
 };

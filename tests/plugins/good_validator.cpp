@@ -15,9 +15,9 @@ class LimitValidator final : public paymentd::Validator {
   paymentd::Outcome validate(const paymentd::PaymentContext& context,
                              const paymentd::StoreReader&) const override {
     if (context.payment.amount.total > limit_) {
-      return paymentd::Outcome::rejected("AMOUNT_OVER_LIMIT",
-                                         label_ + ": " + std::to_string(context.payment.amount.total) +
-                                             " > " + std::to_string(limit_));
+      return paymentd::Outcome::rejected(
+          "AMOUNT_OVER_LIMIT", label_ + ": " + std::to_string(context.payment.amount.total) +
+                                   " > " + std::to_string(limit_));
     }
     return paymentd::Outcome::ok();
   }

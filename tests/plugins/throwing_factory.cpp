@@ -10,7 +10,8 @@ class ThrowingValidator final : public paymentd::Validator {
   explicit ThrowingValidator(const paymentd::PluginConfig&) {
     throw std::runtime_error("cannot reach the fraud service");
   }
-  paymentd::Outcome validate(const paymentd::PaymentContext&, const paymentd::StoreReader&) const override {
+  paymentd::Outcome validate(const paymentd::PaymentContext&,
+                             const paymentd::StoreReader&) const override {
     return paymentd::Outcome::ok();
   }
 };

@@ -9,7 +9,8 @@ namespace {
 class BrokenValidator final : public paymentd::Validator {
  public:
   explicit BrokenValidator(const paymentd::PluginConfig&) {}
-  paymentd::Outcome validate(const paymentd::PaymentContext&, const paymentd::StoreReader&) const override {
+  paymentd::Outcome validate(const paymentd::PaymentContext&,
+                             const paymentd::StoreReader&) const override {
     paymentd_test_function_that_does_not_exist();
     return paymentd::Outcome::ok();
   }
@@ -17,4 +18,5 @@ class BrokenValidator final : public paymentd::Validator {
 
 }  // namespace
 
-PAYMENTD_PLUGIN(BrokenValidator, {.name = "unresolved", .version = "1.0.0", .description = "Broken"})
+PAYMENTD_PLUGIN(BrokenValidator,
+                {.name = "unresolved", .version = "1.0.0", .description = "Broken"})

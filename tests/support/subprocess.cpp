@@ -1,17 +1,17 @@
 #include "support/subprocess.h"
 
 #include <Poco/Pipe.h>
-#include <Poco/Process.h>
 #include <Poco/PipeStream.h>
+#include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
-#include <fcntl.h>
 #include <fstream>
 #include <sstream>
 #include <thread>
-#include <unistd.h>
 
 namespace paymentd::testing {
 
@@ -19,8 +19,9 @@ ProcessResult runProcess(const std::string& program, const std::vector<std::stri
                          const std::string& working_dir) {
   Poco::Pipe out_pipe;
   Poco::Pipe err_pipe;
-  Poco::ProcessHandle handle = Poco::Process::launch(
-      program, args, working_dir.empty() ? std::string(".") : working_dir, nullptr, &out_pipe, &err_pipe);
+  Poco::ProcessHandle handle =
+      Poco::Process::launch(program, args, working_dir.empty() ? std::string(".") : working_dir,
+                            nullptr, &out_pipe, &err_pipe);
   ProcessResult result;
   // Drain stderr on its own thread so a full pipe cannot block the child.
   std::thread err_reader([&] {
@@ -34,7 +35,8 @@ ProcessResult runProcess(const std::string& program, const std::vector<std::stri
   return result;
 }
 
-BackgroundProcess::BackgroundProcess(const std::string& program, const std::vector<std::string>& args,
+BackgroundProcess::BackgroundProcess(const std::string& program,
+                                     const std::vector<std::string>& args,
                                      const std::string& stderr_file)
     : stderr_file_(stderr_file) {
   // Poco's launch takes pipes, not files; a plain fork/exec sends both streams to the file,
@@ -61,7 +63,9 @@ BackgroundProcess::~BackgroundProcess() {
   }
 }
 
-void BackgroundProcess::signal(int signal_number) const { ::kill(pid_, signal_number); }
+void BackgroundProcess::signal(int signal_number) const {
+  ::kill(pid_, signal_number);
+}
 
 int BackgroundProcess::waitFor(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;

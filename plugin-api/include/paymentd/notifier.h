@@ -16,9 +16,9 @@
 namespace paymentd {
 
 struct Notification {
-  std::string channel;     // the name the YAML gives this notifier, e.g. "admin_slack"
+  std::string channel;        // the name the YAML gives this notifier, e.g. "admin_slack"
   std::string template_code;  // e.g. PAYMENT_FAILED_RETRY, REFUNDED
-  std::string user_id;     // may be empty for admin notices
+  std::string user_id;        // may be empty for admin notices
   std::string payment_id;
   std::string dedupe_key;
   std::map<std::string, std::string> fields;  // template values; never card numbers

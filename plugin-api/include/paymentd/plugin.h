@@ -121,10 +121,9 @@ constexpr PluginDescriptor makeDescriptor(const PluginInfo& info) {
 #define PAYMENTD_DESCRIPTOR_SYMBOL "paymentd_plugin_descriptor"
 
 /// Declares the library's one plugin: its class and its PluginInfo initializer.
-#define PAYMENTD_PLUGIN(PluginClass, ...)                                          \
-  extern "C" PAYMENTD_EXPORT const ::paymentd::PluginDescriptor*                   \
-  paymentd_plugin_descriptor() {                                                   \
-    static const ::paymentd::PluginDescriptor descriptor =                         \
-        ::paymentd::internal::makeDescriptor<PluginClass>(::paymentd::PluginInfo __VA_ARGS__); \
-    return &descriptor;                                                            \
+#define PAYMENTD_PLUGIN(PluginClass, ...)                                                       \
+  extern "C" PAYMENTD_EXPORT const ::paymentd::PluginDescriptor* paymentd_plugin_descriptor() { \
+    static const ::paymentd::PluginDescriptor descriptor =                                      \
+        ::paymentd::internal::makeDescriptor<PluginClass>(::paymentd::PluginInfo __VA_ARGS__);  \
+    return &descriptor;                                                                         \
   }

@@ -55,8 +55,7 @@ class PluginConfig {
     if (!value) return fallback;
     if (*value == "true") return true;
     if (*value == "false") return false;
-    throw std::invalid_argument("config key '" + key + "': '" + *value +
-                                "' is not true or false");
+    throw std::invalid_argument("config key '" + key + "': '" + *value + "' is not true or false");
   }
 
   const std::map<std::string, std::string>& values() const { return values_; }
