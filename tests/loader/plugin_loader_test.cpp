@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "config/config.h"
+#include "loader/plugin_call.h"
 #include "loader/plugin_set.h"
 #include "support/temp_dir.h"
 
@@ -244,6 +245,18 @@ TEST(PluginLoader, RefusesAnAmbiguousNameWhenTwoVersionsAreLoaded) {
   EXPECT_EQ(built.problems[0],
             "paymentd.yaml:7:5: plugin 'good-validator' exists in several "
             "versions (1.0.0, 2.0.0); name one as good-validator@VERSION");
+}
+
+TEST(PluginLoader, GuardTurnsAnExceptionFromAPluginCallIntoANamedFailure) {
+  auto plugins = inDirectory("throwing_validate");
+  plugins.validators.push_back(entry("throwing-call"));
+  Built built = build(plugins);
+  ASSERT_TRUE(built.problems.empty());
+  const auto& loaded = built.set->validators[0];
+  Outcome outcome = callPlugin(loaded.identity, [&] { return validateTotal(*loaded.instance, 1); });
+  EXPECT_TRUE(outcome.isRejected());
+  EXPECT_EQ(outcome.code(), "PLUGIN_FAILED");
+  EXPECT_EQ(outcome.message(), "plugin throwing-call@1.0.0 threw: index 7 past the end");
 }
 
 TEST(PluginLoader, RefusesAFileThatIsNotALibrary) {
