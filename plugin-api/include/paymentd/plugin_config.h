@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace paymentd {
 
@@ -56,6 +57,25 @@ class PluginConfig {
     if (*value == "true") return true;
     if (*value == "false") return false;
     throw std::invalid_argument("config key '" + key + "': '" + *value + "' is not true or false");
+  }
+
+  /// A comma-separated list ("FIRST_BILLING, BILLING"), items trimmed, empty items dropped.
+  std::vector<std::string> getList(const std::string& key,
+                                   std::vector<std::string> fallback) const {
+    auto value = get(key);
+    if (!value) return fallback;
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (start <= value->size()) {
+      std::size_t end = value->find(',', start);
+      if (end == std::string::npos) end = value->size();
+      std::string item = value->substr(start, end - start);
+      const auto first = item.find_first_not_of(" \t");
+      const auto last = item.find_last_not_of(" \t");
+      if (first != std::string::npos) items.push_back(item.substr(first, last - first + 1));
+      start = end + 1;
+    }
+    return items;
   }
 
   const std::map<std::string, std::string>& values() const { return values_; }

@@ -1,0 +1,135 @@
+// paymentd/outbox.h: typed requests for work after the commit.
+//
+// A processor never calls PortOne or a messenger itself: it turns one of these
+// requests into an OutboxItem and enqueues it with StoreWriter::enqueueOutbox.
+// The host's outbox worker carries it out after the payment's transaction
+// commits, retrying until done; a rolled-back payment therefore never schedules
+// and never notifies. The payload format is the host's business; build items
+// only with these functions.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "paymentd/payment.h"
+#include "paymentd/store.h"
+
+namespace paymentd {
+
+inline constexpr const char* kOutboxSchedulePayment = "schedule_payment";
+inline constexpr const char* kOutboxNotify = "notify";
+
+/// Ask PortOne to charge the billing key at `time_to_pay` (its payment schedule API).
+struct SchedulePaymentRequest {
+  std::int64_t subscription_id = 0;
+  int cycle = 0;    // 1 for the first renewal after the first payment, then 2, 3, ...
+  int attempt = 1;  // retries of a failed cycle count up from 1
+  std::string user_id;
+  std::string plan_id;
+  std::string payment_type;  // the type the scheduled payment's webhook will carry, e.g. BILLING
+  std::string billing_key;
+  std::int64_t amount = 0;  // KRW
+  std::string currency = "KRW";
+  std::string order_name;
+  Timestamp time_to_pay;
+};
+
+/// A notice through the notifier the YAML names for `channel`.
+struct NoticeRequest {
+  std::string channel;  // e.g. admin_slack, alimtalk, sms
+  std::string template_code;
+  std::string user_id;
+  std::string payment_id;
+  std::map<std::string, std::string> fields;
+  Timestamp send_at;  // a notice whose moment has passed by more than the host's grace is dropped
+};
+
+/// The PortOne paymentId a schedule uses: derived from subscription, cycle and
+/// attempt, so a repeated request can never create a second charge.
+inline std::string scheduledPaymentId(std::int64_t subscription_id, int cycle, int attempt) {
+  return "paymentd-sub" + std::to_string(subscription_id) + "-c" + std::to_string(cycle) + "-a" +
+         std::to_string(attempt);
+}
+
+namespace internal {
+
+inline std::string jsonString(const std::string& text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20) {
+          static const char* kHex = "0123456789abcdef";
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xf];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out + "\"";
+}
+
+inline std::int64_t epochMicros(Timestamp t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace internal
+
+inline OutboxItem toOutboxItem(const SchedulePaymentRequest& r) {
+  using internal::jsonString;
+  const std::string payment_id = scheduledPaymentId(r.subscription_id, r.cycle, r.attempt);
+  OutboxItem item;
+  item.kind = kOutboxSchedulePayment;
+  item.dedupe_key = "schedule:" + payment_id;
+  item.payload =
+      "{\"payment_id\":" + jsonString(payment_id) +
+      ",\"subscription_id\":" + std::to_string(r.subscription_id) +
+      ",\"cycle\":" + std::to_string(r.cycle) + ",\"attempt\":" + std::to_string(r.attempt) +
+      ",\"user_id\":" + jsonString(r.user_id) + ",\"plan_id\":" + jsonString(r.plan_id) +
+      ",\"payment_type\":" + jsonString(r.payment_type) +
+      ",\"billing_key\":" + jsonString(r.billing_key) + ",\"amount\":" + std::to_string(r.amount) +
+      ",\"currency\":" + jsonString(r.currency) + ",\"order_name\":" + jsonString(r.order_name) +
+      ",\"time_to_pay_us\":" + std::to_string(internal::epochMicros(r.time_to_pay)) + "}";
+  item.due_at = Timestamp{};  // as soon as the commit is done; PortOne waits until time_to_pay
+  return item;
+}
+
+/// @param dedupe_key unique per notice, e.g. "notice:PAYMENT_FAILED:sub-12:c3:a2".
+inline OutboxItem toOutboxItem(const NoticeRequest& r, const std::string& dedupe_key) {
+  using internal::jsonString;
+  std::string fields = "{";
+  for (const auto& [key, value] : r.fields) {
+    fields += (fields.size() > 1 ? "," : "") + jsonString(key) + ":" + jsonString(value);
+  }
+  fields += "}";
+  OutboxItem item;
+  item.kind = kOutboxNotify;
+  item.dedupe_key = dedupe_key;
+  item.payload = "{\"channel\":" + jsonString(r.channel) +
+                 ",\"template\":" + jsonString(r.template_code) +
+                 ",\"user_id\":" + jsonString(r.user_id) +
+                 ",\"payment_id\":" + jsonString(r.payment_id) + ",\"fields\":" + fields + "}";
+  item.due_at = r.send_at;
+  return item;
+}
+
+}  // namespace paymentd

@@ -1,0 +1,74 @@
+#include <gtest/gtest.h>
+
+#include "payment_fixture.h"
+#include "paymentd/calendar.h"
+#include "plugin_under_test.h"
+
+namespace paymentd::testing {
+namespace {
+
+TEST(FirstBillingProcessor, CreatesTheSubscriptionTicketAndRenewalSchedule) {
+  PaymentFixture f;
+  f.store.level_tests["42"] = LevelTest{"42", "B1", kNow};
+  Outcome outcome = createPlugin<Processor>()->process(f.context(), f.store);
+  ASSERT_TRUE(outcome.isOk()) << outcome.message();
+
+  ASSERT_EQ(f.store.subscriptions.size(), 1u);
+  const Subscription& s = f.store.subscriptions[0];
+  EXPECT_EQ(s.user_id, "42");
+  EXPECT_EQ(s.plan_id, "monthly-4");
+  EXPECT_EQ(s.billing_key, "billing-key-1");
+  EXPECT_EQ(s.level, "B1");
+  EXPECT_EQ(s.period_start, kNow);
+  // Paid 09:00 on January 31 in Seoul: the period ends on the last day of February.
+  EXPECT_EQ(s.period_end, Timestamp(std::chrono::sys_days(std::chrono::year{2026} / 2 / 28)) +
+                              std::chrono::hours(0));
+
+  ASSERT_EQ(f.store.tickets.size(), 1u);
+  EXPECT_EQ(f.store.tickets[0].payment_id, "pay-1");
+  EXPECT_EQ(f.store.tickets[0].lessons, 4);
+
+  ASSERT_EQ(f.store.outbox.size(), 1u);
+  const OutboxItem& item = f.store.outbox[0];
+  EXPECT_EQ(item.kind, "schedule_payment");
+  EXPECT_EQ(item.dedupe_key, "schedule:paymentd-sub1-c1-a1");
+  EXPECT_NE(item.payload.find("\"payment_type\":\"BILLING\""), std::string::npos) << item.payload;
+  EXPECT_NE(item.payload.find("\"amount\":59000"), std::string::npos) << item.payload;
+  EXPECT_NE(item.payload.find("\"billing_key\":\"billing-key-1\""), std::string::npos);
+}
+
+TEST(FirstBillingProcessor, UsesTheCoupon) {
+  PaymentFixture f;
+  f.store.coupons["c-1"] = Coupon{"c-1", "42", 9000, std::nullopt, std::nullopt};
+  f.claims.coupon_id = "c-1";
+  ASSERT_TRUE(createPlugin<Processor>()->process(f.context(), f.store).isOk());
+  EXPECT_EQ(f.store.coupons["c-1"].used_by_payment_id, "pay-1");
+}
+
+TEST(FirstBillingProcessor, PassesTheStoresDuplicateOn) {
+  PaymentFixture f;
+  f.store.subscriptions.push_back(f.liveSubscription("monthly-4", SubscriptionStatus::kActive));
+  Outcome outcome = createPlugin<Processor>()->process(f.context(), f.store);
+  EXPECT_EQ(outcome.code(), kDuplicateCode);
+  EXPECT_TRUE(f.store.tickets.empty());
+}
+
+TEST(FirstBillingProcessor, RefusesAPaymentWithoutBillingKey) {
+  PaymentFixture f;
+  f.payment.billing_key.reset();
+  EXPECT_EQ(createPlugin<Processor>()->process(f.context(), f.store).code(), "MISSING_BILLING_KEY");
+  EXPECT_TRUE(f.store.subscriptions.empty());
+}
+
+TEST(Calendar, AddsKoreanCalendarMonths) {
+  using namespace std::chrono;
+  // 2026-03-31T15:30Z is 00:30 on April 1 in Seoul: one month later is May 1, 00:30 KST.
+  const Timestamp t = sys_days(year{2026} / 3 / 31) + hours(15) + minutes(30);
+  EXPECT_EQ(addMonths(t, 1), sys_days(year{2026} / 4 / 30) + hours(15) + minutes(30));
+  // Twelve months from 2024-02-29 (Seoul) is 2025-02-28.
+  const Timestamp leap = sys_days(year{2024} / 2 / 29) + hours(1);
+  EXPECT_EQ(addMonths(leap, 12), sys_days(year{2025} / 2 / 28) + hours(1));
+}
+
+}  // namespace
+}  // namespace paymentd::testing
