@@ -41,9 +41,10 @@ BackgroundProcess::BackgroundProcess(const std::string& program,
     : stderr_file_(stderr_file) {
   // Poco's launch takes pipes, not files; a plain fork/exec sends both streams to the file,
   // which the test can read while the process runs.
+  // Truncated before the fork, so a reader never sees an earlier run's output.
+  const int fd = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   const pid_t pid = fork();
   if (pid == 0) {
-    const int fd = ::open(stderr_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, STDERR_FILENO);
     dup2(fd, STDOUT_FILENO);
     std::vector<char*> argv;
@@ -53,6 +54,7 @@ BackgroundProcess::BackgroundProcess(const std::string& program,
     execv(program.c_str(), argv.data());
     _exit(127);
   }
+  ::close(fd);
   pid_ = static_cast<int>(pid);
 }
 
