@@ -17,6 +17,7 @@ find_package(Threads REQUIRED)
 # Debian's HiredisConfig.cmake defines no target and breaks without a version.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis>=0.14)
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 
 if(PAYMENTD_BUILD_TESTS)
   find_package(GTest REQUIRED)

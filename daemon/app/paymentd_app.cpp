@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/systemd_notify.h"
 #include "build_info.h"
 #include "config/config.h"
 #include "http/health_routes.h"
@@ -134,9 +135,13 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
                  ": " + e.displayText());
     return kExitBadConfig;
   }
-  logger.information("listening on " + config.http.host + ":" + std::to_string(server.port()));
+  const std::string listening = "listening on " + config.http.host + ":" + std::to_string(server.port());
+  logger.information(listening);
+  SystemdNotify systemd;
+  systemd.ready(listening);  // only now: config checked, plugins loaded, port bound
 
   waitForTerminationRequest();
+  systemd.stopping();
 
   logger.information("stopping: draining requests in flight for up to " +
                      std::to_string(config.http.drain_timeout_s) + " s");

@@ -9,11 +9,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string resolve(const fs::path& base_dir, const std::string& path) {
-  const fs::path p(path);
-  return (p.is_absolute() ? p : base_dir / p).lexically_normal().string();
-}
-
 void readHttp(MapReader& root, HttpConfig& http) {
   YAML::Node node = root.node("http", false);
   if (!node.IsDefined()) return;
@@ -49,7 +44,7 @@ void readHttp(MapReader& root, HttpConfig& http) {
   map.finish();
 }
 
-void readPortOne(MapReader& root, const fs::path& base_dir, PortOneConfig& portone) {
+void readPortOne(MapReader& root, const std::string& base_dir, PortOneConfig& portone) {
   YAML::Node node = root.node("portone", true);
   if (!node.IsDefined()) return;
   MapReader map(node, root.file(), "portone", root.problems());
@@ -62,13 +57,13 @@ void readPortOne(MapReader& root, const fs::path& base_dir, PortOneConfig& porto
     portone.api_base = *v;
   }
   if (auto v = map.string("store_id", true)) portone.store_id = *v;
-  if (auto v = map.string("api_secret_file", true)) portone.api_secret_file = resolve(base_dir, *v);
-  if (auto v = map.strings("webhook_secret_files", true)) {
+  if (auto v = map.path("api_secret_file", true, base_dir)) portone.api_secret_file = *v;
+  if (auto v = map.paths("webhook_secret_files", true, base_dir)) {
     if (v->empty()) {
       map.problems().add(map.markOfKey("webhook_secret_files"),
                          "portone.webhook_secret_files must name at least one file");
     }
-    for (const auto& file : *v) portone.webhook_secret_files.push_back(resolve(base_dir, file));
+    portone.webhook_secret_files = *v;
   }
   map.finish();
 }
@@ -118,7 +113,7 @@ void readEntryMap(MapReader& plugins, const std::string& key,
   }
 }
 
-void readPlugins(MapReader& root, const fs::path& base_dir, const std::string& default_dir,
+void readPlugins(MapReader& root, const std::string& base_dir, const std::string& default_dir,
                  PluginsConfig& plugins) {
   YAML::Node node = root.node("plugins", false);
   if (!node.IsDefined() || node.IsNull()) {
@@ -127,9 +122,9 @@ void readPlugins(MapReader& root, const fs::path& base_dir, const std::string& d
   }
   MapReader map(node, root.file(), "plugins", root.problems());
   if (!map.valid()) return;
-  if (auto dirs = map.strings("directories", false)) {
-    for (const auto& dir : *dirs) plugins.directories.push_back(resolve(base_dir, dir));
-  } else {
+  if (auto dirs = map.paths("directories", false, base_dir)) {
+    plugins.directories = *dirs;
+  } else if (!map.has("directories")) {
     plugins.directories = {default_dir};
   }
   YAML::Node validators = map.node("validators", false);
@@ -191,15 +186,22 @@ std::optional<Config> loadConfig(const std::string& path, const std::string& def
 
   Config config;
   config.path = fs::absolute(path).lexically_normal().string();
-  const fs::path base_dir = fs::path(config.path).parent_path();
+  const std::string base_dir = fs::path(config.path).parent_path().string();
   MapReader root(*root_node, path, "the config", problems);
 
   readHttp(root, config.http);
   if (auto storage = root.string("storage", true)) {
     if (storage->rfind("sqlite:", 0) == 0) {
-      const std::string file = storage->substr(7);
-      config.storage = file.empty() ? *storage : "sqlite:" + resolve(base_dir, file);
-      if (file.empty()) problems.add(root.markOfKey("storage"), "storage sqlite: needs a file path");
+      std::string missing;
+      const auto file = expandEnvironment(storage->substr(7), missing);
+      if (!file) {
+        problems.add(root.markOfKey("storage"),
+                     "storage uses ${" + missing + "}, which is not set in the environment");
+      } else if (file->empty()) {
+        problems.add(root.markOfKey("storage"), "storage sqlite: needs a file path");
+      } else {
+        config.storage = "sqlite:" + resolvePath(base_dir, *file);
+      }
     } else if (storage->rfind("postgresql://", 0) == 0) {
       config.storage = *storage;
     } else {
@@ -214,7 +216,7 @@ std::optional<Config> loadConfig(const std::string& path, const std::string& def
                  "lock must be local or redis://host:port/db, found '" + config.lock + "'");
   }
   readPortOne(root, base_dir, config.portone);
-  if (auto catalog = root.string("catalog", true)) config.catalog = resolve(base_dir, *catalog);
+  if (auto catalog = root.path("catalog", true, base_dir)) config.catalog = *catalog;
   readPlugins(root, base_dir, default_plugin_dir, config.plugins);
   readLogging(root, config.logging);
   root.finish();

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 
@@ -169,6 +171,63 @@ std::optional<std::vector<std::string>> MapReader::strings(const std::string& ke
     out.push_back(item.Scalar());
   }
   if (!ok) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> expandEnvironment(const std::string& text, std::string& missing) {
+  std::string out;
+  std::size_t pos = 0;
+  while (true) {
+    const auto start = text.find("${", pos);
+    if (start == std::string::npos) break;
+    const auto end = text.find('}', start);
+    if (end == std::string::npos) break;
+    const std::string name = text.substr(start + 2, end - start - 2);
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) {
+      missing = name;
+      return std::nullopt;
+    }
+    out += text.substr(pos, start - pos) + value;
+    pos = end + 1;
+  }
+  return out + text.substr(pos);
+}
+
+std::string resolvePath(const std::string& base_dir, const std::string& path) {
+  const std::filesystem::path p(path);
+  return (p.is_absolute() ? p : std::filesystem::path(base_dir) / p).lexically_normal().string();
+}
+
+std::optional<std::string> MapReader::path(const std::string& key, bool required,
+                                           const std::string& base_dir) {
+  auto value = string(key, required);
+  if (!value) return std::nullopt;
+  std::string missing;
+  auto expanded = expandEnvironment(*value, missing);
+  if (!expanded) {
+    problems_.add(markOfKey(key), what_ + "." + key + " uses ${" + missing +
+                                      "}, which is not set in the environment");
+    return std::nullopt;
+  }
+  return resolvePath(base_dir, *expanded);
+}
+
+std::optional<std::vector<std::string>> MapReader::paths(const std::string& key, bool required,
+                                                         const std::string& base_dir) {
+  auto values = strings(key, required);
+  if (!values) return std::nullopt;
+  std::vector<std::string> out;
+  for (const auto& value : *values) {
+    std::string missing;
+    auto expanded = expandEnvironment(value, missing);
+    if (!expanded) {
+      problems_.add(markOfKey(key), what_ + "." + key + " uses ${" + missing +
+                                        "}, which is not set in the environment");
+      return std::nullopt;
+    }
+    out.push_back(resolvePath(base_dir, *expanded));
+  }
   return out;
 }
 

@@ -24,6 +24,13 @@ std::optional<YAML::Node> loadYamlFile(const std::string& path, ConfigProblems& 
 
 SourceMark markOf(const std::string& file, const YAML::Node& node);
 
+/// Replaces each ${NAME} with the environment variable; nullopt and `missing`
+/// set to the first unset name.
+std::optional<std::string> expandEnvironment(const std::string& text, std::string& missing);
+
+/// `path` made absolute against `base_dir` (kept as is when already absolute).
+std::string resolvePath(const std::string& base_dir, const std::string& path);
+
 class MapReader {
  public:
   /// `what` names the map in messages, e.g. "http" or "plugins.validators[0]".
@@ -40,6 +47,12 @@ class MapReader {
                                       std::int64_t max);
   std::optional<bool> boolean(const std::string& key, bool required);
   std::optional<std::vector<std::string>> strings(const std::string& key, bool required);
+  /// A file path: ${VAR} is replaced from the environment (systemd sets
+  /// CREDENTIALS_DIRECTORY and STATE_DIRECTORY), then a relative path is made
+  /// relative to `base_dir`. An unset variable is a problem at the value.
+  std::optional<std::string> path(const std::string& key, bool required, const std::string& base_dir);
+  std::optional<std::vector<std::string>> paths(const std::string& key, bool required,
+                                                const std::string& base_dir);
   /// The raw node of a key, marked as read; undefined node when absent.
   YAML::Node node(const std::string& key, bool required);
 

@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
 #include <regex>
 #include <thread>
 
@@ -123,6 +127,38 @@ TEST(PaymentdCli, SigtermLetsTheRequestInFlightFinishThenExitsZero) {
 
   EXPECT_EQ(daemon.waitFor(std::chrono::seconds(10)), 0) << daemon.stderrText();
   EXPECT_NE(daemon.stderrText().find("msg=stopped"), std::string::npos);
+}
+
+TEST(PaymentdCli, TellsSystemdItIsReadyOnlyOnceListening) {
+  testing::TempDir dir;
+  const std::string config = dir.write("paymentd.yaml", minimalConfig());
+  // The notify socket systemd would create for a Type=notify service.
+  const std::string socket_path = (dir.path() / "notify").string();
+  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  socket_path.copy(address.sun_path, sizeof address.sun_path - 1);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  timeval timeout{20, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+
+  ::setenv("NOTIFY_SOCKET", socket_path.c_str(), 1);
+  testing::BackgroundProcess daemon(kPaymentd, {"--config=" + config}, (dir.path() / "log").string());
+  ::unsetenv("NOTIFY_SOCKET");
+
+  char buffer[512];
+  const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+  ASSERT_GT(n, 0) << daemon.stderrText();
+  const std::string ready(buffer, static_cast<std::size_t>(n));
+  EXPECT_TRUE(std::regex_match(ready, std::regex(R"(READY=1\nSTATUS=listening on 127\.0\.0\.1:\d+)"))) << ready;
+  EXPECT_NE(daemon.stderrText().find("listening on"), std::string::npos);
+
+  daemon.signal(SIGTERM);
+  const ssize_t m = ::recv(fd, buffer, sizeof buffer, 0);
+  ASSERT_GT(m, 0);
+  EXPECT_EQ(std::string(buffer, static_cast<std::size_t>(m)), "STOPPING=1");
+  EXPECT_EQ(daemon.waitFor(std::chrono::seconds(10)), 0);
+  ::close(fd);
 }
 
 }  // namespace

@@ -182,6 +182,50 @@ TEST(Config, RefusesAPluginConfigValueThatIsNotAScalar) {
                                     "value, found a list");
 }
 
+TEST(Config, ExpandsSystemdCredentialAndStateDirectories) {
+  testing::TempDir dir;
+  ::setenv("CREDENTIALS_DIRECTORY", "/run/credentials/paymentd.service", 1);
+  ::setenv("STATE_DIRECTORY", "/var/lib/paymentd", 1);
+  Loaded loaded = load(dir, R"(storage: "sqlite:${STATE_DIRECTORY}/paymentd.db"
+portone:
+  api_base: "https://api.portone.io"
+  store_id: "store-1"
+  api_secret_file: "${CREDENTIALS_DIRECTORY}/portone-api-secret"
+  webhook_secret_files: ["${CREDENTIALS_DIRECTORY}/portone-webhook-secret"]
+catalog: "plans.yaml"
+)");
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  ::unsetenv("STATE_DIRECTORY");
+  ASSERT_TRUE(loaded.config) << loaded.problems.front();
+  EXPECT_EQ(loaded.config->storage, "sqlite:/var/lib/paymentd/paymentd.db");
+  EXPECT_EQ(loaded.config->portone.api_secret_file, "/run/credentials/paymentd.service/portone-api-secret");
+  EXPECT_EQ(loaded.config->portone.webhook_secret_files[0],
+            "/run/credentials/paymentd.service/portone-webhook-secret");
+}
+
+TEST(Config, RefusesAnUnsetVariableAtItsValue) {
+  testing::TempDir dir;
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  std::string text = kMinimal;
+  text.replace(text.find("\"secrets/api\""), 13, "\"${CREDENTIALS_DIRECTORY}/api\"");
+  Loaded loaded = load(dir, text);
+  ASSERT_EQ(loaded.problems.size(), 1u);
+  EXPECT_EQ(loaded.problems[0], loaded.path +
+                                    ":5:20: portone.api_secret_file uses ${CREDENTIALS_DIRECTORY}, "
+                                    "which is not set in the environment");
+}
+
+TEST(Config, LoadsThePackagedConfigUnderSystemd) {
+  ::setenv("CREDENTIALS_DIRECTORY", "/run/credentials/paymentd.service", 1);
+  ConfigProblems problems;
+  auto config = loadConfig(std::string(PAYMENTD_SOURCE_DIR) + "/packaging/paymentd.yaml", "/plugins", problems);
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  ASSERT_TRUE(config) << problems.lines().front();
+  EXPECT_EQ(config->storage, "sqlite:/var/lib/paymentd/paymentd.db");
+  EXPECT_EQ(config->catalog, std::string(PAYMENTD_SOURCE_DIR) + "/packaging/plans.yaml");
+  EXPECT_EQ(config->logging.format, LogFormat::kJson);
+}
+
 TEST(Config, RefusesAnUnknownLogLevel) {
   testing::TempDir dir;
   Loaded loaded = load(dir, kMinimal + "logging: {level: loud}\n");

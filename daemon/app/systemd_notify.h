@@ -1,0 +1,30 @@
+// app/systemd_notify.h: tells systemd (Type=notify) what the daemon is doing.
+//
+// Every call is a no-op when the daemon was not started by systemd
+// (NOTIFY_SOCKET unset), so the same binary runs in a terminal and in tests.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <thread>
+
+namespace paymentd::app {
+
+class SystemdNotify {
+ public:
+  SystemdNotify() = default;
+  ~SystemdNotify();
+  SystemdNotify(const SystemdNotify&) = delete;
+  SystemdNotify& operator=(const SystemdNotify&) = delete;
+
+  /// READY=1 with a status line; starts the watchdog pings if WatchdogSec= is set.
+  void ready(const std::string& status);
+  void reloading();
+  void stopping();
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::thread watchdog_;
+};
+
+}  // namespace paymentd::app
