@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include "app/reloader.h"
+#include "app/signals.h"
 #include "app/systemd_notify.h"
 #include "build_info.h"
 #include "config/config.h"
@@ -111,11 +113,13 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
 }
 
 int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
+  blockDaemonSignals();  // before any thread starts, so every thread inherits the mask
   const config::Config& config = loaded.config;
   log::setUpLogging(config.logging.format, config.logging.level);
   Poco::Logger& logger = Poco::Logger::get("paymentd");
   logger.information(versionLine() + " starting with " + config.path);
   for (const auto& line : loaded.plugins->describe()) logger.information("loaded " + line);
+  loader::ActivePlugins plugins(loaded.plugins);
 
   http::Readiness readiness;
   auto router = std::make_shared<http::Router>();
@@ -139,6 +143,13 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
   logger.information(listening);
   SystemdNotify systemd;
   systemd.ready(listening);  // only now: config checked, plugins loaded, port bound
+
+  Reloader reloader(config_path_, defaultPluginDir(), config, plugins);
+  ReloadSignal reload_signal([&] {
+    systemd.reloading();
+    reloader.reload();
+    systemd.ready(listening);
+  });
 
   waitForTerminationRequest();
   systemd.stopping();

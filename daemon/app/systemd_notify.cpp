@@ -29,7 +29,9 @@ void SystemdNotify::ready(const std::string& status) {
   });
 }
 
-void SystemdNotify::reloading() { sd_notify(0, "RELOADING=1"); }
+void SystemdNotify::reloading() {
+  sd_notify(0, "RELOADING=1");
+}
 
 void SystemdNotify::stopping() {
   sd_notify(0, "STOPPING=1");

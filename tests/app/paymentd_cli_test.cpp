@@ -3,7 +3,6 @@
 #include <Poco/Net/StreamSocket.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -129,6 +128,40 @@ TEST(PaymentdCli, SigtermLetsTheRequestInFlightFinishThenExitsZero) {
   EXPECT_NE(daemon.stderrText().find("msg=stopped"), std::string::npos);
 }
 
+TEST(PaymentdCli, SighupSwapsInAGoodPluginSetAndRefusesABadOne) {
+  testing::TempDir dir;
+  const std::string plugins =
+      "plugins: {directories: [\"" + std::string(PAYMENTD_TEST_PLUGIN_DIR) +
+      "/good\"], validators: [{plugin: good-validator, config: {limit: \"5\"}}]";
+  std::string base = minimalConfig();
+  base.erase(base.find("plugins: {directories: []}"));
+  const std::string config = dir.write("paymentd.yaml", base + plugins + "}\n");
+  testing::BackgroundProcess daemon(kPaymentd, {"--config=" + config},
+                                    (dir.path() / "log").string());
+  ASSERT_TRUE(testing::waitForOutput(daemon, "listening on", std::chrono::seconds(20)))
+      << daemon.stderrText();
+
+  dir.write("paymentd.yaml", base + plugins + ", procesors: {}}\n");  // a typo
+  daemon.signal(SIGHUP);
+  ASSERT_TRUE(testing::waitForOutput(daemon, "reload refused; the running plugins keep serving",
+                                     std::chrono::seconds(10)))
+      << daemon.stderrText();
+  EXPECT_NE(daemon.stderrText().find("reload refused: " + config +
+                                     ":9:127: unknown key 'procesors' in plugins"),
+            std::string::npos)
+      << daemon.stderrText();
+
+  dir.write("paymentd.yaml", base + plugins + ", processors: {FIRST_BILLING: good-processor}}\n");
+  daemon.signal(SIGHUP);
+  ASSERT_TRUE(testing::waitForOutput(daemon, "msg=reloaded", std::chrono::seconds(10)))
+      << daemon.stderrText();
+  EXPECT_NE(daemon.stderrText().find("active processor good-processor@1.0.0 for FIRST_BILLING"),
+            std::string::npos);
+
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.waitFor(std::chrono::seconds(10)), 0) << daemon.stderrText();
+}
+
 TEST(PaymentdCli, TellsSystemdItIsReadyOnlyOnceListening) {
   testing::TempDir dir;
   const std::string config = dir.write("paymentd.yaml", minimalConfig());
@@ -143,14 +176,17 @@ TEST(PaymentdCli, TellsSystemdItIsReadyOnlyOnceListening) {
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
 
   ::setenv("NOTIFY_SOCKET", socket_path.c_str(), 1);
-  testing::BackgroundProcess daemon(kPaymentd, {"--config=" + config}, (dir.path() / "log").string());
+  testing::BackgroundProcess daemon(kPaymentd, {"--config=" + config},
+                                    (dir.path() / "log").string());
   ::unsetenv("NOTIFY_SOCKET");
 
   char buffer[512];
   const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
   ASSERT_GT(n, 0) << daemon.stderrText();
   const std::string ready(buffer, static_cast<std::size_t>(n));
-  EXPECT_TRUE(std::regex_match(ready, std::regex(R"(READY=1\nSTATUS=listening on 127\.0\.0\.1:\d+)"))) << ready;
+  EXPECT_TRUE(
+      std::regex_match(ready, std::regex(R"(READY=1\nSTATUS=listening on 127\.0\.0\.1:\d+)")))
+      << ready;
   EXPECT_NE(daemon.stderrText().find("listening on"), std::string::npos);
 
   daemon.signal(SIGTERM);

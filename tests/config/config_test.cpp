@@ -198,7 +198,8 @@ catalog: "plans.yaml"
   ::unsetenv("STATE_DIRECTORY");
   ASSERT_TRUE(loaded.config) << loaded.problems.front();
   EXPECT_EQ(loaded.config->storage, "sqlite:/var/lib/paymentd/paymentd.db");
-  EXPECT_EQ(loaded.config->portone.api_secret_file, "/run/credentials/paymentd.service/portone-api-secret");
+  EXPECT_EQ(loaded.config->portone.api_secret_file,
+            "/run/credentials/paymentd.service/portone-api-secret");
   EXPECT_EQ(loaded.config->portone.webhook_secret_files[0],
             "/run/credentials/paymentd.service/portone-webhook-secret");
 }
@@ -218,7 +219,8 @@ TEST(Config, RefusesAnUnsetVariableAtItsValue) {
 TEST(Config, LoadsThePackagedConfigUnderSystemd) {
   ::setenv("CREDENTIALS_DIRECTORY", "/run/credentials/paymentd.service", 1);
   ConfigProblems problems;
-  auto config = loadConfig(std::string(PAYMENTD_SOURCE_DIR) + "/packaging/paymentd.yaml", "/plugins", problems);
+  auto config = loadConfig(std::string(PAYMENTD_SOURCE_DIR) + "/packaging/paymentd.yaml",
+                           "/plugins", problems);
   ::unsetenv("CREDENTIALS_DIRECTORY");
   ASSERT_TRUE(config) << problems.lines().front();
   EXPECT_EQ(config->storage, "sqlite:/var/lib/paymentd/paymentd.db");

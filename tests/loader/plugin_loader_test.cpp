@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "config/config.h"
+#include "loader/active_plugins.h"
 #include "loader/plugin_call.h"
 #include "loader/plugin_set.h"
 #include "support/temp_dir.h"
@@ -257,6 +258,22 @@ TEST(PluginLoader, GuardTurnsAnExceptionFromAPluginCallIntoANamedFailure) {
   EXPECT_TRUE(outcome.isRejected());
   EXPECT_EQ(outcome.code(), "PLUGIN_FAILED");
   EXPECT_EQ(outcome.message(), "plugin throwing-call@1.0.0 threw: index 7 past the end");
+}
+
+TEST(ActivePlugins, ARequestFinishesOnTheSetItStartedWith) {
+  auto first = inDirectory("good");
+  first.validators.push_back(entry("good-validator", {{"limit", "5"}}));
+  auto second = inDirectory("two_versions");
+  second.validators.push_back(entry("good-validator@2.0.0", {{"limit", "100"}}));
+  ActivePlugins active(build(first).set);
+
+  std::shared_ptr<const PluginSet> in_flight = active.current();  // a request starts
+  active.replace(build(second).set);                              // a reload swaps
+
+  EXPECT_EQ(validateTotal(*in_flight->validators[0].instance, 6).code(), "AMOUNT_OVER_LIMIT");
+  EXPECT_EQ(in_flight->validators[0].identity, "good-validator@1.0.0");
+  EXPECT_EQ(active.current()->validators[0].identity, "good-validator@2.0.0");
+  EXPECT_TRUE(validateTotal(*active.current()->validators[0].instance, 6).isOk());
 }
 
 TEST(PluginLoader, RefusesAFileThatIsNotALibrary) {
