@@ -11,6 +11,7 @@ endif()
 find_package(Poco 1.11 REQUIRED COMPONENTS
   Foundation Util Net NetSSL Crypto JSON Data DataSQLite DataPostgreSQL)
 find_package(yaml-cpp 0.7 REQUIRED)
+find_package(prometheus-cpp REQUIRED)   # no version file in Debian; prometheus-cpp::core
 find_package(Boost 1.74 REQUIRED COMPONENTS filesystem)
 find_package(Threads REQUIRED)
 

@@ -17,6 +17,7 @@
 #include "http/http_server.h"
 #include "loader/plugin_set.h"
 #include "log/log_formatter.h"
+#include "metrics/metrics.h"
 #include "paymentd/version.h"
 
 namespace paymentd::app {
@@ -124,6 +125,11 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
   http::Readiness readiness;
   auto router = std::make_shared<http::Router>();
   http::addHealthRoutes(*router, readiness);
+  metrics::Metrics metrics;
+  metrics::addMetricsRoute(*router, metrics);
+  router->setObserver([&metrics](const std::string& route, int status, double seconds) {
+    metrics.countHttpRequest(route, status, seconds);
+  });
 
   http::HttpServerOptions options;
   options.host = config.http.host;

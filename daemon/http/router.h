@@ -13,10 +13,14 @@
 namespace paymentd::http {
 
 using Handler = std::function<HttpResponse(const HttpRequest&)>;
+/// Told of every answer: the route's pattern ("unmatched" when none), the
+/// status and the seconds the handler took.
+using RouteObserver = std::function<void(const std::string& route, int status, double seconds)>;
 
 class Router {
  public:
   void add(std::string method, std::string path, Handler handler);
+  void setObserver(RouteObserver observer) { observer_ = std::move(observer); }
   HttpResponse dispatch(const HttpRequest& request) const;
 
  private:
@@ -26,7 +30,10 @@ class Router {
     bool prefix;
     Handler handler;
   };
+  HttpResponse route(const HttpRequest& request, std::string& pattern) const;
+
   std::vector<Route> routes_;
+  RouteObserver observer_;
 };
 
 }  // namespace paymentd::http

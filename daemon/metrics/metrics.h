@@ -1,0 +1,41 @@
+// metrics/metrics.h: the daemon's Prometheus metrics, served at GET /metrics.
+//
+// prometheus-cpp (Debian's package) keeps the registry and writes the text
+// format; our own HTTP server serves it (no second listener). Rooms add their
+// families here, one member each, so every metric name is in one place.
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <string>
+
+#include "http/router.h"
+
+namespace paymentd::metrics {
+
+class Metrics {
+ public:
+  Metrics();
+
+  /// Text exposition format 0.0.4 of every metric.
+  std::string render() const;
+
+  /// Counts one answered HTTP request; `route` is the route's pattern, never the
+  /// raw path (a payment id in a label would grow without bound).
+  void countHttpRequest(const std::string& route, int status, double seconds);
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>& http_requests_;
+  prometheus::Family<prometheus::Histogram>& http_duration_;
+};
+
+/// Adds GET /metrics.
+void addMetricsRoute(http::Router& router, const Metrics& metrics);
+
+}  // namespace paymentd::metrics
