@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "config/plugins_config.h"
 #include "config/yaml_reader.h"
 
 namespace paymentd::config {
@@ -17,7 +18,8 @@ void readHttp(MapReader& root, HttpConfig& http) {
   if (auto listen = map.string("listen", false)) {
     const auto colon = listen->rfind(':');
     std::string host = colon == std::string::npos ? "" : listen->substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+      host = host.substr(1, host.size() - 2);
     int port = -1;
     try {
       std::size_t used = 0;
@@ -36,11 +38,13 @@ void readHttp(MapReader& root, HttpConfig& http) {
     }
   }
   if (auto v = map.integer("threads", false, 1, 4096)) http.threads = static_cast<int>(*v);
-  if (auto v = map.integer("max_body_bytes", false, 1024, 64 * 1024 * 1024)) http.max_body_bytes = *v;
+  if (auto v = map.integer("max_body_bytes", false, 1024, 64 * 1024 * 1024))
+    http.max_body_bytes = *v;
   if (auto v = map.integer("keep_alive_timeout_s", false, 1, 3600)) {
     http.keep_alive_timeout_s = static_cast<int>(*v);
   }
-  if (auto v = map.integer("drain_timeout_s", false, 0, 3600)) http.drain_timeout_s = static_cast<int>(*v);
+  if (auto v = map.integer("drain_timeout_s", false, 0, 3600))
+    http.drain_timeout_s = static_cast<int>(*v);
   map.finish();
 }
 
@@ -51,8 +55,9 @@ void readPortOne(MapReader& root, const std::string& base_dir, PortOneConfig& po
   if (!map.valid()) return;
   if (auto v = map.string("api_base", true)) {
     if (v->rfind("https://", 0) != 0 && v->rfind("http://", 0) != 0) {
-      map.problems().add(map.markOfKey("api_base"),
-                         "portone.api_base must start with https:// (or http:// for a loopback sandbox)");
+      map.problems().add(
+          map.markOfKey("api_base"),
+          "portone.api_base must start with https:// (or http:// for a loopback sandbox)");
     }
     portone.api_base = *v;
   }
@@ -65,83 +70,6 @@ void readPortOne(MapReader& root, const std::string& base_dir, PortOneConfig& po
     }
     portone.webhook_secret_files = *v;
   }
-  map.finish();
-}
-
-std::optional<PluginEntry> readEntry(const YAML::Node& node, const std::string& file,
-                                     const std::string& what, ConfigProblems& problems) {
-  PluginEntry entry;
-  entry.mark = markOf(file, node);
-  if (node.IsScalar()) {  // shorthand: just the plugin's name
-    entry.plugin = node.Scalar();
-    return entry;
-  }
-  MapReader map(node, file, what, problems);
-  if (!map.valid()) return std::nullopt;
-  auto plugin = map.string("plugin", true);
-  YAML::Node config = map.node("config", false);
-  map.finish();
-  if (!plugin) return std::nullopt;
-  entry.plugin = *plugin;
-  if (config.IsDefined() && !config.IsNull()) {
-    MapReader config_map(config, file, what + ".config", problems);
-    if (!config_map.valid()) return std::nullopt;
-    for (const auto& item : config) {
-      const std::string key = item.first.Scalar();
-      if (!config_map.has(key) || entry.config.count(key) != 0) continue;  // reported already
-      if (auto value = config_map.string(key, false)) {
-        entry.config[key] = *value;
-        entry.config_marks[key] = markOf(file, item.first);
-      }
-    }
-  }
-  return entry;
-}
-
-void readEntryMap(MapReader& plugins, const std::string& key,
-                  std::map<std::string, PluginEntry>& out) {
-  YAML::Node node = plugins.node(key, false);
-  if (!node.IsDefined() || node.IsNull()) return;
-  MapReader map(node, plugins.file(), "plugins." + key, plugins.problems());
-  if (!map.valid()) return;
-  for (const auto& item : node) {
-    const std::string name = item.first.Scalar();
-    if (out.count(name) != 0) continue;  // the duplicate was reported by MapReader
-    auto entry = readEntry(map.node(name, true), plugins.file(), "plugins." + key + "." + name,
-                           plugins.problems());
-    if (entry) out.emplace(name, std::move(*entry));
-  }
-}
-
-void readPlugins(MapReader& root, const std::string& base_dir, const std::string& default_dir,
-                 PluginsConfig& plugins) {
-  YAML::Node node = root.node("plugins", false);
-  if (!node.IsDefined() || node.IsNull()) {
-    plugins.directories = {default_dir};
-    return;
-  }
-  MapReader map(node, root.file(), "plugins", root.problems());
-  if (!map.valid()) return;
-  if (auto dirs = map.paths("directories", false, base_dir)) {
-    plugins.directories = *dirs;
-  } else if (!map.has("directories")) {
-    plugins.directories = {default_dir};
-  }
-  YAML::Node validators = map.node("validators", false);
-  if (validators.IsDefined() && !validators.IsNull()) {
-    if (!validators.IsSequence()) {
-      map.problems().add(markOf(map.file(), validators), "plugins.validators must be a list");
-    } else {
-      int index = 0;
-      for (const auto& item : validators) {
-        auto entry = readEntry(item, map.file(),
-                               "plugins.validators[" + std::to_string(index++) + "]", map.problems());
-        if (entry) plugins.validators.push_back(std::move(*entry));
-      }
-    }
-  }
-  readEntryMap(map, "processors", plugins.processors);
-  readEntryMap(map, "notifiers", plugins.notifiers);
   map.finish();
 }
 
@@ -158,7 +86,8 @@ void readLogging(MapReader& root, LoggingConfig& logging) {
     if (it == kLevels.end()) {
       map.problems().add(map.markOfKey("level"),
                          "logging.level must be one of trace, debug, info, notice, warning, error, "
-                         "fatal; found '" + *level + "'");
+                         "fatal; found '" +
+                             *level + "'");
     } else {
       logging.level = it->second;
     }

@@ -35,11 +35,25 @@ struct PluginEntry {
   SourceMark mark;                                 // where the entry is
 };
 
+/// Another processor for a share of users: those on the allow-list, and those
+/// whose stable hash of the user id falls under `percent`.
+struct CanaryEntry {
+  PluginEntry entry;
+  int percent = 0;  // 0-100
+  std::vector<std::string> users;
+};
+
+struct ProcessorEntry {
+  PluginEntry entry;
+  bool enabled = true;  // a disabled type's paid payment is refunded (PAYMENT_TYPE_DISABLED)
+  std::optional<CanaryEntry> canary;
+};
+
 struct PluginsConfig {
-  std::vector<std::string> directories;            // absolute after loading
-  std::vector<PluginEntry> validators;             // in run order
-  std::map<std::string, PluginEntry> processors;   // payment type -> processor
-  std::map<std::string, PluginEntry> notifiers;    // channel -> notifier
+  std::vector<std::string> directories;              // absolute after loading
+  std::vector<PluginEntry> validators;               // in run order
+  std::map<std::string, ProcessorEntry> processors;  // payment type -> processor
+  std::map<std::string, PluginEntry> notifiers;      // channel -> notifier
 };
 
 enum class LogFormat { kText = 1, kJson };

@@ -50,7 +50,8 @@ class MapReader {
   /// A file path: ${VAR} is replaced from the environment (systemd sets
   /// CREDENTIALS_DIRECTORY and STATE_DIRECTORY), then a relative path is made
   /// relative to `base_dir`. An unset variable is a problem at the value.
-  std::optional<std::string> path(const std::string& key, bool required, const std::string& base_dir);
+  std::optional<std::string> path(const std::string& key, bool required,
+                                  const std::string& base_dir);
   std::optional<std::vector<std::string>> paths(const std::string& key, bool required,
                                                 const std::string& base_dir);
   /// The raw node of a key, marked as read; undefined node when absent.

@@ -1,5 +1,7 @@
 #include "loader/plugin_set.h"
 
+#include <cstdint>
+
 namespace paymentd::loader {
 namespace {
 
@@ -73,11 +75,33 @@ std::optional<LoadedPlugin<Interface>> instantiate(const config::PluginEntry& en
 
 }  // namespace
 
+int rolloutBucket(const std::string& user_id) {
+  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bit
+  for (unsigned char c : user_id) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return static_cast<int>(hash % 100);
+}
+
+const LoadedPlugin<Processor>& ProcessorRoute::choose(const std::string& user_id) const {
+  if (canary && (canary_users.count(user_id) != 0 || rolloutBucket(user_id) < canary_percent)) {
+    return *canary;
+  }
+  return primary;
+}
+
 std::vector<std::string> PluginSet::describe() const {
   std::vector<std::string> lines;
   for (const auto& v : validators) lines.push_back("validator " + v.identity + " (" + v.path + ")");
-  for (const auto& [type, p] : processors) {
-    lines.push_back("processor " + p.identity + " for " + type + " (" + p.path + ")");
+  for (const auto& [type, route] : processors) {
+    lines.push_back("processor " + route.primary.identity + " for " + type + " (" +
+                    route.primary.path + ")" + (route.enabled ? "" : ", disabled"));
+    if (route.canary) {
+      lines.push_back("processor " + route.canary->identity + " for " + type + " (" +
+                      route.canary->path + "), canary for " + std::to_string(route.canary_percent) +
+                      "% and " + std::to_string(route.canary_users.size()) + " listed users");
+    }
   }
   for (const auto& [channel, n] : notifiers) {
     lines.push_back("notifier " + n.identity + " for " + channel + " (" + n.path + ")");
@@ -98,10 +122,22 @@ std::shared_ptr<const PluginSet> buildPluginSet(const config::PluginsConfig& plu
     }
   }
   for (const auto& [type, entry] : plugins.processors) {
-    if (auto loaded = instantiate<Processor>(entry, PluginKind::kProcessor,
-                                             "plugins.processors." + type, catalog, problems)) {
-      set->processors.emplace(type, std::move(*loaded));
+    const std::string place = "plugins.processors." + type;
+    auto primary =
+        instantiate<Processor>(entry.entry, PluginKind::kProcessor, place, catalog, problems);
+    std::optional<LoadedPlugin<Processor>> canary;
+    if (entry.canary) {
+      canary = instantiate<Processor>(entry.canary->entry, PluginKind::kProcessor,
+                                      place + ".canary", catalog, problems);
+      if (!canary) continue;
     }
+    if (!primary) continue;
+    ProcessorRoute route{std::move(*primary), std::move(canary), 0, {}, entry.enabled};
+    if (entry.canary) {
+      route.canary_percent = entry.canary->percent;
+      route.canary_users.insert(entry.canary->users.begin(), entry.canary->users.end());
+    }
+    set->processors.emplace(type, std::move(route));
   }
   for (const auto& [channel, entry] : plugins.notifiers) {
     if (auto loaded = instantiate<Notifier>(entry, PluginKind::kNotifier,

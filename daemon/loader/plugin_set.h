@@ -8,6 +8,8 @@
 
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,11 +30,28 @@ struct LoadedPlugin {
   std::shared_ptr<const Interface> instance;
 };
 
+/// The processor(s) for one payment type, with its rollout rule.
+struct ProcessorRoute {
+  LoadedPlugin<Processor> primary;
+  std::optional<LoadedPlugin<Processor>> canary;
+  int canary_percent = 0;
+  std::set<std::string> canary_users;
+  bool enabled = true;
+
+  /// The canary for allow-listed users and for users whose stable bucket
+  /// (FNV-1a of the user id, mod 100) is under the percentage; else the primary.
+  /// The same user always gets the same answer, on every daemon.
+  const LoadedPlugin<Processor>& choose(const std::string& user_id) const;
+};
+
+/// 0-99, stable across processes and machines.
+int rolloutBucket(const std::string& user_id);
+
 struct PluginSet {
-  std::vector<LoadedPlugin<Validator>> validators;            // in run order
-  std::map<std::string, LoadedPlugin<Processor>> processors;  // by payment type
-  std::map<std::string, LoadedPlugin<Notifier>> notifiers;    // by channel
-  std::vector<std::shared_ptr<PluginLibrary>> libraries;      // everything scanned
+  std::vector<LoadedPlugin<Validator>> validators;          // in run order
+  std::map<std::string, ProcessorRoute> processors;         // by payment type
+  std::map<std::string, LoadedPlugin<Notifier>> notifiers;  // by channel
+  std::vector<std::shared_ptr<PluginLibrary>> libraries;    // everything scanned
 
   /// One line per plugin, for --check-config and the start-up log.
   std::vector<std::string> describe() const;

@@ -78,7 +78,47 @@ TEST(Config, ReadsPluginEntriesInOrderWithTheirConfig) {
   EXPECT_EQ(p.validators[1].plugin, "card");
   EXPECT_EQ(p.validators[1].config.at("require_billing_key"), "true");
   EXPECT_EQ(p.validators[1].mark.line, 12);
-  EXPECT_EQ(p.processors.at("FIRST_BILLING").plugin, "first-billing@1.2.0");
+  EXPECT_EQ(p.processors.at("FIRST_BILLING").entry.plugin, "first-billing@1.2.0");
+  EXPECT_TRUE(p.processors.at("FIRST_BILLING").enabled);
+  EXPECT_FALSE(p.processors.at("FIRST_BILLING").canary);
+}
+
+TEST(Config, ReadsARolloutWithACanary) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + R"(plugins:
+  processors:
+    FIRST_BILLING:
+      plugin: first-billing@1.0.0
+      canary: {plugin: first-billing@2.0.0, percent: 5, users: ["42", "77"]}
+    LUMP_SUM: {plugin: lump-sum, enabled: false}
+)");
+  ASSERT_TRUE(loaded.config) << loaded.problems.front();
+  const auto& first = loaded.config->plugins.processors.at("FIRST_BILLING");
+  ASSERT_TRUE(first.canary);
+  EXPECT_EQ(first.canary->entry.plugin, "first-billing@2.0.0");
+  EXPECT_EQ(first.canary->percent, 5);
+  EXPECT_EQ(first.canary->users, (std::vector<std::string>{"42", "77"}));
+  EXPECT_FALSE(loaded.config->plugins.processors.at("LUMP_SUM").enabled);
+}
+
+TEST(Config, RefusesABadRollout) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + R"(plugins:
+  processors:
+    FIRST_BILLING: {plugin: a, enabled: maybe, canary: {plugin: b, percent: 150}}
+    BILLING: {plugin: a, canary: {plugin: b}}
+)");
+  ASSERT_EQ(loaded.problems.size(), 3u);
+  EXPECT_EQ(loaded.problems[0],
+            loaded.path +
+                ":10:41: plugins.processors.FIRST_BILLING.enabled must be true or "
+                "false, found 'maybe'");
+  EXPECT_EQ(loaded.problems[1],
+            loaded.path +
+                ":10:77: plugins.processors.FIRST_BILLING.canary.percent must be "
+                "between 0 and 100, found 150");
+  EXPECT_EQ(loaded.problems[2],
+            loaded.path + ":11:34: plugins.processors.BILLING.canary needs percent or users");
 }
 
 TEST(Config, RefusesAnUnknownTopLevelKeyAtItsPosition) {

@@ -80,13 +80,14 @@ Outcome validateTotal(const Validator& validator, std::int64_t total) {
 TEST(PluginLoader, LoadsGoodPluginsAndTheyWork) {
   auto plugins = inDirectory("good");
   plugins.validators.push_back(entry("good-validator", {{"limit", "10000"}}));
-  plugins.processors.emplace("FIRST_BILLING", entry("good-processor"));
+  plugins.processors.emplace("FIRST_BILLING",
+                             config::ProcessorEntry{entry("good-processor"), true, {}});
   Built built = build(plugins);
   ASSERT_TRUE(built.problems.empty()) << built.problems.front();
   ASSERT_EQ(built.set->validators.size(), 1u);
   EXPECT_EQ(built.set->validators[0].identity, "good-validator@1.0.0");
   ASSERT_EQ(built.set->processors.count("FIRST_BILLING"), 1u);
-  EXPECT_EQ(built.set->processors.at("FIRST_BILLING").identity, "good-processor@1.0.0");
+  EXPECT_EQ(built.set->processors.at("FIRST_BILLING").primary.identity, "good-processor@1.0.0");
 
   const Validator& validator = *built.set->validators[0].instance;
   EXPECT_TRUE(validateTotal(validator, 10000).isOk());
@@ -274,6 +275,38 @@ TEST(ActivePlugins, ARequestFinishesOnTheSetItStartedWith) {
   EXPECT_EQ(in_flight->validators[0].identity, "good-validator@1.0.0");
   EXPECT_EQ(active.current()->validators[0].identity, "good-validator@2.0.0");
   EXPECT_TRUE(validateTotal(*active.current()->validators[0].instance, 6).isOk());
+}
+
+TEST(ProcessorRoute, SendsListedUsersAndAStableShareToTheCanary) {
+  auto plugins = inDirectory("two_versions");
+  config::CanaryEntry canary{entry("good-processor@2.0.0"), 5, {"42"}};
+  plugins.processors.emplace("FIRST_BILLING",
+                             config::ProcessorEntry{entry("good-processor@1.0.0"), true, canary});
+  Built built = build(plugins);
+  ASSERT_TRUE(built.problems.empty()) << built.problems.front();
+  const ProcessorRoute& route = built.set->processors.at("FIRST_BILLING");
+  EXPECT_EQ(route.choose("42").identity, "good-processor@2.0.0");  // listed
+  EXPECT_EQ(rolloutBucket("42"), 91);  // FNV-1a: fixed forever, or users would switch versions
+  int canary_users = 0;
+  for (int user = 1000; user < 11000; ++user) {
+    const std::string id = std::to_string(user);
+    const bool canary_user = route.choose(id).identity == "good-processor@2.0.0";
+    EXPECT_EQ(canary_user, route.choose(id).identity == "good-processor@2.0.0");  // stable
+    canary_users += canary_user ? 1 : 0;
+  }
+  EXPECT_GT(canary_users, 350);  // about 5% of 10,000
+  EXPECT_LT(canary_users, 650);
+}
+
+TEST(ProcessorRoute, ChoosesThePrimaryWithoutACanary) {
+  auto plugins = inDirectory("two_versions");
+  plugins.processors.emplace(
+      "BILLING", config::ProcessorEntry{entry("good-processor@1.0.0"), false, std::nullopt});
+  Built built = build(plugins);
+  ASSERT_TRUE(built.problems.empty());
+  const ProcessorRoute& route = built.set->processors.at("BILLING");
+  EXPECT_FALSE(route.enabled);
+  EXPECT_EQ(route.choose("42").identity, "good-processor@1.0.0");
 }
 
 TEST(PluginLoader, RefusesAFileThatIsNotALibrary) {

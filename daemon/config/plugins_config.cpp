@@ -1,0 +1,132 @@
+#include "config/plugins_config.h"
+
+#include <functional>
+
+namespace paymentd::config {
+namespace {
+
+// Reads `NAME` or `{plugin: NAME, config: {...}}`; `extra` reads further keys
+// an entry of this kind accepts (before unknown keys are reported).
+std::optional<PluginEntry> readEntry(const YAML::Node& node, const std::string& file,
+                                     const std::string& what, ConfigProblems& problems,
+                                     const std::function<void(MapReader&)>& extra = {}) {
+  PluginEntry entry;
+  entry.mark = markOf(file, node);
+  if (node.IsScalar()) {  // shorthand: just the plugin's name
+    entry.plugin = node.Scalar();
+    return entry;
+  }
+  MapReader map(node, file, what, problems);
+  if (!map.valid()) return std::nullopt;
+  auto plugin = map.string("plugin", true);
+  YAML::Node config = map.node("config", false);
+  if (extra) extra(map);
+  map.finish();
+  if (!plugin) return std::nullopt;
+  entry.plugin = *plugin;
+  if (config.IsDefined() && !config.IsNull()) {
+    MapReader config_map(config, file, what + ".config", problems);
+    if (!config_map.valid()) return std::nullopt;
+    for (const auto& item : config) {
+      const std::string key = item.first.Scalar();
+      if (!config_map.has(key) || entry.config.count(key) != 0) continue;  // reported already
+      if (auto value = config_map.string(key, false)) {
+        entry.config[key] = *value;
+        entry.config_marks[key] = markOf(file, item.first);
+      }
+    }
+  }
+  return entry;
+}
+
+void readEntryMap(MapReader& plugins, const std::string& key,
+                  std::map<std::string, PluginEntry>& out) {
+  YAML::Node node = plugins.node(key, false);
+  if (!node.IsDefined() || node.IsNull()) return;
+  MapReader map(node, plugins.file(), "plugins." + key, plugins.problems());
+  if (!map.valid()) return;
+  for (const auto& item : node) {
+    const std::string name = item.first.Scalar();
+    if (out.count(name) != 0) continue;  // the duplicate was reported by MapReader
+    auto entry = readEntry(map.node(name, true), plugins.file(), "plugins." + key + "." + name,
+                           plugins.problems());
+    if (entry) out.emplace(name, std::move(*entry));
+  }
+}
+
+std::optional<CanaryEntry> readCanary(MapReader& processor, const std::string& what) {
+  YAML::Node node = processor.node("canary", false);
+  if (!node.IsDefined() || node.IsNull()) return std::nullopt;
+  CanaryEntry canary;
+  bool ok = true;
+  auto entry = readEntry(
+      node, processor.file(), what + ".canary", processor.problems(), [&](MapReader& map) {
+        if (auto percent = map.integer("percent", false, 0, 100))
+          canary.percent = static_cast<int>(*percent);
+        if (auto users = map.strings("users", false)) canary.users = *users;
+        ok = map.has("percent") || map.has("users");
+        if (!ok) map.problems().add(map.mark(), what + ".canary needs percent or users");
+      });
+  if (!entry || !ok) return std::nullopt;
+  canary.entry = std::move(*entry);
+  return canary;
+}
+
+void readProcessors(MapReader& plugins, std::map<std::string, ProcessorEntry>& out) {
+  YAML::Node node = plugins.node("processors", false);
+  if (!node.IsDefined() || node.IsNull()) return;
+  MapReader map(node, plugins.file(), "plugins.processors", plugins.problems());
+  if (!map.valid()) return;
+  for (const auto& item : node) {
+    const std::string type = item.first.Scalar();
+    if (out.count(type) != 0) continue;  // the duplicate was reported by MapReader
+    const std::string what = "plugins.processors." + type;
+    ProcessorEntry processor;
+    auto entry = readEntry(map.node(type, true), plugins.file(), what, plugins.problems(),
+                           [&](MapReader& entry_map) {
+                             if (auto enabled = entry_map.boolean("enabled", false))
+                               processor.enabled = *enabled;
+                             processor.canary = readCanary(entry_map, what);
+                           });
+    if (!entry) continue;
+    processor.entry = std::move(*entry);
+    out.emplace(type, std::move(processor));
+  }
+}
+
+}  // namespace
+
+void readPlugins(MapReader& root, const std::string& base_dir, const std::string& default_dir,
+                 PluginsConfig& plugins) {
+  YAML::Node node = root.node("plugins", false);
+  if (!node.IsDefined() || node.IsNull()) {
+    plugins.directories = {default_dir};
+    return;
+  }
+  MapReader map(node, root.file(), "plugins", root.problems());
+  if (!map.valid()) return;
+  if (auto dirs = map.paths("directories", false, base_dir)) {
+    plugins.directories = *dirs;
+  } else if (!map.has("directories")) {
+    plugins.directories = {default_dir};
+  }
+  YAML::Node validators = map.node("validators", false);
+  if (validators.IsDefined() && !validators.IsNull()) {
+    if (!validators.IsSequence()) {
+      map.problems().add(markOf(map.file(), validators), "plugins.validators must be a list");
+    } else {
+      int index = 0;
+      for (const auto& item : validators) {
+        auto entry =
+            readEntry(item, map.file(), "plugins.validators[" + std::to_string(index++) + "]",
+                      map.problems());
+        if (entry) plugins.validators.push_back(std::move(*entry));
+      }
+    }
+  }
+  readProcessors(map, plugins.processors);
+  readEntryMap(map, "notifiers", plugins.notifiers);
+  map.finish();
+}
+
+}  // namespace paymentd::config
