@@ -19,6 +19,10 @@
 #include "log/log_formatter.h"
 #include "metrics/metrics.h"
 #include "paymentd/version.h"
+#include "storage/migrations.h"
+#include "storage/plan_catalog.h"
+#include "storage/readiness_probe.h"
+#include "storage/storage_config.h"
 
 namespace paymentd::app {
 
@@ -26,12 +30,14 @@ namespace paymentd::app {
 struct LoadedConfig {
   config::Config config;
   std::shared_ptr<const loader::PluginSet> plugins;
+  std::vector<Plan> plans;  // the catalog, synced into the database at start
 };
 
 namespace {
 
 constexpr int kExitOk = 0;
 constexpr int kExitBadConfig = 1;
+constexpr auto kDatabaseProbeInterval = std::chrono::seconds(5);  // /readyz's SELECT 1 at most
 
 std::string versionLine() {
   return std::string("paymentd ") + kVersion + " (plugin API " +
@@ -51,6 +57,18 @@ void PaymentdApp::defineOptions(Poco::Util::OptionSet& options) {
                                        "file:line:column: message, exit 0 or 1; touches no database")
                         .required(false)
                         .repeatable(false));
+  options.addOption(Poco::Util::Option("user", "", "coupon issue: the user the coupon is for")
+                        .required(false)
+                        .repeatable(false)
+                        .argument("USER"));
+  options.addOption(Poco::Util::Option("discount", "", "coupon issue: KRW off the payment's total")
+                        .required(false)
+                        .repeatable(false)
+                        .argument("WON"));
+  options.addOption(Poco::Util::Option("id", "", "coupon issue: the coupon's id (default: random)")
+                        .required(false)
+                        .repeatable(false)
+                        .argument("ID"));
   options.addOption(Poco::Util::Option("version", "v", "print the version and exit").required(false));
   options.addOption(Poco::Util::Option("help", "h", "print this help and exit").required(false));
 }
@@ -61,6 +79,12 @@ void PaymentdApp::handleOption(const std::string& name, const std::string& value
     config_path_ = value;
   } else if (name == "check-config") {
     if (mode_ == Mode::kRun) mode_ = Mode::kCheckConfig;
+  } else if (name == "user") {
+    coupon_args_.user = value;
+  } else if (name == "discount") {
+    coupon_args_.discount = value;
+  } else if (name == "id") {
+    coupon_args_.id = value;
   } else if (name == "version") {
     mode_ = Mode::kVersion;
     stopOptionsProcessing();
@@ -80,7 +104,8 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
   if (mode_ == Mode::kHelp) {
     Poco::Util::HelpFormatter help(options());
     help.setCommand(commandName());
-    help.setUsage("--config=FILE [--check-config]");
+    help.setUsage(
+        "--config=FILE [--check-config | coupon issue --user=USER --discount=WON [--id=ID]]");
     help.setHeader("paymentd: turns PortOne V2 payment webhooks into subscriptions, tickets and refunds.");
     help.format(std::cout);
     return kExitOk;
@@ -89,21 +114,31 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
     std::cout << versionLine() << "\n";
     return kExitOk;
   }
-  if (!args.empty()) {
+  const bool coupon_issue = args == std::vector<std::string>{"coupon", "issue"};
+  if (!args.empty() && !coupon_issue) {
     std::cerr << "paymentd: unknown command '" << args.front() << "' (see --help)\n";
+    return kExitBadConfig;
+  }
+  if (!coupon_issue && (coupon_args_.user || coupon_args_.discount || coupon_args_.id)) {
+    std::cerr << "paymentd: --user, --discount and --id apply to `coupon issue` only\n";
     return kExitBadConfig;
   }
 
   config::ConfigProblems problems;
   auto config = config::loadConfig(config_path_, defaultPluginDir(), problems);
+  if (config && coupon_issue) return cli::issueCoupon(*config, coupon_args_, std::cout, std::cerr);
   std::shared_ptr<const loader::PluginSet> plugins;
-  if (config) plugins = loader::buildPluginSet(config->plugins, problems);
+  std::optional<std::vector<Plan>> plans;
+  if (config) {
+    plugins = loader::buildPluginSet(config->plugins, problems);
+    plans = storage::loadPlanCatalog(config->catalog, problems);
+  }
   if (!problems.empty()) {
     for (const auto& line : problems.lines()) std::cerr << line << "\n";
     std::cerr << "paymentd: " << problems.lines().size() << " problem(s) in " << config_path_ << "\n";
     return kExitBadConfig;
   }
-  LoadedConfig loaded{std::move(*config), std::move(plugins)};
+  LoadedConfig loaded{std::move(*config), std::move(plugins), std::move(*plans)};
 
   if (mode_ == Mode::kCheckConfig) {
     std::cout << config_path_ << ": ok\n";
@@ -122,7 +157,26 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
   for (const auto& line : loaded.plugins->describe()) logger.information("loaded " + line);
   loader::ActivePlugins plugins(loaded.plugins);
 
+  // The database is migrated and the catalog synced before the port opens.
+  std::shared_ptr<storage::Database> database;
+  try {
+    database = storage::Database::open(config.storage, storage::databaseOptions(config));
+    const storage::MigrationReport migrated = storage::migrate(*database);
+    logger.information("database " + database->display() +
+                       " schema_version=" + std::to_string(migrated.to) +
+                       " migrated_from=" + std::to_string(migrated.from));
+    const storage::CatalogSyncReport synced = storage::syncPlanCatalog(*database, loaded.plans);
+    logger.information("catalog " + config.catalog + " synced: plans=" +
+                       std::to_string(synced.upserted) + " retired=" +
+                       std::to_string(synced.retired) + " deleted=" + std::to_string(synced.deleted));
+  } catch (const std::exception& e) {
+    logger.fatal(std::string("storage: ") + e.what());
+    return kExitBadConfig;
+  }
+
   http::Readiness readiness;
+  auto probe = std::make_shared<storage::ReadinessProbe>(*database, kDatabaseProbeInterval);
+  readiness.add("database", [probe] { return probe->check(); });
   auto router = std::make_shared<http::Router>();
   http::addHealthRoutes(*router, readiness);
   metrics::Metrics metrics;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/coupon_command.h"
+
 namespace paymentd::app {
 
 struct LoadedConfig;
@@ -24,6 +26,7 @@ class PaymentdApp : public Poco::Util::ServerApplication {
 
   Mode mode_ = Mode::kRun;
   std::string config_path_ = "/etc/paymentd/paymentd.yaml";
+  cli::CouponIssueArgs coupon_args_;  // --user, --discount, --id: `coupon issue` only
 };
 
 }  // namespace paymentd::app

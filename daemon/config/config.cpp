@@ -4,6 +4,7 @@
 
 #include "config/plugins_config.h"
 #include "config/yaml_reader.h"
+#include "storage/database_url.h"
 
 namespace paymentd::config {
 namespace {
@@ -134,10 +135,30 @@ std::optional<Config> loadConfig(const std::string& path, const std::string& def
     } else if (storage->rfind("postgresql://", 0) == 0) {
       config.storage = *storage;
     } else {
+      // Echo only the scheme: the rest of a mistyped URL may hold a password.
+      const auto colon = storage->find(':');
+      const std::string shown = colon == std::string::npos ? *storage : storage->substr(0, colon);
       problems.add(root.markOfKey("storage"),
                    "storage must be sqlite:PATH or postgresql://user@host:port/db, found '" +
-                       *storage + "'");
+                       shown + "...'");
     }
+  }
+  if (config.storage.rfind("postgresql://", 0) == 0) {
+    try {
+      storage::parseDatabaseUrl(config.storage, std::nullopt);  // the shape; touches no database
+    } catch (const std::invalid_argument& e) {
+      problems.add(root.markOfKey("storage"), e.what());
+    }
+  }
+  if (auto v = root.integer("storage_pool_size", false, 1, 1024)) {
+    config.storage_pool_size = static_cast<int>(*v);
+  }
+  if (auto v = root.path("storage_password_file", false, base_dir)) {
+    if (config.storage.rfind("postgresql://", 0) != 0) {
+      problems.add(root.markOfKey("storage_password_file"),
+                   "storage_password_file applies to postgresql:// storage only");
+    }
+    config.storage_password_file = *v;
   }
   config.lock = root.string("lock", false).value_or("local");
   if (config.lock != "local" && config.lock.rfind("redis://", 0) != 0) {

@@ -66,7 +66,9 @@ struct LoggingConfig {
 struct Config {
   std::string path;  // the file this came from, absolute
   HttpConfig http;
-  std::string storage;
+  std::string storage;                // sqlite:/abs/path or postgresql://user@host:port/db
+  std::string storage_password_file;  // absolute after loading; empty: none (PostgreSQL only)
+  int storage_pool_size = 8;          // database sessions the daemon keeps at most
   std::string lock;
   PortOneConfig portone;
   std::string catalog;  // absolute after loading

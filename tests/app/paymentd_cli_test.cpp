@@ -21,6 +21,15 @@ using testing::runProcess;
 const std::string kPaymentd = PAYMENTD_EXECUTABLE;
 const std::string kShippedConfig = std::string(PAYMENTD_SOURCE_DIR) + "/config/paymentd.yaml";
 
+const std::string kPlans =
+    "- {id: monthly-4, name: \"Monthly\", price: 59000, months: 1, lessons_per_month: 4, trial: false}\n";
+
+// Writes paymentd.yaml (and the plans catalog it names) into `dir`.
+std::string writeConfig(const testing::TempDir& dir, const std::string& text) {
+  dir.write("plans.yaml", kPlans);
+  return dir.write("paymentd.yaml", text);
+}
+
 std::string minimalConfig(const std::string& extra = "") {
   return R"(http: {listen: "127.0.0.1:0", threads: 4, drain_timeout_s: 10}
 storage: "sqlite:paymentd.db"
@@ -43,7 +52,7 @@ TEST(PaymentdCli, CheckConfigAcceptsTheShippedConfigAndListsItsPlugins) {
 
 TEST(PaymentdCli, CheckConfigRefusesAnUnknownKeyWithFileLineColumn) {
   testing::TempDir dir;
-  const std::string path = dir.write("paymentd.yaml", minimalConfig("lokc: local\n"));
+  const std::string path = writeConfig(dir, minimalConfig("lokc: local\n"));
   auto result = runProcess(kPaymentd, {"--config=" + path, "--check-config"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("paymentd.yaml:10:1: unknown key 'lokc' in the config"),
@@ -53,7 +62,7 @@ TEST(PaymentdCli, CheckConfigRefusesAnUnknownKeyWithFileLineColumn) {
 
 TEST(PaymentdCli, CheckConfigRefusesAYamlSyntaxErrorWithFileLineColumn) {
   testing::TempDir dir;
-  const std::string path = dir.write("paymentd.yaml", "http:\n  listen: [\"a\"\nstorage: x\n");
+  const std::string path = writeConfig(dir, "http:\n  listen: [\"a\"\nstorage: x\n");
   auto result = runProcess(kPaymentd, {"--config=" + path, "--check-config"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_TRUE(
@@ -91,7 +100,7 @@ TEST(PaymentdCli, RefusesAnUnknownCommand) {
 
 TEST(PaymentdCli, SigtermLetsTheRequestInFlightFinishThenExitsZero) {
   testing::TempDir dir;
-  const std::string config = dir.write("paymentd.yaml", minimalConfig());
+  const std::string config = writeConfig(dir, minimalConfig());
   testing::BackgroundProcess daemon(kPaymentd, {"--config=" + config},
                                     (dir.path() / "log").string());
   ASSERT_TRUE(testing::waitForOutput(daemon, "listening on", std::chrono::seconds(20)))
@@ -135,13 +144,13 @@ TEST(PaymentdCli, SighupSwapsInAGoodPluginSetAndRefusesABadOne) {
       "/good\"], validators: [{plugin: good-validator, config: {limit: \"5\"}}]";
   std::string base = minimalConfig();
   base.erase(base.find("plugins: {directories: []}"));
-  const std::string config = dir.write("paymentd.yaml", base + plugins + "}\n");
+  const std::string config = writeConfig(dir, base + plugins + "}\n");
   testing::BackgroundProcess daemon(kPaymentd, {"--config=" + config},
                                     (dir.path() / "log").string());
   ASSERT_TRUE(testing::waitForOutput(daemon, "listening on", std::chrono::seconds(20)))
       << daemon.stderrText();
 
-  dir.write("paymentd.yaml", base + plugins + ", procesors: {}}\n");  // a typo
+  writeConfig(dir, base + plugins + ", procesors: {}}\n");  // a typo
   daemon.signal(SIGHUP);
   ASSERT_TRUE(testing::waitForOutput(daemon, "reload refused; the running plugins keep serving",
                                      std::chrono::seconds(10)))
@@ -151,7 +160,7 @@ TEST(PaymentdCli, SighupSwapsInAGoodPluginSetAndRefusesABadOne) {
             std::string::npos)
       << daemon.stderrText();
 
-  dir.write("paymentd.yaml", base + plugins + ", processors: {FIRST_BILLING: good-processor}}\n");
+  writeConfig(dir, base + plugins + ", processors: {FIRST_BILLING: good-processor}}\n");
   daemon.signal(SIGHUP);
   ASSERT_TRUE(testing::waitForOutput(daemon, "msg=reloaded", std::chrono::seconds(10)))
       << daemon.stderrText();
@@ -164,7 +173,7 @@ TEST(PaymentdCli, SighupSwapsInAGoodPluginSetAndRefusesABadOne) {
 
 TEST(PaymentdCli, TellsSystemdItIsReadyOnlyOnceListening) {
   testing::TempDir dir;
-  const std::string config = dir.write("paymentd.yaml", minimalConfig());
+  const std::string config = writeConfig(dir, minimalConfig());
   // The notify socket systemd would create for a Type=notify service.
   const std::string socket_path = (dir.path() / "notify").string();
   const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);

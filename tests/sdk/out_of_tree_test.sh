@@ -13,6 +13,7 @@ cmake --build "$work/template" >/dev/null
 test -f "$work/template/max_amount_validator.so"
 
 mkdir -p "$work/etc"
+cp "$source/config/plans.yaml" "$work/etc/plans.yaml"
 cat > "$work/etc/paymentd.yaml" <<YAML
 storage: "sqlite:paymentd.db"
 portone:

@@ -1,0 +1,72 @@
+#include "cli/coupon_command.h"
+
+#include <Poco/UUIDGenerator.h>
+
+#include <ostream>
+
+#include "storage/coupon_book.h"
+#include "storage/migrations.h"
+#include "storage/storage_config.h"
+
+namespace paymentd::cli {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitTempFail = 75;
+constexpr std::int64_t kMaxDiscount = 1'000'000'000'000;
+
+std::optional<std::int64_t> parseDiscount(const std::string& text) {
+  if (text.empty() || text.size() > 13 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  const std::int64_t value = std::stoll(text);
+  if (value > kMaxDiscount) return std::nullopt;
+  return value;
+}
+
+std::string randomCouponId() {
+  std::string uuid = Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+  std::erase(uuid, '-');
+  return "cpn-" + uuid.substr(0, 20);
+}
+
+}  // namespace
+
+int issueCoupon(const config::Config& config, const CouponIssueArgs& args, std::ostream& out,
+                std::ostream& err) {
+  if (!args.user || args.user->empty()) {
+    err << "paymentd: coupon issue needs --user=USER\n";
+    return kExitFailed;
+  }
+  const auto discount = args.discount ? parseDiscount(*args.discount) : std::nullopt;
+  if (!discount) {
+    err << "paymentd: coupon issue needs --discount=WON, a whole number from 0 to " << kMaxDiscount
+        << "\n";
+    return kExitFailed;
+  }
+  if (args.id && args.id->empty()) {
+    err << "paymentd: --id must not be empty\n";
+    return kExitFailed;
+  }
+  const std::string id = args.id ? *args.id : randomCouponId();
+  try {
+    auto database = storage::Database::open(config.storage, storage::databaseOptions(config));
+    storage::migrate(*database);
+    storage::issueCoupon(*database, {id, *args.user, *discount, std::nullopt});
+  } catch (const storage::Duplicate&) {
+    err << "paymentd: coupon " << id << " already exists\n";
+    return kExitFailed;
+  } catch (const storage::Transient& e) {
+    err << "paymentd: database unavailable: " << e.what() << "\n";
+    return kExitTempFail;
+  } catch (const std::exception& e) {
+    err << "paymentd: " << e.what() << "\n";
+    return kExitFailed;
+  }
+  out << id << "\n";
+  return kExitOk;
+}
+
+}  // namespace paymentd::cli

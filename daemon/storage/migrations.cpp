@@ -1,0 +1,200 @@
+#include "storage/migrations.h"
+
+#include <string>
+#include <vector>
+
+#include "storage/time_codec.h"
+
+namespace paymentd::storage {
+namespace {
+
+using Poco::Data::Keywords::bind;
+using Poco::Data::Keywords::into;
+
+struct Migration {
+  std::int64_t version;
+  const char* name;
+  std::vector<const char*> statements;  // may use the tokens replaced in forBackend()
+};
+
+// Times are BIGINT microseconds since the Unix epoch, UTC: Poco drops the
+// fraction of a DateTime read from PostgreSQL and misreads timestamptz offsets.
+// Amounts are BIGINT won. {{ID}} is the backend's auto-increment key.
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1,
+       "domain schema",
+       {
+           R"(CREATE TABLE plans (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  price BIGINT NOT NULL CHECK (price >= 0),
+  months BIGINT NOT NULL CHECK (months >= 1),
+  lessons_per_month BIGINT NOT NULL CHECK (lessons_per_month >= 0),
+  trial BOOLEAN NOT NULL,
+  retired BOOLEAN NOT NULL DEFAULT FALSE,
+  updated_at_us BIGINT NOT NULL))",
+           R"(CREATE TABLE subscriptions (
+  id {{ID}},
+  user_id TEXT NOT NULL,
+  plan_id TEXT NOT NULL REFERENCES plans (id),
+  status TEXT NOT NULL CHECK (status IN ('ACTIVE', 'PAST_DUE', 'FAILED', 'CANCELLED')),
+  trial BOOLEAN NOT NULL,
+  billing_key TEXT,
+  period_start_us BIGINT NOT NULL,
+  period_end_us BIGINT NOT NULL,
+  consecutive_failures BIGINT NOT NULL DEFAULT 0,
+  level TEXT,
+  created_at_us BIGINT NOT NULL,
+  updated_at_us BIGINT NOT NULL))",
+           "CREATE UNIQUE INDEX subscriptions_one_live_per_user_plan ON subscriptions (user_id, "
+           "plan_id) "
+           "WHERE status IN ('ACTIVE', 'PAST_DUE')",
+           "CREATE UNIQUE INDEX subscriptions_one_trial_per_user ON subscriptions (user_id) WHERE "
+           "trial",
+           "CREATE INDEX subscriptions_by_user ON subscriptions (user_id)",
+           R"(CREATE TABLE payments (
+  id TEXT PRIMARY KEY,
+  payment_type TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  plan_id TEXT,
+  subscription_id BIGINT REFERENCES subscriptions (id),
+  coupon_id TEXT,
+  amount BIGINT NOT NULL,
+  currency TEXT NOT NULL,
+  fulfilled_at_us BIGINT NOT NULL))",
+           R"(CREATE TABLE tickets (
+  id {{ID}},
+  subscription_id BIGINT NOT NULL REFERENCES subscriptions (id),
+  payment_id TEXT NOT NULL,
+  period_start_us BIGINT NOT NULL,
+  period_end_us BIGINT NOT NULL,
+  lessons BIGINT NOT NULL CHECK (lessons >= 0),
+  created_at_us BIGINT NOT NULL,
+  UNIQUE (subscription_id, period_start_us)))",
+           "CREATE INDEX tickets_by_payment ON tickets (payment_id)",
+           R"(CREATE TABLE lessons (
+  id {{ID}},
+  subscription_id BIGINT NOT NULL REFERENCES subscriptions (id),
+  user_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  starts_at_us BIGINT,
+  status TEXT NOT NULL DEFAULT 'RESERVED',
+  created_at_us BIGINT NOT NULL))",
+           R"(CREATE TABLE level_tests (
+  id {{ID}},
+  user_id TEXT NOT NULL,
+  level TEXT NOT NULL,
+  taken_at_us BIGINT NOT NULL))",
+           "CREATE INDEX level_tests_by_user ON level_tests (user_id, taken_at_us)",
+           R"(CREATE TABLE coupons (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL,
+  discount BIGINT NOT NULL CHECK (discount >= 0),
+  expires_at_us BIGINT,
+  used_by_payment_id TEXT UNIQUE,
+  used_at_us BIGINT,
+  created_at_us BIGINT NOT NULL))",
+           R"(CREATE TABLE payment_failures (
+  payment_id TEXT PRIMARY KEY,
+  payment_type TEXT,
+  code TEXT NOT NULL,
+  message TEXT NOT NULL,
+  refund TEXT NOT NULL CHECK (refund IN ('NONE', 'INTENDED', 'DONE', 'FAILED')),
+  created_at_us BIGINT NOT NULL,
+  updated_at_us BIGINT NOT NULL))",
+           R"(CREATE TABLE payment_events (
+  id {{ID}},
+  payment_id TEXT NOT NULL,
+  at_us BIGINT NOT NULL,
+  stage TEXT NOT NULL,
+  result TEXT NOT NULL,
+  detail TEXT NOT NULL))",
+           "CREATE INDEX payment_events_by_payment ON payment_events (payment_id, id)",
+           R"(CREATE TABLE outbox (
+  id {{ID}},
+  kind TEXT NOT NULL,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'DONE', 'DEAD')),
+  attempts BIGINT NOT NULL DEFAULT 0,
+  due_at_us BIGINT NOT NULL,
+  last_error TEXT,
+  created_at_us BIGINT NOT NULL,
+  updated_at_us BIGINT NOT NULL))",
+           "CREATE INDEX outbox_due ON outbox (status, due_at_us)",
+       }},
+  };
+  return kMigrations;
+}
+
+std::string forBackend(std::string sql, Backend backend) {
+  const std::string token = "{{ID}}";
+  const std::string id =
+      backend == Backend::kPostgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT";
+  for (auto at = sql.find(token); at != std::string::npos; at = sql.find(token)) {
+    sql.replace(at, token.size(), id);
+  }
+  return sql;
+}
+
+std::int64_t currentVersion(Connection& connection) {
+  Poco::Nullable<Poco::Int64> version;
+  connection.run("SELECT MAX(version) FROM schema_migrations",
+                 [&](Poco::Data::Statement& s) { s, into(version); });
+  return version.isNull() ? 0 : version.value();
+}
+
+}  // namespace
+
+std::int64_t latestSchemaVersion() {
+  return migrations().back().version;
+}
+
+MigrationReport migrate(Database& database) {
+  return database.withConnection(
+      [&](Connection& connection) {
+        connection.begin();
+        try {
+          if (connection.backend() == Backend::kPostgres) {
+            // Serializes daemons starting together; released at commit.
+            Poco::Int64 held = 0;
+            connection.run("SELECT COUNT(*) FROM (SELECT pg_advisory_xact_lock(7260417)) AS held",
+                           [&](Poco::Data::Statement& s) { s, into(held); });
+          }
+          connection.run(
+              "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, "
+              "name TEXT NOT NULL, applied_at_us BIGINT NOT NULL)");
+          MigrationReport report;
+          report.from = currentVersion(connection);
+          report.to = report.from;
+          if (report.from > latestSchemaVersion()) {
+            throw SchemaTooNew("database " + database.display() + " has schema version " +
+                               std::to_string(report.from) + ", newer than this paymentd knows (" +
+                               std::to_string(latestSchemaVersion()) +
+                               "); upgrade paymentd or point it at another database");
+          }
+          for (const Migration& migration : migrations()) {
+            if (migration.version <= report.from) continue;
+            for (const char* statement : migration.statements) {
+              connection.run(forBackend(statement, connection.backend()));
+            }
+            connection.run(
+                "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES ($1, $2, $3)",
+                [&](Poco::Data::Statement& s) {
+                  s, bind(static_cast<Poco::Int64>(migration.version)),
+                      bind(std::string(migration.name)), bind(toMicros(database.now()));
+                });
+            report.to = migration.version;
+          }
+          connection.commit();
+          return report;
+        } catch (...) {
+          if (connection.inTransaction()) connection.rollback();
+          throw;
+        }
+      },
+      true);
+}
+
+}  // namespace paymentd::storage

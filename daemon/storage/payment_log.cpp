@@ -1,0 +1,157 @@
+#include "storage/payment_log.h"
+
+#include "storage/time_codec.h"
+
+namespace paymentd::storage {
+namespace {
+
+using Poco::Data::Statement;
+using Poco::Data::Keywords::bind;
+using Poco::Data::Keywords::into;
+using Poco::Data::Keywords::useRef;
+
+const char* refundName(RefundState refund) {
+  switch (refund) {
+    case RefundState::kNone:
+      return "NONE";
+    case RefundState::kIntended:
+      return "INTENDED";
+    case RefundState::kDone:
+      return "DONE";
+    case RefundState::kFailed:
+      return "FAILED";
+  }
+  return "NONE";
+}
+
+RefundState refundFrom(const std::string& name) {
+  if (name == "INTENDED") return RefundState::kIntended;
+  if (name == "DONE") return RefundState::kDone;
+  if (name == "FAILED") return RefundState::kFailed;
+  return RefundState::kNone;
+}
+
+}  // namespace
+
+void PaymentLog::recordEvent(const PaymentEvent& event) {
+  // Not retried on a lost connection: the insert may have landed.
+  database_.withConnection(
+      [&](Connection& connection) {
+        connection.run(
+            "INSERT INTO payment_events (payment_id, at_us, stage, result, detail) VALUES ($1, $2, "
+            "$3, $4, $5)",
+            [&](Statement& s) {
+              s, useRef(event.payment_id), bind(toMicros(event.at)), useRef(event.stage),
+                  useRef(event.result), useRef(event.detail);
+            });
+      },
+      false);
+}
+
+void PaymentLog::recordFailure(const PaymentFailure& failure) {
+  const Poco::Nullable<std::string> type = failure.payment_type
+                                               ? Poco::Nullable<std::string>(*failure.payment_type)
+                                               : Poco::Nullable<std::string>();
+  database_.withConnection(
+      [&](Connection& connection) {
+        connection.run(
+            "INSERT INTO payment_failures (payment_id, payment_type, code, message, refund, "
+            "created_at_us, "
+            "updated_at_us) VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (payment_id) DO UPDATE "
+            "SET "
+            "payment_type = excluded.payment_type, code = excluded.code, message = "
+            "excluded.message, "
+            "refund = excluded.refund, updated_at_us = excluded.updated_at_us",
+            [&](Statement& s) {
+              s, useRef(failure.payment_id), bind(type), useRef(failure.code),
+                  useRef(failure.message), bind(std::string(refundName(failure.refund))),
+                  bind(toMicros(database_.now()));
+            });
+      },
+      true);  // an upsert: safe to repeat
+}
+
+void PaymentLog::setRefund(const std::string& payment_id, RefundState refund) {
+  database_.withConnection(
+      [&](Connection& connection) {
+        const std::size_t rows = connection.run(
+            "UPDATE payment_failures SET refund = $1, updated_at_us = $2 WHERE payment_id = $3",
+            [&](Statement& s) {
+              s, bind(std::string(refundName(refund))), bind(toMicros(database_.now())),
+                  useRef(payment_id);
+            });
+        if (rows == 0) throw Error("no failure recorded for payment " + payment_id);
+      },
+      true);
+}
+
+std::optional<PaymentFailure> PaymentLog::failure(const std::string& payment_id) {
+  return database_.withConnection(
+      [&](Connection& connection) -> std::optional<PaymentFailure> {
+        PaymentFailure failure;
+        Poco::Nullable<std::string> type;
+        std::string refund;
+        const std::size_t rows = connection.run(
+            "SELECT payment_id, payment_type, code, message, refund FROM payment_failures WHERE "
+            "payment_id = $1",
+            [&](Statement& s) {
+              s, useRef(payment_id), into(failure.payment_id), into(type), into(failure.code),
+                  into(failure.message), into(refund);
+            });
+        if (rows == 0) return std::nullopt;
+        if (!type.isNull()) failure.payment_type = type.value();
+        failure.refund = refundFrom(refund);
+        return failure;
+      },
+      true);
+}
+
+PaymentCheck PaymentLog::check(const std::string& payment_id) {
+  PaymentCheck check;
+  const std::optional<std::string> fulfilled_type = database_.withConnection(
+      [&](Connection& connection) -> std::optional<std::string> {
+        std::string type;
+        const std::size_t rows =
+            connection.run("SELECT payment_type FROM payments WHERE id = $1",
+                           [&](Statement& s) { s, useRef(payment_id), into(type); });
+        if (rows == 0) return std::nullopt;
+        return type;
+      },
+      true);
+  if (fulfilled_type) {
+    check.status = PaymentCheck::Status::kCompleted;
+    check.payment_type = fulfilled_type;
+    return check;
+  }
+  if (auto failed = failure(payment_id)) {
+    check.status = PaymentCheck::Status::kFailed;
+    check.payment_type = failed->payment_type;
+    check.reason = failed->code;
+    check.refunded = failed->refund == RefundState::kDone;
+  }
+  return check;
+}
+
+std::vector<PaymentEvent> PaymentLog::events(const std::string& payment_id) {
+  return database_.withConnection(
+      [&](Connection& connection) {
+        std::vector<Poco::Int64> at;
+        std::vector<std::string> stage;
+        std::vector<std::string> result;
+        std::vector<std::string> detail;
+        connection.run(
+            "SELECT at_us, stage, result, detail FROM payment_events WHERE payment_id = $1 ORDER "
+            "BY id",
+            [&](Statement& s) {
+              s, useRef(payment_id), into(at), into(stage), into(result), into(detail);
+            });
+        std::vector<PaymentEvent> events;
+        for (std::size_t i = 0; i < at.size(); ++i) {
+          events.push_back({payment_id, fromMicros(at[i]), stage[i], result[i], detail[i]});
+        }
+        return events;
+      },
+      true);
+}
+
+}  // namespace paymentd::storage

@@ -1,0 +1,65 @@
+// storage/payment_log.h: a payment's trace and failure, and what the check API shows.
+//
+// Each write is its own short transaction on its own connection, so it
+// survives the rollback of the payment's work. On SQLite there is one writer
+// at a time: do not write here while this thread holds an open Transaction
+// (it would wait for itself until the busy timeout); write after it ends.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "paymentd/payment.h"
+#include "storage/database.h"
+
+namespace paymentd::storage {
+
+struct PaymentEvent {
+  std::string payment_id;
+  Timestamp at;
+  std::string stage;   // received, lock, verified, validator:amount, processor, committed, ...
+  std::string result;  // ok, rejected, transient, ...
+  std::string detail;  // one line; never secrets or card numbers
+};
+
+enum class RefundState { kNone = 1, kIntended, kDone, kFailed };
+
+struct PaymentFailure {
+  std::string payment_id;
+  std::optional<std::string> payment_type;
+  std::string code;  // AMOUNT_MISMATCH, DUPLICATE_SUBSCRIPTION, ...
+  std::string message;
+  RefundState refund = RefundState::kNone;
+};
+
+struct PaymentCheck {
+  enum class Status { kPending = 1, kCompleted, kFailed };
+  Status status = Status::kPending;
+  std::optional<std::string> payment_type;
+  std::optional<std::string> reason;  // the failure code
+  bool refunded = false;
+};
+
+class PaymentLog {
+ public:
+  explicit PaymentLog(Database& database) : database_(database) {}
+
+  void recordEvent(const PaymentEvent& event);
+  /// Records (or replaces) the payment's failure.
+  void recordFailure(const PaymentFailure& failure);
+  /// Moves the refund along (INTENDED before calling PortOne, DONE or FAILED after).
+  void setRefund(const std::string& payment_id, RefundState refund);
+
+  /// completed if fulfilled, failed if a failure is recorded, else pending.
+  PaymentCheck check(const std::string& payment_id);
+  std::optional<PaymentFailure> failure(const std::string& payment_id);
+  /// In the order they were written.
+  std::vector<PaymentEvent> events(const std::string& payment_id);
+
+ private:
+  Database& database_;
+};
+
+}  // namespace paymentd::storage

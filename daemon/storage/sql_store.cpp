@@ -1,0 +1,319 @@
+#include "storage/sql_store.h"
+
+#include <Poco/Nullable.h>
+
+#include <string>
+
+#include "storage/time_codec.h"
+
+namespace paymentd::storage {
+namespace {
+
+using Poco::Data::Statement;
+using Poco::Data::Keywords::bind;
+using Poco::Data::Keywords::into;
+using Poco::Data::Keywords::useRef;
+
+constexpr const char* kSubscriptionColumns =
+    "SELECT id, user_id, plan_id, status, trial, billing_key, period_start_us, period_end_us, "
+    "consecutive_failures, level FROM subscriptions ";
+
+const char* statusName(SubscriptionStatus status) {
+  switch (status) {
+    case SubscriptionStatus::kActive:
+      return "ACTIVE";
+    case SubscriptionStatus::kPastDue:
+      return "PAST_DUE";
+    case SubscriptionStatus::kFailed:
+      return "FAILED";
+    case SubscriptionStatus::kCancelled:
+      return "CANCELLED";
+  }
+  return "ACTIVE";
+}
+
+SubscriptionStatus statusFrom(const std::string& name) {
+  if (name == "PAST_DUE") return SubscriptionStatus::kPastDue;
+  if (name == "FAILED") return SubscriptionStatus::kFailed;
+  if (name == "CANCELLED") return SubscriptionStatus::kCancelled;
+  if (name == "ACTIVE") return SubscriptionStatus::kActive;
+  throw Error("unknown subscription status '" + name + "' in the database");
+}
+
+template <typename T>
+Poco::Nullable<T> nullable(const std::optional<T>& value) {
+  return value ? Poco::Nullable<T>(*value) : Poco::Nullable<T>();
+}
+
+std::optional<std::string> optionalOf(const Poco::Nullable<std::string>& value) {
+  if (value.isNull()) return std::nullopt;
+  return value.value();
+}
+
+// Runs `work`, turning storage exceptions into the Outcome a plugin gets.
+template <typename Work>
+auto guarded(Work&& work) -> decltype(work()) {
+  try {
+    return work();
+  } catch (const Error& e) {
+    return outcomeOf(e);
+  }
+}
+
+}  // namespace
+
+Outcome outcomeOf(const Error& error) {
+  if (dynamic_cast<const Duplicate*>(&error) != nullptr) {
+    return Outcome::rejected(kDuplicateCode, error.what());
+  }
+  if (dynamic_cast<const Invalid*>(&error) != nullptr) {
+    return Outcome::rejected("STORE_INVALID", error.what());
+  }
+  if (dynamic_cast<const Transient*>(&error) != nullptr) {
+    return Outcome::transient("STORAGE_UNAVAILABLE", error.what());
+  }
+  // Unknown driver errors are not proof the payment can never succeed: no refund.
+  return Outcome::transient("STORAGE_ERROR", error.what());
+}
+
+Result<std::optional<Plan>> SqlStore::plan(const std::string& plan_id) const {
+  return guarded([&]() -> Result<std::optional<Plan>> {
+    Plan plan;
+    Poco::Int64 months = 0;
+    Poco::Int64 lessons = 0;
+    const std::size_t rows = connection_.run(
+        "SELECT id, name, price, months, lessons_per_month, trial FROM plans WHERE id = $1",
+        [&](Statement& s) {
+          s, useRef(plan_id), into(plan.id), into(plan.name), into(plan.price), into(months),
+              into(lessons), into(plan.trial);
+        });
+    if (rows == 0) return std::optional<Plan>();
+    plan.months = static_cast<int>(months);
+    plan.lessons_per_month = static_cast<int>(lessons);
+    return std::optional<Plan>(std::move(plan));
+  });
+}
+
+std::optional<Subscription> SqlStore::readSubscription(
+    const std::string& where, const std::function<void(Poco::Data::Statement&)>& bind_keys) const {
+  Subscription sub;
+  std::string status;
+  Poco::Nullable<std::string> billing_key;
+  Poco::Nullable<std::string> level;
+  Poco::Int64 start = 0;
+  Poco::Int64 end = 0;
+  Poco::Int64 failures = 0;
+  const std::size_t rows = connection_.run(kSubscriptionColumns + where, [&](Statement& s) {
+    bind_keys(s);
+    s, into(sub.id), into(sub.user_id), into(sub.plan_id), into(status), into(sub.trial),
+        into(billing_key), into(start), into(end), into(failures), into(level);
+  });
+  if (rows == 0) return std::nullopt;
+  sub.status = statusFrom(status);
+  sub.billing_key = optionalOf(billing_key);
+  sub.level = optionalOf(level);
+  sub.period_start = fromMicros(start);
+  sub.period_end = fromMicros(end);
+  sub.consecutive_failures = static_cast<int>(failures);
+  return sub;
+}
+
+Result<std::optional<Subscription>> SqlStore::subscription(std::int64_t subscription_id) const {
+  return guarded([&]() -> Result<std::optional<Subscription>> {
+    return readSubscription(
+        "WHERE id = $1", [&](Statement& s) { s, bind(static_cast<Poco::Int64>(subscription_id)); });
+  });
+}
+
+Result<std::optional<Subscription>> SqlStore::currentSubscription(
+    const std::string& user_id, const std::string& plan_id) const {
+  return guarded([&]() -> Result<std::optional<Subscription>> {
+    return readSubscription(
+        "WHERE user_id = $1 AND plan_id = $2 AND status IN ('ACTIVE', 'PAST_DUE')",
+        [&](Statement& s) { s, useRef(user_id), useRef(plan_id); });
+  });
+}
+
+Result<std::optional<Coupon>> SqlStore::coupon(const std::string& coupon_id) const {
+  return guarded([&]() -> Result<std::optional<Coupon>> {
+    Coupon coupon;
+    Poco::Nullable<std::string> used_by;
+    Poco::Nullable<Poco::Int64> expires;
+    const std::size_t rows = connection_.run(
+        "SELECT id, user_id, discount, used_by_payment_id, expires_at_us FROM coupons WHERE id = "
+        "$1",
+        [&](Statement& s) {
+          s, useRef(coupon_id), into(coupon.id), into(coupon.user_id), into(coupon.discount),
+              into(used_by), into(expires);
+        });
+    if (rows == 0) return std::optional<Coupon>();
+    coupon.used_by_payment_id = optionalOf(used_by);
+    if (!expires.isNull()) coupon.expires_at = fromMicros(expires.value());
+    return std::optional<Coupon>(std::move(coupon));
+  });
+}
+
+Result<std::optional<LevelTest>> SqlStore::levelTest(const std::string& user_id) const {
+  return guarded([&]() -> Result<std::optional<LevelTest>> {
+    LevelTest test;
+    Poco::Int64 taken = 0;
+    const std::size_t rows = connection_.run(
+        "SELECT user_id, level, taken_at_us FROM level_tests WHERE user_id = $1 "
+        "ORDER BY taken_at_us DESC, id DESC LIMIT 1",
+        [&](Statement& s) {
+          s, useRef(user_id), into(test.user_id), into(test.level), into(taken);
+        });
+    if (rows == 0) return std::optional<LevelTest>();
+    test.taken_at = fromMicros(taken);
+    return std::optional<LevelTest>(std::move(test));
+  });
+}
+
+Result<bool> SqlStore::hadTrial(const std::string& user_id) const {
+  return guarded([&]() -> Result<bool> {
+    Poco::Int64 count = 0;
+    connection_.run("SELECT COUNT(*) FROM subscriptions WHERE user_id = $1 AND trial",
+                    [&](Statement& s) { s, useRef(user_id), into(count); });
+    return count > 0;
+  });
+}
+
+Result<bool> SqlStore::isFulfilled(const std::string& payment_id) const {
+  return guarded([&]() -> Result<bool> {
+    Poco::Int64 count = 0;
+    connection_.run("SELECT COUNT(*) FROM payments WHERE id = $1",
+                    [&](Statement& s) { s, useRef(payment_id), into(count); });
+    return count > 0;
+  });
+}
+
+Result<std::int64_t> SqlStore::createSubscription(const NewSubscription& sub) {
+  return guarded([&]() -> Result<std::int64_t> {
+    Poco::Int64 id = 0;
+    const Poco::Int64 now = toMicros(clock_());
+    connection_.run(
+        "INSERT INTO subscriptions (user_id, plan_id, status, trial, billing_key, period_start_us, "
+        "period_end_us, consecutive_failures, level, created_at_us, updated_at_us) "
+        "VALUES ($1, $2, 'ACTIVE', $3, $4, $5, $6, 0, $7, $8, $8) RETURNING id",
+        [&](Statement& s) {
+          s, useRef(sub.user_id), useRef(sub.plan_id), bind(sub.trial),
+              bind(nullable(sub.billing_key)), bind(toMicros(sub.period_start)),
+              bind(toMicros(sub.period_end)), bind(nullable(sub.level)), bind(now), into(id);
+        });
+    return static_cast<std::int64_t>(id);
+  });
+}
+
+Outcome SqlStore::updateSubscription(const SubscriptionUpdate& update) {
+  return guarded([&]() -> Outcome {
+    std::string sql = "UPDATE subscriptions SET updated_at_us = $1";
+    int next = 2;
+    auto set = [&](const char* column) {
+      sql += std::string(", ") + column + " = $" + std::to_string(next++);
+    };
+    if (update.status) set("status");
+    if (update.period_end) set("period_end_us");
+    if (update.consecutive_failures) set("consecutive_failures");
+    if (update.billing_key) set("billing_key");
+    if (update.level) set("level");
+    sql += " WHERE id = $" + std::to_string(next);
+    const std::size_t rows = connection_.run(sql, [&](Statement& s) {
+      s, bind(toMicros(clock_()));
+      if (update.status) s, bind(std::string(statusName(*update.status)));
+      if (update.period_end) s, bind(toMicros(*update.period_end));
+      if (update.consecutive_failures)
+        s, bind(static_cast<Poco::Int64>(*update.consecutive_failures));
+      if (update.billing_key) s, useRef(*update.billing_key);
+      if (update.level) s, useRef(*update.level);
+      s, bind(static_cast<Poco::Int64>(update.subscription_id));
+    });
+    if (rows == 0) {
+      return Outcome::rejected("SUBSCRIPTION_NOT_FOUND",
+                               "no subscription " + std::to_string(update.subscription_id));
+    }
+    return Outcome::ok();
+  });
+}
+
+Result<std::int64_t> SqlStore::issueTickets(const std::vector<NewTicket>& tickets) {
+  return guarded([&]() -> Result<std::int64_t> {
+    if (tickets.empty()) return std::int64_t{0};
+    // One multi-row INSERT: one statement for N tickets (a vector bind would
+    // execute once per row on PostgreSQL).
+    constexpr std::size_t kColumns = 6;
+    std::string sql =
+        "INSERT INTO tickets (subscription_id, payment_id, period_start_us, period_end_us, "
+        "lessons, "
+        "created_at_us) VALUES ";
+    for (std::size_t row = 0; row < tickets.size(); ++row) {
+      sql += row == 0 ? "(" : ", (";
+      for (std::size_t col = 0; col < kColumns; ++col) {
+        sql += (col == 0 ? "$" : ", $") + std::to_string(row * kColumns + col + 1);
+      }
+      sql += ")";
+    }
+    const Poco::Int64 now = toMicros(clock_());
+    const std::size_t rows = connection_.run(sql, [&](Statement& s) {
+      for (const NewTicket& ticket : tickets) {
+        s, bind(static_cast<Poco::Int64>(ticket.subscription_id)), useRef(ticket.payment_id),
+            bind(toMicros(ticket.period_start)), bind(toMicros(ticket.period_end)),
+            bind(static_cast<Poco::Int64>(ticket.lessons)), bind(now);
+      }
+    });
+    return static_cast<std::int64_t>(rows);
+  });
+}
+
+Result<std::int64_t> SqlStore::reserveLesson(const NewLesson& lesson) {
+  return guarded([&]() -> Result<std::int64_t> {
+    Poco::Int64 id = 0;
+    Poco::Nullable<Poco::Int64> starts;
+    if (lesson.starts_at) starts = toMicros(*lesson.starts_at);
+    connection_.run(
+        "INSERT INTO lessons (subscription_id, user_id, kind, starts_at_us, status, created_at_us) "
+        "VALUES ($1, $2, $3, $4, 'RESERVED', $5) RETURNING id",
+        [&](Statement& s) {
+          s, bind(static_cast<Poco::Int64>(lesson.subscription_id)), useRef(lesson.user_id),
+              useRef(lesson.kind), bind(starts), bind(toMicros(clock_())), into(id);
+        });
+    return static_cast<std::int64_t>(id);
+  });
+}
+
+Outcome SqlStore::useCoupon(const std::string& coupon_id, const std::string& payment_id) {
+  return guarded([&]() -> Outcome {
+    // The WHERE clause is the guard: on PostgreSQL a concurrent user of the
+    // same coupon waits for this row and then matches nothing.
+    const std::size_t rows = connection_.run(
+        "UPDATE coupons SET used_by_payment_id = $1, used_at_us = $2 "
+        "WHERE id = $3 AND used_by_payment_id IS NULL",
+        [&](Statement& s) { s, useRef(payment_id), bind(toMicros(clock_())), useRef(coupon_id); });
+    if (rows == 1) return Outcome::ok();
+    Poco::Nullable<std::string> used_by;
+    const std::size_t found =
+        connection_.run("SELECT used_by_payment_id FROM coupons WHERE id = $1",
+                        [&](Statement& s) { s, useRef(coupon_id), into(used_by); });
+    if (found == 0) return Outcome::rejected("COUPON_NOT_FOUND", "no coupon " + coupon_id);
+    if (!used_by.isNull() && used_by.value() == payment_id) return Outcome::ok();
+    return Outcome::rejected(kDuplicateCode,
+                             "coupon " + coupon_id + " was used by another payment");
+  });
+}
+
+Outcome SqlStore::enqueueOutbox(const OutboxItem& item) {
+  return guarded([&]() -> Outcome {
+    const Poco::Int64 now = toMicros(clock_());
+    connection_.run(
+        "INSERT INTO outbox (kind, dedupe_key, payload, status, attempts, due_at_us, "
+        "created_at_us, "
+        "updated_at_us) VALUES ($1, $2, $3, 'PENDING', 0, $4, $5, $5) ON CONFLICT (dedupe_key) DO "
+        "NOTHING",
+        [&](Statement& s) {
+          s, useRef(item.kind), useRef(item.dedupe_key), useRef(item.payload),
+              bind(toMicros(item.due_at)), bind(now);
+        });
+    return Outcome::ok();
+  });
+}
+
+}  // namespace paymentd::storage

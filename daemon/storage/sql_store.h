@@ -1,0 +1,49 @@
+// storage/sql_store.h: the plugin-facing StoreWriter, on one open transaction.
+//
+// Every method turns storage exceptions into values at the plugin boundary:
+// Duplicate -> Outcome::rejected(kDuplicateCode), Invalid -> rejected
+// STORE_INVALID, Transient and anything else -> Outcome::transient. Nothing
+// is thrown to the plugin.
+#pragma once
+
+#include <functional>
+
+#include "paymentd/store.h"
+#include "storage/connection.h"
+#include "storage/database.h"
+
+namespace paymentd::storage {
+
+class SqlStore final : public StoreWriter {
+ public:
+  SqlStore(Connection& connection, Clock clock)
+      : connection_(connection), clock_(std::move(clock)) {}
+
+  Result<std::optional<Plan>> plan(const std::string& plan_id) const override;
+  Result<std::optional<Subscription>> subscription(std::int64_t subscription_id) const override;
+  Result<std::optional<Subscription>> currentSubscription(
+      const std::string& user_id, const std::string& plan_id) const override;
+  Result<std::optional<Coupon>> coupon(const std::string& coupon_id) const override;
+  Result<std::optional<LevelTest>> levelTest(const std::string& user_id) const override;
+  Result<bool> hadTrial(const std::string& user_id) const override;
+  Result<bool> isFulfilled(const std::string& payment_id) const override;
+
+  Result<std::int64_t> createSubscription(const NewSubscription& subscription) override;
+  Outcome updateSubscription(const SubscriptionUpdate& update) override;
+  Result<std::int64_t> issueTickets(const std::vector<NewTicket>& tickets) override;
+  Result<std::int64_t> reserveLesson(const NewLesson& lesson) override;
+  Outcome useCoupon(const std::string& coupon_id, const std::string& payment_id) override;
+  Outcome enqueueOutbox(const OutboxItem& item) override;
+
+ private:
+  std::optional<Subscription> readSubscription(
+      const std::string& where, const std::function<void(Poco::Data::Statement&)>& bind_keys) const;
+
+  Connection& connection_;
+  Clock clock_;
+};
+
+/// The Outcome a storage exception becomes at the plugin boundary.
+Outcome outcomeOf(const Error& error);
+
+}  // namespace paymentd::storage

@@ -1,0 +1,63 @@
+// storage/transaction.h: the unit of work for one payment.
+//
+// The host opens a Transaction, hands store() to validators and processors,
+// records the fulfilment (the unique guard) and commits; destroying it without
+// commit() rolls everything back. Owned by one thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "paymentd/payment.h"
+#include "storage/database.h"
+#include "storage/sql_store.h"
+
+namespace paymentd::storage {
+
+/// What the payments table keeps of a fulfilled payment.
+struct FulfilledPayment {
+  std::string payment_id;
+  std::string payment_type;
+  std::string user_id;
+  std::optional<std::string> plan_id;
+  std::optional<std::int64_t> subscription_id;
+  std::optional<std::string> coupon_id;
+  std::int64_t amount = 0;
+  std::string currency;
+};
+
+class Transaction {
+ public:
+  /// Begins on a pooled connection. A stale session (server restarted since
+  /// it was last used) is discarded and the begin retried once: nothing was
+  /// sent yet, so that is safe. Throws Transient when the database is down.
+  explicit Transaction(Database& database);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  /// The plugin-facing store on this transaction.
+  StoreWriter& store() { return store_; }
+
+  /// Inserts the payment's row. Throws Duplicate when the payment was already
+  /// fulfilled (by this or another daemon; on PostgreSQL a concurrent insert of
+  /// the same id waits for the other transaction and then fails).
+  void recordFulfilment(const FulfilledPayment& payment);
+
+  /// Throws Transient when the outcome is unknown (connection lost at commit):
+  /// the payment may or may not be fulfilled; isFulfilled() tells later.
+  void commit();
+  void rollback();
+
+  /// Statements sent on this transaction's connection, BEGIN included.
+  std::uint64_t statements() const { return connection_->statements() - statements_at_start_; }
+
+ private:
+  Database& database_;
+  ConnectionPool::Lease connection_;
+  std::uint64_t statements_at_start_ = 0;
+  SqlStore store_;
+};
+
+}  // namespace paymentd::storage

@@ -1,0 +1,71 @@
+// PostgreSQL-only behaviour: concurrent fulfilment and connection failures.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <barrier>
+#include <thread>
+
+#include "storage/migrations.h"
+#include "storage/test_database.h"
+#include "storage/transaction.h"
+
+namespace paymentd::storage {
+namespace {
+
+class PostgresStore : public ::testing::Test {
+ protected:
+  void SetUp() override { PAYMENTD_REQUIRE_BACKEND(Backend::kPostgres); }
+};
+
+TEST_F(PostgresStore, TwoConcurrentFulfilmentsOfOnePaymentCommitExactlyOnce) {
+  paymentd::testing::TestDatabase db(Backend::kPostgres);
+  auto database = db.open();
+  migrate(*database);
+  const FulfilledPayment payment{"pay-race",   "BILLING",    "user-1", std::nullopt,
+                                 std::nullopt, std::nullopt, 59000,    "KRW"};
+  std::barrier both_begun(2);
+  std::atomic<int> committed{0};
+  std::atomic<int> duplicates{0};
+  std::atomic<int> other{0};
+  auto fulfil = [&] {
+    try {
+      Transaction tx(*database);
+      both_begun.arrive_and_wait();  // both transactions are open before either inserts
+      tx.recordFulfilment(payment);
+      tx.commit();
+      ++committed;
+    } catch (const Duplicate&) {
+      ++duplicates;
+    } catch (...) {
+      ++other;
+    }
+  };
+  std::thread a(fulfil);
+  std::thread b(fulfil);
+  a.join();
+  b.join();
+  EXPECT_EQ(committed.load(), 1);
+  EXPECT_EQ(duplicates.load(), 1);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_EQ(
+      paymentd::testing::queryInt(*database, "SELECT COUNT(*) FROM payments WHERE id = 'pay-race'"),
+      1);
+}
+
+TEST_F(PostgresStore, ARefusedConnectionIsTransient) {
+  EXPECT_THROW(Database::open("postgresql://postgres@127.0.0.1:1/paymentd", {}), Transient);
+}
+
+TEST_F(PostgresStore, AnUnknownDatabaseIsNotTransientButNamed) {
+  paymentd::testing::TestDatabase db(Backend::kPostgres);
+  const std::string url = db.url() + "_missing";
+  try {
+    Database::open(url, {});
+    FAIL() << "opened a missing database";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace paymentd::storage
