@@ -62,13 +62,29 @@ void readPortOne(MapReader& root, const fs::path& base_dir, PortOneConfig& porto
     portone.api_base = *v;
   }
   if (auto v = map.string("store_id", true)) portone.store_id = *v;
-  if (auto v = map.string("api_secret_file", true)) portone.api_secret_file = resolve(base_dir, *v);
+  if (auto v = map.string("api_secret_file", true)) {
+    portone.api_secret_file = resolve(base_dir, *v);
+    portone.api_secret_file_mark = map.markOfKey("api_secret_file");
+  }
   if (auto v = map.strings("webhook_secret_files", true)) {
     if (v->empty()) {
       map.problems().add(map.markOfKey("webhook_secret_files"),
                          "portone.webhook_secret_files must name at least one file");
     }
-    for (const auto& file : *v) portone.webhook_secret_files.push_back(resolve(base_dir, file));
+    const YAML::Node items = map.node("webhook_secret_files", true);
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      portone.webhook_secret_files.push_back(resolve(base_dir, (*v)[i]));
+      portone.webhook_secret_file_marks.push_back(markOf(map.file(), items[i]));
+    }
+  }
+  if (auto v = map.integer("connect_timeout_ms", false, 1, 60'000)) {
+    portone.connect_timeout_ms = static_cast<int>(*v);
+  }
+  if (auto v = map.integer("read_timeout_ms", false, 1, 120'000)) {
+    portone.read_timeout_ms = static_cast<int>(*v);
+  }
+  if (auto v = map.integer("request_deadline_ms", false, 1, 300'000)) {
+    portone.request_deadline_ms = static_cast<int>(*v);
   }
   map.finish();
 }
