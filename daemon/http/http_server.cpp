@@ -5,6 +5,7 @@
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/String.h>
@@ -41,8 +42,14 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
     try {
       reply = handle(request, body_complete);
     } catch (const std::exception& e) {
-      Poco::Logger::get("http").error(std::string("unhandled error in ") + request.getURI() + ": " + e.what());
+      Poco::Logger::get("http").error(std::string("unhandled error in ") + request.getURI() + ": " +
+                                      e.what());
       reply = errorResponse(500, "INTERNAL_ERROR", "internal error");
+    }
+    if (reply.drop_connection) {
+      response.setKeepAlive(false);
+      static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket().shutdown();
+      return;
     }
     // An unread body would be parsed as the next request; a draining server
     // tells keep-alive clients to go.
@@ -84,9 +91,12 @@ class DispatchFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   DispatchFactory(std::shared_ptr<const Router> router, std::int64_t max_body_bytes,
                   const std::atomic<bool>& shutting_down)
-      : router_(std::move(router)), max_body_bytes_(max_body_bytes), shutting_down_(shutting_down) {}
+      : router_(std::move(router)),
+        max_body_bytes_(max_body_bytes),
+        shutting_down_(shutting_down) {}
 
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
     return new DispatchHandler(*router_, max_body_bytes_, shutting_down_);
   }
 
@@ -123,7 +133,9 @@ void HttpServer::start() {
   server_->start();
 }
 
-std::uint16_t HttpServer::port() const { return server_ ? server_->port() : 0; }
+std::uint16_t HttpServer::port() const {
+  return server_ ? server_->port() : 0;
+}
 
 bool HttpServer::shutdown(std::chrono::milliseconds drain) {
   if (!server_) return true;
