@@ -63,13 +63,29 @@ void readPortOne(MapReader& root, const std::string& base_dir, PortOneConfig& po
     portone.api_base = *v;
   }
   if (auto v = map.string("store_id", true)) portone.store_id = *v;
-  if (auto v = map.path("api_secret_file", true, base_dir)) portone.api_secret_file = *v;
+  if (auto v = map.path("api_secret_file", true, base_dir)) {
+    portone.api_secret_file = *v;
+    portone.api_secret_file_mark = map.markOfKey("api_secret_file");
+  }
   if (auto v = map.paths("webhook_secret_files", true, base_dir)) {
     if (v->empty()) {
       map.problems().add(map.markOfKey("webhook_secret_files"),
                          "portone.webhook_secret_files must name at least one file");
     }
     portone.webhook_secret_files = *v;
+    const YAML::Node items = map.node("webhook_secret_files", true);
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      portone.webhook_secret_file_marks.push_back(markOf(map.file(), items[i]));
+    }
+  }
+  if (auto v = map.integer("connect_timeout_ms", false, 1, 60'000)) {
+    portone.connect_timeout_ms = static_cast<int>(*v);
+  }
+  if (auto v = map.integer("read_timeout_ms", false, 1, 120'000)) {
+    portone.read_timeout_ms = static_cast<int>(*v);
+  }
+  if (auto v = map.integer("request_deadline_ms", false, 1, 300'000)) {
+    portone.request_deadline_ms = static_cast<int>(*v);
   }
   map.finish();
 }

@@ -25,6 +25,13 @@ struct PortOneConfig {
   std::string store_id;
   std::string api_secret_file;                    // absolute after loading
   std::vector<std::string> webhook_secret_files;  // absolute after loading
+  // API call limits. The whole call (all retries) must end well before the
+  // payment lock's time to live runs out, so these stay short.
+  int connect_timeout_ms = 2000;
+  int read_timeout_ms = 10000;
+  int request_deadline_ms = 15000;
+  SourceMark api_secret_file_mark;                     // for --check-config
+  std::vector<SourceMark> webhook_secret_file_marks;  // one per file
 };
 
 /// One plugin entry: `plugin: NAME[@VERSION]` plus its `config:` block.

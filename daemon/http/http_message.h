@@ -32,6 +32,9 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Close the connection without answering (the PortOne sandbox's fault
+  // injection; the daemon never sets it).
+  bool drop_connection = false;
 };
 
 /// `{"error": {"code": CODE, "message": MESSAGE}}` with the given status.

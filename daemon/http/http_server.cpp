@@ -5,6 +5,7 @@
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/String.h>
@@ -44,6 +45,11 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
       Poco::Logger::get("http").error(std::string("unhandled error in ") + request.getURI() + ": " +
                                       e.what());
       reply = errorResponse(500, "INTERNAL_ERROR", "internal error");
+    }
+    if (reply.drop_connection) {
+      response.setKeepAlive(false);
+      static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket().shutdown();
+      return;
     }
     // An unread body would be parsed as the next request; a draining server
     // tells keep-alive clients to go.

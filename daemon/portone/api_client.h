@@ -1,0 +1,107 @@
+// portone/api_client.h: the PortOne V2 API calls paymentd makes.
+//
+// Every call may throw TransientError (retry later, no refund) or ApiError
+// (PortOne's verdict, with its error type); see api_error.h. Retries happen
+// inside (see api_transport.h). Thread-safe; holds no per-call state.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clock/clock.h"
+#include "config/config.h"
+#include "paymentd/payment.h"
+#include "portone/api_transport.h"
+
+namespace paymentd::portone {
+
+struct CancelRequest {
+  std::string payment_id;
+  std::string reason;
+  std::optional<std::int64_t> amount;  // nullopt: cancel everything left
+  // PortOne cancels only if its cancellable balance equals this (else
+  // CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN), so a stale view cannot over-refund.
+  std::optional<std::int64_t> current_cancellable_amount;
+  std::string idempotency_key;  // 16-256 chars; the same key on every retry
+};
+
+enum class CancellationStatus { kRequested = 1, kSucceeded, kFailed, kUnrecognized };
+
+struct Cancellation {
+  CancellationStatus status = CancellationStatus::kUnrecognized;
+  std::string id;
+  std::int64_t total_amount = 0;
+  std::string reason;
+  std::optional<Timestamp> cancelled_at;
+};
+
+/// What to charge a billing key (now, or at a scheduled time).
+struct BillingKeyCharge {
+  std::string billing_key;
+  std::string order_name;
+  std::optional<std::string> customer_id;
+  std::int64_t amount = 0;
+  std::string currency = "KRW";
+  std::optional<std::string> custom_data;  // usually a JSON string
+  std::vector<std::string> notice_urls;    // webhook URLs; empty: the store's
+};
+
+struct BillingKeyPaymentRequest {
+  std::string payment_id;
+  BillingKeyCharge charge;
+  std::string idempotency_key;
+};
+
+struct BillingKeyPaymentSummary {
+  std::string pg_tx_id;
+  std::optional<Timestamp> paid_at;
+};
+
+struct PaymentScheduleRequest {
+  std::string payment_id;  // the payment the schedule will create
+  BillingKeyCharge charge;
+  Timestamp time_to_pay;
+  std::string idempotency_key;
+};
+
+struct RevokeSchedulesRequest {
+  std::optional<std::string> billing_key;  // alone: every schedule of the key
+  std::vector<std::string> schedule_ids;
+  std::string idempotency_key;
+};
+
+struct PortOneClientOptions {
+  ApiTransportOptions transport;
+  std::string store_id;
+};
+
+class PortOneClient {
+ public:
+  /// @throws std::invalid_argument (see ApiTransport).
+  PortOneClient(PortOneClientOptions options, const Clock& clock);
+
+  /// Options from the daemon's config; reads the API secret file.
+  /// @throws SecretFileError.
+  static PortOneClientOptions optionsFromConfig(const config::PortOneConfig& config);
+
+  /// GET /payments/{paymentId}. ApiError PAYMENT_NOT_FOUND when PortOne has none.
+  Payment getPayment(const std::string& payment_id) const;
+  /// POST /payments/{paymentId}/cancel. PAYMENT_ALREADY_CANCELLED, PAYMENT_NOT_PAID, ...
+  Cancellation cancelPayment(const CancelRequest& request) const;
+  /// POST /payments/{paymentId}/billing-key. A decline is ApiError PG_PROVIDER.
+  BillingKeyPaymentSummary payWithBillingKey(const BillingKeyPaymentRequest& request) const;
+  /// POST /payments/{paymentId}/schedule; returns the schedule id.
+  /// PAYMENT_SCHEDULE_ALREADY_EXISTS when one exists for the payment.
+  std::string createPaymentSchedule(const PaymentScheduleRequest& request) const;
+  /// DELETE /payment-schedules; returns the ids revoked.
+  std::vector<std::string> revokePaymentSchedules(const RevokeSchedulesRequest& request) const;
+
+ private:
+  PortOneClientOptions options_;
+  ApiTransport transport_;
+};
+
+}  // namespace paymentd::portone

@@ -1,0 +1,194 @@
+#include "portone/api_transport.h"
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/IPAddress.h>
+#include <Poco/Net/NetSSL.h>
+#include <Poco/URI.h>
+
+#include <algorithm>
+#include <istream>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+
+#include "portone/api_error.h"
+
+namespace paymentd::portone {
+namespace {
+
+constexpr std::size_t kMaxResponseBytes = 4 * 1024 * 1024;
+
+bool isLoopbackHost(const std::string& host) {
+  if (host == "localhost") return true;
+  Poco::Net::IPAddress address;
+  return Poco::Net::IPAddress::tryParse(host, address) && address.isLoopback();
+}
+
+Poco::Timespan toTimespan(std::chrono::milliseconds duration) {
+  return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(duration.count()) * 1000);
+}
+
+std::string readLimited(std::istream& in) {
+  std::string body;
+  char buffer[8192];
+  while (in) {
+    in.read(buffer, sizeof buffer);
+    body.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (body.size() > kMaxResponseBytes) {
+      throw TransientError(TransientError::Kind::kBadResponse, 0, "PortOne's answer is too large");
+    }
+  }
+  return body;
+}
+
+// PortOne's error body: {"type": "...", "message": "...", "pgCode"?, "pgMessage"?}.
+ApiError errorFromBody(int status, const std::string& body) {
+  std::string type, message, pg_code, pg_message;
+  try {
+    Poco::JSON::Parser parser;
+    auto object = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+    if (object) {
+      type = object->optValue<std::string>("type", "");
+      message = object->optValue<std::string>("message", "");
+      pg_code = object->optValue<std::string>("pgCode", "");
+      pg_message = object->optValue<std::string>("pgMessage", "");
+    }
+  } catch (const Poco::Exception&) {
+    message = "error body is not JSON";
+  }
+  return ApiError(status, type, message, pg_code, pg_message);
+}
+
+}  // namespace
+
+ApiTransport::ApiTransport(ApiTransportOptions options, const Clock& clock)
+    : options_(std::move(options)), clock_(clock) {
+  Poco::URI uri;
+  try {
+    uri = Poco::URI(options_.api_base);
+  } catch (const Poco::Exception& e) {
+    throw std::invalid_argument("portone api_base is not a URL: " + e.displayText());
+  }
+  scheme_ = uri.getScheme();
+  host_ = uri.getHost();
+  port_ = uri.getPort();
+  base_path_ = uri.getPath();
+  while (!base_path_.empty() && base_path_.back() == '/') base_path_.pop_back();
+  if (host_.empty()) throw std::invalid_argument("portone api_base has no host");
+  if (scheme_ == "http") {
+    // Plain HTTP would expose the API secret; only the local sandbox may use it.
+    if (!isLoopbackHost(host_)) {
+      throw std::invalid_argument("portone api_base must use https:// unless its host is loopback");
+    }
+  } else if (scheme_ == "https") {
+    static std::once_flag ssl_initialized;
+    std::call_once(ssl_initialized, [] { Poco::Net::initializeSSL(); });
+    tls_ = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "",
+                                  Poco::Net::Context::VERIFY_RELAXED, 9,
+                                  /*loadDefaultCAs=*/true);
+  } else {
+    throw std::invalid_argument("portone api_base must start with https://");
+  }
+}
+
+std::string ApiTransport::call(const ApiRequest& request) const {
+  // A write without an idempotency key must not be sent twice: PortOne could act twice.
+  const bool retryable = request.method == "GET" || !request.idempotency_key.empty();
+  const auto deadline = clock_.now() + options_.request_deadline;
+  auto backoff = options_.first_backoff;
+  for (int attempt_number = 1;; ++attempt_number) {
+    const auto remaining =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_.now());
+    if (remaining.count() <= 0) {
+      throw TransientError(
+          TransientError::Kind::kTimeout, 0,
+          "PortOne request deadline passed: " + request.method + " " + request.path_and_query);
+    }
+    auto& logger = Poco::Logger::get("portone");
+    try {
+      std::string body = attempt(request, remaining);
+      if (logger.debug()) {
+        logger.debug("portone call method=" + request.method + " path=" + request.path_and_query +
+                     " attempt=" + std::to_string(attempt_number) + " outcome=ok");
+      }
+      return body;
+    } catch (const TransientError& e) {
+      logger.warning("portone call method=" + request.method + " path=" + request.path_and_query +
+                     " attempt=" + std::to_string(attempt_number) + " outcome=transient error=\"" +
+                     e.what() + "\"");
+      if (!retryable || clock_.now() + backoff >= deadline) throw;
+    } catch (const ApiError& e) {
+      // The key's first request is still running at PortOne: ask again later, same key.
+      if (e.type() != "IDEMPOTENCY_OUTSTANDING_REQUEST" || !retryable ||
+          clock_.now() + backoff >= deadline) {
+        throw;
+      }
+    }
+    clock_.sleepFor(backoff);
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+}
+
+std::string ApiTransport::attempt(const ApiRequest& request,
+                                  std::chrono::milliseconds remaining) const {
+  std::unique_ptr<Poco::Net::HTTPClientSession> session;
+  if (tls_) {
+    session = std::make_unique<Poco::Net::HTTPSClientSession>(host_, port_, tls_);
+  } else {
+    session = std::make_unique<Poco::Net::HTTPClientSession>(host_, port_);
+  }
+  session->setTimeout(toTimespan(std::min(options_.connect_timeout, remaining)),
+                      toTimespan(std::min(options_.read_timeout, remaining)),
+                      toTimespan(std::min(options_.read_timeout, remaining)));
+
+  Poco::Net::HTTPRequest http_request(request.method, base_path_ + request.path_and_query,
+                                      Poco::Net::HTTPMessage::HTTP_1_1);
+  http_request.set("Authorization", "PortOne " + options_.api_secret);
+  http_request.set("Accept", "application/json");
+  http_request.set("User-Agent", "paymentd");
+  // RFC 8941 string, as PortOne's docs show: Idempotency-Key: "key".
+  if (!request.idempotency_key.empty()) {
+    http_request.set("Idempotency-Key", "\"" + request.idempotency_key + "\"");
+  }
+  if (!request.body.empty()) {
+    http_request.setContentType("application/json");
+    http_request.setContentLength64(static_cast<Poco::Int64>(request.body.size()));
+  } else if (request.method != "GET") {
+    http_request.setContentLength64(0);
+  }
+
+  int status = 0;
+  std::string body;
+  try {
+    std::ostream& out = session->sendRequest(http_request);
+    out.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
+    Poco::Net::HTTPResponse response;
+    std::istream& in = session->receiveResponse(response);
+    status = static_cast<int>(response.getStatus());
+    body = readLimited(in);
+  } catch (const Poco::TimeoutException& e) {
+    throw TransientError(TransientError::Kind::kTimeout, 0,
+                         "PortOne did not answer in time: " + e.displayText());
+  } catch (const Poco::Exception& e) {
+    throw TransientError(TransientError::Kind::kTransport, 0,
+                         "cannot reach PortOne: " + e.displayText());
+  }
+
+  if (status >= 200 && status < 300) return body;
+  if (status >= 400 && status < 500) throw errorFromBody(status, body);
+  ApiError error = errorFromBody(status, body);
+  // A PG's refusal (card declined) arrives as 502 PG_PROVIDER: a verdict, not an outage.
+  if (error.type() == "PG_PROVIDER") throw error;
+  throw TransientError(TransientError::Kind::kServerError, status,
+                       "PortOne answered " + std::to_string(status) +
+                           (error.type().empty() ? "" : " " + error.type()));
+}
+
+}  // namespace paymentd::portone

@@ -1,0 +1,59 @@
+// portone/api_transport.h: one PortOne API call over HTTP(S), with retries.
+//
+// TLS verifies the server's certificate and host name; plain HTTP is allowed
+// only for a loopback host (the sandbox). Reads (GET) are retried with
+// exponential backoff on transient failures until the request deadline; a
+// write is retried only when it carries an Idempotency-Key, and always with
+// the same key, so PortOne replays instead of acting twice.
+// Safe to use from many threads: each attempt opens its own session.
+#pragma once
+
+#include <Poco/Net/Context.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "clock/clock.h"
+
+namespace paymentd::portone {
+
+struct ApiTransportOptions {
+  std::string api_base;    // "https://api.portone.io" or "http://127.0.0.1:PORT"
+  std::string api_secret;  // sent as "Authorization: PortOne <secret>", never logged
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds read_timeout{10000};
+  std::chrono::milliseconds request_deadline{15000};  // all attempts of one call together
+  std::chrono::milliseconds first_backoff{200};
+  std::chrono::milliseconds max_backoff{2000};
+};
+
+struct ApiRequest {
+  std::string method;           // GET, POST, DELETE
+  std::string path_and_query;   // "/payments/abc?storeId=..." (already percent-encoded)
+  std::string body;             // JSON, empty for none
+  std::string idempotency_key;  // empty: none (then a write is never retried)
+};
+
+class ApiTransport {
+ public:
+  /// @throws std::invalid_argument for a malformed api_base, an unsupported
+  /// scheme, or http:// to a host that is not loopback.
+  ApiTransport(ApiTransportOptions options, const Clock& clock);
+
+  /// The 2xx body. @throws TransientError or ApiError (see api_error.h).
+  std::string call(const ApiRequest& request) const;
+
+ private:
+  std::string attempt(const ApiRequest& request, std::chrono::milliseconds remaining) const;
+
+  ApiTransportOptions options_;
+  const Clock& clock_;
+  std::string scheme_;
+  std::string host_;
+  std::uint16_t port_ = 0;
+  std::string base_path_;
+  Poco::Net::Context::Ptr tls_;  // https only
+};
+
+}  // namespace paymentd::portone

@@ -1,0 +1,113 @@
+#include "portone/payment_json.h"
+
+#include <array>
+#include <utility>
+
+#include "portone/api_error.h"
+#include "portone/rfc3339.h"
+
+namespace paymentd::portone {
+namespace {
+
+using Poco::JSON::Object;
+
+std::optional<std::string> text(const Object& object, const std::string& key) {
+  if (!object.has(key)) return std::nullopt;
+  const auto value = object.get(key);
+  if (value.isEmpty() || !value.isString()) return std::nullopt;
+  return value.extract<std::string>();
+}
+
+std::int64_t integer(const Object& object, const std::string& key) {
+  if (!object.has(key)) return 0;
+  const auto value = object.get(key);
+  if (value.isEmpty() || !value.isNumeric()) return 0;
+  return value.convert<std::int64_t>();
+}
+
+Object::Ptr child(const Object& object, const std::string& key) {
+  return object.has(key) ? object.getObject(key) : nullptr;
+}
+
+std::optional<CardFacts> cardFacts(const Object& method) {
+  Object::Ptr card = child(method, "card");
+  if (!card) return CardFacts{};
+  return CardFacts{text(*card, "brand").value_or(""), text(*card, "type").value_or("")};
+}
+
+}  // namespace
+
+PaymentStatus paymentStatusFromName(std::string_view name) {
+  static constexpr std::array<std::pair<std::string_view, PaymentStatus>, 7> kStatuses = {{
+      {"READY", PaymentStatus::kReady},
+      {"PAY_PENDING", PaymentStatus::kPayPending},
+      {"VIRTUAL_ACCOUNT_ISSUED", PaymentStatus::kVirtualAccountIssued},
+      {"PAID", PaymentStatus::kPaid},
+      {"FAILED", PaymentStatus::kFailed},
+      {"PARTIAL_CANCELLED", PaymentStatus::kPartialCancelled},
+      {"CANCELLED", PaymentStatus::kCancelled},
+  }};
+  for (const auto& [known, status] : kStatuses) {
+    if (known == name) return status;
+  }
+  return PaymentStatus::kUnrecognized;
+}
+
+PaymentMethodType paymentMethodTypeFromName(std::string_view name) {
+  static constexpr std::array<std::pair<std::string_view, PaymentMethodType>, 8> kTypes = {{
+      {"PaymentMethodCard", PaymentMethodType::kCard},
+      {"PaymentMethodTransfer", PaymentMethodType::kTransfer},
+      {"PaymentMethodVirtualAccount", PaymentMethodType::kVirtualAccount},
+      {"PaymentMethodEasyPay", PaymentMethodType::kEasyPay},
+      {"PaymentMethodMobile", PaymentMethodType::kMobile},
+      {"PaymentMethodGiftCertificate", PaymentMethodType::kGiftCertificate},
+      {"PaymentMethodConvenienceStore", PaymentMethodType::kConvenienceStore},
+      {"PaymentMethodCrypto", PaymentMethodType::kCrypto},
+  }};
+  for (const auto& [known, type] : kTypes) {
+    if (known == name) return type;
+  }
+  return PaymentMethodType::kUnrecognized;
+}
+
+Payment paymentFromJson(const Object& object) {
+  Payment payment;
+  auto id = text(object, "id");
+  auto status = text(object, "status");
+  if (!id || !status) {
+    throw TransientError(TransientError::Kind::kBadResponse, 200,
+                         "PortOne's payment has no id or status");
+  }
+  payment.id = *id;
+  payment.status = paymentStatusFromName(*status);
+  payment.transaction_id = text(object, "transactionId").value_or("");
+  payment.store_id = text(object, "storeId").value_or("");
+  payment.currency = text(object, "currency").value_or("");
+  payment.order_name = text(object, "orderName").value_or("");
+  payment.billing_key = text(object, "billingKey");
+  payment.schedule_id = text(object, "scheduleId");
+  if (Object::Ptr amount = child(object, "amount")) {
+    payment.amount.total = integer(*amount, "total");
+    payment.amount.paid = integer(*amount, "paid");
+    payment.amount.cancelled = integer(*amount, "cancelled");
+    payment.amount.discount = integer(*amount, "discount");
+  }
+  if (Object::Ptr method = child(object, "method")) {
+    const auto type = paymentMethodTypeFromName(text(*method, "type").value_or(""));
+    payment.method = type;
+    if (type == PaymentMethodType::kCard) payment.card = cardFacts(*method);
+    // An easy-pay (Kakao Pay, ...) charged to a card is money from a card.
+    Object::Ptr easy =
+        type == PaymentMethodType::kEasyPay ? child(*method, "easyPayMethod") : nullptr;
+    if (easy && text(*easy, "type") == "PaymentMethodCard") payment.card = cardFacts(*easy);
+  }
+  if (Object::Ptr customer = child(object, "customer")) payment.customer_id = text(*customer, "id");
+  if (Object::Ptr channel = child(object, "channel"))
+    payment.live = text(*channel, "type") == "LIVE";
+  if (auto paid_at = text(object, "paidAt")) payment.paid_at = parseRfc3339(*paid_at);
+  if (Object::Ptr failure = child(object, "failure"))
+    payment.failure_reason = text(*failure, "reason");
+  return payment;
+}
+
+}  // namespace paymentd::portone

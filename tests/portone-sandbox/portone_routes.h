@@ -1,0 +1,13 @@
+// portone-sandbox/portone_routes.h: the PortOne V2 API paths the sandbox answers:
+// GET /payments/{id}, POST /payments/{id}/cancel | /billing-key | /schedule,
+// GET /payment-schedules/{id}, DELETE /payment-schedules.
+#pragma once
+
+#include "http/router.h"
+#include "sandbox_context.h"
+
+namespace paymentd::sandbox {
+
+void addPortOneRoutes(http::Router& router, SandboxContext& context);
+
+}  // namespace paymentd::sandbox

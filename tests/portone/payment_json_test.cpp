@@ -1,0 +1,108 @@
+// Tests of PortOne's Payment JSON mapping and its timestamps.
+#include "portone/payment_json.h"
+
+#include <Poco/JSON/Parser.h>
+#include <gtest/gtest.h>
+
+#include "portone/api_error.h"
+#include "portone/rfc3339.h"
+
+namespace paymentd::portone {
+namespace {
+
+Poco::JSON::Object::Ptr parse(const std::string& text) {
+  Poco::JSON::Parser parser;
+  return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+}
+
+// shared/portone-v2.md §2.3, with an unknown field added.
+constexpr const char* kPaid = R"({
+  "status": "PAID", "id": "order-20240425-0001",
+  "transactionId": "01a07ab6-3bbe-f28f-9452-4e0baa5d1120",
+  "merchantId": "merchant-8c2f1d3e", "storeId": "store-ae356798-3d20-4969-b739-14c6b0e1a667",
+  "method": {"type": "PaymentMethodCard",
+             "card": {"brand": "VISA", "type": "CREDIT", "ownerType": "PERSONAL", "bin": "43301234",
+                      "number": "43301234****123*"},
+             "approvalNumber": "30012345", "installment": {"month": 0, "isInterestFree": false}},
+  "channel": {"type": "LIVE", "pgProvider": "TOSSPAYMENTS", "pgMerchantId": "tosspayments01"},
+  "version": "V2", "requestedAt": "2024-04-25T09:59:30.123456789Z",
+  "orderName": "월간 이용권",
+  "amount": {"total": 10000, "taxFree": 0, "vat": 909, "supply": 9091, "discount": 500,
+             "paid": 9500, "cancelled": 0, "cancelledTaxFree": 0},
+  "currency": "KRW", "customer": {"id": "user-42", "name": "홍길동"},
+  "paidAt": "2024-04-25T10:00:00Z", "pgTxId": "tiamp", "disputes": [],
+  "someFieldAddedLater": {"a": 1}
+})";
+
+TEST(PaymentJson, MapsAPaidCardPayment) {
+  const Payment payment = paymentFromJson(*parse(kPaid));
+  EXPECT_EQ(payment.id, "order-20240425-0001");
+  EXPECT_EQ(payment.status, PaymentStatus::kPaid);
+  EXPECT_EQ(payment.transaction_id, "01a07ab6-3bbe-f28f-9452-4e0baa5d1120");
+  EXPECT_EQ(payment.store_id, "store-ae356798-3d20-4969-b739-14c6b0e1a667");
+  EXPECT_EQ(payment.amount.total, 10000);
+  EXPECT_EQ(payment.amount.paid, 9500);
+  EXPECT_EQ(payment.amount.discount, 500);
+  EXPECT_EQ(payment.currency, "KRW");
+  EXPECT_EQ(payment.method, PaymentMethodType::kCard);
+  ASSERT_TRUE(payment.card);
+  EXPECT_EQ(payment.card->brand, "VISA");
+  EXPECT_EQ(payment.card->type, "CREDIT");
+  EXPECT_EQ(payment.customer_id, "user-42");
+  EXPECT_TRUE(payment.live);
+  EXPECT_EQ(payment.order_name, "월간 이용권");
+  ASSERT_TRUE(payment.paid_at);
+  EXPECT_EQ(*payment.paid_at, Timestamp(std::chrono::seconds(1714039200)));
+  EXPECT_FALSE(payment.billing_key);
+}
+
+TEST(PaymentJson, MapsUnknownStatusAndMethodToUnrecognized) {
+  const Payment payment = paymentFromJson(*parse(
+      R"({"status":"ON_HOLD","id":"p","method":{"type":"PaymentMethodTeleport"},"channel":{"type":"TEST"}})"));
+  EXPECT_EQ(payment.status, PaymentStatus::kUnrecognized);
+  EXPECT_EQ(payment.method, PaymentMethodType::kUnrecognized);
+  EXPECT_FALSE(payment.card);
+  EXPECT_FALSE(payment.live);
+}
+
+TEST(PaymentJson, ReadsFailureAndBillingFields) {
+  const Payment payment = paymentFromJson(*parse(
+      R"({"status":"FAILED","id":"p","billingKey":"bk-1","scheduleId":"s-1",
+          "failure":{"reason":"[PAY_PROCESS_CANCELED] user","pgCode":"X"},
+          "method":{"type":"PaymentMethodEasyPay","provider":"KAKAOPAY",
+                    "easyPayMethod":{"type":"PaymentMethodCard","card":{"brand":"LOCAL"}}}})"));
+  EXPECT_EQ(payment.status, PaymentStatus::kFailed);
+  EXPECT_EQ(payment.billing_key, "bk-1");
+  EXPECT_EQ(payment.schedule_id, "s-1");
+  EXPECT_EQ(payment.failure_reason, "[PAY_PROCESS_CANCELED] user");
+  EXPECT_EQ(payment.method, PaymentMethodType::kEasyPay);
+  ASSERT_TRUE(payment.card);
+  EXPECT_EQ(payment.card->brand, "LOCAL");
+}
+
+TEST(PaymentJson, RefusesAPaymentWithoutIdOrStatus) {
+  EXPECT_THROW(paymentFromJson(*parse(R"({"status":"PAID"})")), TransientError);
+  EXPECT_THROW(paymentFromJson(*parse(R"({"id":"p"})")), TransientError);
+}
+
+TEST(Rfc3339, ParsesVariablePrecisionAndOffsets) {
+  using std::chrono::microseconds;
+  const Timestamp base{std::chrono::seconds(1714039200)};
+  EXPECT_EQ(parseRfc3339("2024-04-25T10:00:00Z"), base);
+  EXPECT_EQ(parseRfc3339("2024-04-25T10:00:00.5Z"), base + microseconds(500000));
+  EXPECT_EQ(parseRfc3339("2024-04-25T10:00:00.366979621Z"), base + microseconds(366979));
+  EXPECT_EQ(parseRfc3339("2024-04-25T19:00:00+09:00"), base);
+  EXPECT_FALSE(parseRfc3339("2024-04-25 10:00"));
+  EXPECT_FALSE(parseRfc3339("2024-02-30T10:00:00Z"));
+  EXPECT_FALSE(parseRfc3339("2024-04-25T10:00:00"));
+  EXPECT_FALSE(parseRfc3339("2024-04-25T10:00:00.Z"));
+}
+
+TEST(Rfc3339, FormatsUtcWithMilliseconds) {
+  const Timestamp time = Timestamp(std::chrono::seconds(1714039200)) + std::chrono::milliseconds(7);
+  EXPECT_EQ(formatRfc3339(time), "2024-04-25T10:00:00.007Z");
+  EXPECT_EQ(parseRfc3339(formatRfc3339(time)), time);
+}
+
+}  // namespace
+}  // namespace paymentd::portone
