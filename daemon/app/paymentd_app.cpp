@@ -16,9 +16,16 @@
 #include "http/health_routes.h"
 #include "http/http_server.h"
 #include "loader/plugin_set.h"
+#include "lock/payment_lock.h"
 #include "log/log_formatter.h"
 #include "metrics/metrics.h"
 #include "paymentd/version.h"
+#include "pipeline/check_route.h"
+#include "pipeline/payment_pipeline.h"
+#include "portone/api_client.h"
+#include "portone/secret_file.h"
+#include "portone/webhook_event.h"
+#include "portone/webhook_verifier.h"
 #include "storage/migrations.h"
 #include "storage/plan_catalog.h"
 #include "storage/readiness_probe.h"
@@ -41,22 +48,25 @@ constexpr auto kDatabaseProbeInterval = std::chrono::seconds(5);  // /readyz's S
 
 std::string versionLine() {
   return std::string("paymentd ") + kVersion + " (plugin API " +
-         std::to_string(kPluginApiVersion.major) + "." + std::to_string(kPluginApiVersion.minor) + ")";
+         std::to_string(kPluginApiVersion.major) + "." + std::to_string(kPluginApiVersion.minor) +
+         ")";
 }
 
 }  // namespace
 
 void PaymentdApp::defineOptions(Poco::Util::OptionSet& options) {
   ServerApplication::defineOptions(options);
-  options.addOption(Poco::Util::Option("config", "c", "the YAML config file (default /etc/paymentd/paymentd.yaml)")
+  options.addOption(Poco::Util::Option("config", "c",
+                                       "the YAML config file (default /etc/paymentd/paymentd.yaml)")
                         .required(false)
                         .repeatable(false)
                         .argument("FILE"));
-  options.addOption(Poco::Util::Option("check-config", "",
-                                       "load the config and every plugin, print each problem as "
-                                       "file:line:column: message, exit 0 or 1; touches no database")
-                        .required(false)
-                        .repeatable(false));
+  options.addOption(
+      Poco::Util::Option("check-config", "",
+                         "load the config and every plugin, print each problem as "
+                         "file:line:column: message, exit 0 or 1; touches no database")
+          .required(false)
+          .repeatable(false));
   options.addOption(Poco::Util::Option("user", "", "coupon issue: the user the coupon is for")
                         .required(false)
                         .repeatable(false)
@@ -69,7 +79,8 @@ void PaymentdApp::defineOptions(Poco::Util::OptionSet& options) {
                         .required(false)
                         .repeatable(false)
                         .argument("ID"));
-  options.addOption(Poco::Util::Option("version", "v", "print the version and exit").required(false));
+  options.addOption(
+      Poco::Util::Option("version", "v", "print the version and exit").required(false));
   options.addOption(Poco::Util::Option("help", "h", "print this help and exit").required(false));
 }
 
@@ -106,7 +117,8 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
     help.setCommand(commandName());
     help.setUsage(
         "--config=FILE [--check-config | coupon issue --user=USER --discount=WON [--id=ID]]");
-    help.setHeader("paymentd: turns PortOne V2 payment webhooks into subscriptions, tickets and refunds.");
+    help.setHeader(
+        "paymentd: turns PortOne V2 payment webhooks into subscriptions, tickets and refunds.");
     help.format(std::cout);
     return kExitOk;
   }
@@ -135,7 +147,8 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
   }
   if (!problems.empty()) {
     for (const auto& line : problems.lines()) std::cerr << line << "\n";
-    std::cerr << "paymentd: " << problems.lines().size() << " problem(s) in " << config_path_ << "\n";
+    std::cerr << "paymentd: " << problems.lines().size() << " problem(s) in " << config_path_
+              << "\n";
     return kExitBadConfig;
   }
   LoadedConfig loaded{std::move(*config), std::move(plugins), std::move(*plans)};
@@ -166,17 +179,37 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
                        " schema_version=" + std::to_string(migrated.to) +
                        " migrated_from=" + std::to_string(migrated.from));
     const storage::CatalogSyncReport synced = storage::syncPlanCatalog(*database, loaded.plans);
-    logger.information("catalog " + config.catalog + " synced: plans=" +
-                       std::to_string(synced.upserted) + " retired=" +
-                       std::to_string(synced.retired) + " deleted=" + std::to_string(synced.deleted));
+    logger.information("catalog " + config.catalog +
+                       " synced: plans=" + std::to_string(synced.upserted) +
+                       " retired=" + std::to_string(synced.retired) +
+                       " deleted=" + std::to_string(synced.deleted));
   } catch (const std::exception& e) {
     logger.fatal(std::string("storage: ") + e.what());
     return kExitBadConfig;
   }
 
+  // PortOne and the lock: secrets are read once, here; a missing file stops the start.
+  const Clock& clock = SystemClock::instance();
+  std::unique_ptr<portone::PortOneClient> portone_client;
+  std::unique_ptr<portone::WebhookVerifier> verifier;
+  std::unique_ptr<lock::PaymentLock> payment_lock;
+  try {
+    portone_client = std::make_unique<portone::PortOneClient>(
+        portone::PortOneClient::optionsFromConfig(config.portone), clock);
+    verifier = std::make_unique<portone::WebhookVerifier>(
+        portone::WebhookVerifier::fromSecretFiles(config.portone.webhook_secret_files, clock));
+    payment_lock = lock::makePaymentLock(config.lock, lock::LockOptions{});
+  } catch (const std::exception& e) {
+    logger.fatal(std::string("cannot start: ") + e.what());
+    return kExitBadConfig;
+  }
+  const portone::WebhookEventParser parser(config.portone.store_id,
+                                           pipeline::handledWebhookTypes());
+
   http::Readiness readiness;
   auto probe = std::make_shared<storage::ReadinessProbe>(*database, kDatabaseProbeInterval);
   readiness.add("database", [probe] { return probe->check(); });
+  readiness.add("lock", [&payment_lock] { return payment_lock->unavailableReason(); });
   auto router = std::make_shared<http::Router>();
   http::addHealthRoutes(*router, readiness);
   metrics::Metrics metrics;
@@ -184,6 +217,15 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
   router->setObserver([&metrics](const std::string& route, int status, double seconds) {
     metrics.countHttpRequest(route, status, seconds);
   });
+  const pipeline::PaymentPipeline pipeline(
+      pipeline::PipelineParts{clock, *verifier, parser, *portone_client, *database, *payment_lock,
+                              plugins, metrics},
+      pipeline::PipelineOptions{std::chrono::milliseconds(config.pipeline.lock_ttl_ms),
+                                config.pipeline.admin_channel});
+  router->add("POST", "/api/v1/payment/webhook", [&pipeline](const http::HttpRequest& request) {
+    return pipeline.handleWebhook(request);
+  });
+  pipeline::addCheckRoute(*router, *database);
 
   http::HttpServerOptions options;
   options.host = config.http.host;
@@ -199,7 +241,8 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
                  ": " + e.displayText());
     return kExitBadConfig;
   }
-  const std::string listening = "listening on " + config.http.host + ":" + std::to_string(server.port());
+  const std::string listening =
+      "listening on " + config.http.host + ":" + std::to_string(server.port());
   logger.information(listening);
   SystemdNotify systemd;
   systemd.ready(listening);  // only now: config checked, plugins loaded, port bound

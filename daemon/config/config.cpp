@@ -90,6 +90,23 @@ void readPortOne(MapReader& root, const std::string& base_dir, PortOneConfig& po
   map.finish();
 }
 
+void readPipeline(MapReader& root, const PortOneConfig& portone, PipelineConfig& pipeline) {
+  YAML::Node node = root.node("pipeline", false);
+  if (!node.IsDefined()) return;
+  MapReader map(node, root.file(), "pipeline", root.problems());
+  if (!map.valid()) return;
+  if (auto v = map.integer("lock_ttl_ms", false, 1000, 3'600'000)) {
+    pipeline.lock_ttl_ms = static_cast<int>(*v);
+    if (pipeline.lock_ttl_ms <= portone.request_deadline_ms) {
+      map.problems().add(map.markOfKey("lock_ttl_ms"),
+                         "pipeline.lock_ttl_ms must be longer than portone.request_deadline_ms (" +
+                             std::to_string(portone.request_deadline_ms) + ")");
+    }
+  }
+  if (auto v = map.string("admin_channel", false)) pipeline.admin_channel = *v;
+  map.finish();
+}
+
 void readLogging(MapReader& root, LoggingConfig& logging) {
   YAML::Node node = root.node("logging", false);
   if (!node.IsDefined()) return;
@@ -184,6 +201,7 @@ std::optional<Config> loadConfig(const std::string& path, const std::string& def
   readPortOne(root, base_dir, config.portone);
   if (auto catalog = root.path("catalog", true, base_dir)) config.catalog = *catalog;
   readPlugins(root, base_dir, default_plugin_dir, config.plugins);
+  readPipeline(root, config.portone, config.pipeline);
   readLogging(root, config.logging);
   root.finish();
 

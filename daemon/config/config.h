@@ -30,7 +30,7 @@ struct PortOneConfig {
   int connect_timeout_ms = 2000;
   int read_timeout_ms = 10000;
   int request_deadline_ms = 15000;
-  SourceMark api_secret_file_mark;                     // for --check-config
+  SourceMark api_secret_file_mark;                    // for --check-config
   std::vector<SourceMark> webhook_secret_file_marks;  // one per file
 };
 
@@ -70,6 +70,14 @@ struct LoggingConfig {
   LogFormat format = LogFormat::kText;
 };
 
+/// How webhooks are processed.
+struct PipelineConfig {
+  /// The per-payment lock's time to live; longer than portone.request_deadline_ms,
+  /// so a lock never expires while its holder still waits for PortOne.
+  int lock_ttl_ms = 60000;
+  std::string admin_channel = "admin_slack";  // the notifier told of refunds
+};
+
 struct Config {
   std::string path;  // the file this came from, absolute
   HttpConfig http;
@@ -80,6 +88,7 @@ struct Config {
   PortOneConfig portone;
   std::string catalog;  // absolute after loading
   PluginsConfig plugins;
+  PipelineConfig pipeline;
   LoggingConfig logging;
 };
 

@@ -22,7 +22,28 @@ Metrics::Metrics()
       http_duration_(prometheus::BuildHistogram()
                          .Name("paymentd_http_request_duration_seconds")
                          .Help("Time to answer an HTTP request, by route")
-                         .Register(*registry_)) {
+                         .Register(*registry_)),
+      webhooks_(prometheus::BuildCounter()
+                    .Name("paymentd_webhooks_total")
+                    .Help("Webhooks answered, by type and outcome")
+                    .Register(*registry_)),
+      stage_duration_(prometheus::BuildHistogram()
+                          .Name("paymentd_stage_duration_seconds")
+                          .Help("Time spent in each pipeline stage")
+                          .Register(*registry_)),
+      refunds_(prometheus::BuildCounter()
+                   .Name("paymentd_refunds_total")
+                   .Help("Refund attempts, by the failure that caused them and their result")
+                   .Register(*registry_)),
+      lock_contention_(prometheus::BuildCounter()
+                           .Name("paymentd_lock_contention_total")
+                           .Help("Webhooks answered 409 because another worker held the payment")
+                           .Register(*registry_)
+                           .Add({})),
+      plugin_duration_(prometheus::BuildHistogram()
+                           .Name("paymentd_plugin_call_duration_seconds")
+                           .Help("Time spent in plugin calls, by plugin name@version")
+                           .Register(*registry_)) {
   prometheus::BuildGauge()
       .Name("paymentd_build_info")
       .Help("The running paymentd's version and plugin API version")
@@ -40,6 +61,26 @@ std::string Metrics::render() const {
 void Metrics::countHttpRequest(const std::string& route, int status, double seconds) {
   http_requests_.Add({{"route", route}, {"status", std::to_string(status)}}).Increment();
   http_duration_.Add({{"route", route}}, kLatencyBuckets).Observe(seconds);
+}
+
+void Metrics::countWebhook(const std::string& type, const std::string& outcome) {
+  webhooks_.Add({{"type", type}, {"outcome", outcome}}).Increment();
+}
+
+void Metrics::observeStage(const std::string& stage, double seconds) {
+  stage_duration_.Add({{"stage", stage}}, kLatencyBuckets).Observe(seconds);
+}
+
+void Metrics::countRefund(const std::string& reason, const std::string& result) {
+  refunds_.Add({{"reason", reason}, {"result", result}}).Increment();
+}
+
+void Metrics::countLockContention() {
+  lock_contention_.Increment();
+}
+
+void Metrics::observePluginCall(const std::string& plugin, double seconds) {
+  plugin_duration_.Add({{"plugin", plugin}}, kLatencyBuckets).Observe(seconds);
 }
 
 void addMetricsRoute(http::Router& router, const Metrics& metrics) {

@@ -29,10 +29,27 @@ class Metrics {
   /// raw path (a payment id in a label would grow without bound).
   void countHttpRequest(const std::string& route, int status, double seconds);
 
+  /// One webhook answered: its type (Transaction.Paid, ...) and how it ended
+  /// (fulfilled, already_fulfilled, refunded, already_processing, ...).
+  void countWebhook(const std::string& type, const std::string& outcome);
+  /// One pipeline stage (lock, portone_get, transaction, refund, ...) took `seconds`.
+  void observeStage(const std::string& stage, double seconds);
+  /// One refund attempt: the failure code that caused it and its result (done, failed).
+  void countRefund(const std::string& reason, const std::string& result);
+  /// Another worker held a payment's lock.
+  void countLockContention();
+  /// One plugin call (name@version) took `seconds`.
+  void observePluginCall(const std::string& plugin, double seconds);
+
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& http_requests_;
   prometheus::Family<prometheus::Histogram>& http_duration_;
+  prometheus::Family<prometheus::Counter>& webhooks_;
+  prometheus::Family<prometheus::Histogram>& stage_duration_;
+  prometheus::Family<prometheus::Counter>& refunds_;
+  prometheus::Counter& lock_contention_;
+  prometheus::Family<prometheus::Histogram>& plugin_duration_;
 };
 
 /// Adds GET /metrics.

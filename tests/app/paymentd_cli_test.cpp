@@ -22,11 +22,14 @@ const std::string kPaymentd = PAYMENTD_EXECUTABLE;
 const std::string kShippedConfig = std::string(PAYMENTD_SOURCE_DIR) + "/config/paymentd.yaml";
 
 const std::string kPlans =
-    "- {id: monthly-4, name: \"Monthly\", price: 59000, months: 1, lessons_per_month: 4, trial: false}\n";
+    "- {id: monthly-4, name: \"Monthly\", price: 59000, months: 1, lessons_per_month: 4, trial: "
+    "false}\n";
 
-// Writes paymentd.yaml (and the plans catalog it names) into `dir`.
+// Writes paymentd.yaml (and the plans catalog and secrets it names) into `dir`.
 std::string writeConfig(const testing::TempDir& dir, const std::string& text) {
   dir.write("plans.yaml", kPlans);
+  dir.write("api-secret", "test-api-secret\n");
+  dir.write("webhook-secret", "whsec_dGVzdC13ZWJob29rLXNlY3JldC0xMjM0NTY3OA==\n");
   return dir.write("paymentd.yaml", text);
 }
 
@@ -127,7 +130,7 @@ TEST(PaymentdCli, SigtermLetsTheRequestInFlightFinishThenExitsZero) {
   socket.setReceiveTimeout(Poco::Timespan(10, 0));
   for (int n; (n = socket.receiveBytes(buffer, sizeof buffer)) > 0;)
     response.append(buffer, static_cast<std::size_t>(n));
-  EXPECT_EQ(response.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u)
+  EXPECT_EQ(response.rfind("HTTP/1.1 401 Unauthorized\r\n", 0), 0u)
       << response;  // answered, not cut off
   EXPECT_TRUE(
       std::regex_search(response, std::regex("\r\nConnection: close\r\n", std::regex::icase)))

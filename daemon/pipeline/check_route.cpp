@@ -1,0 +1,66 @@
+#include "pipeline/check_route.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <sstream>
+
+#include "storage/errors.h"
+#include "storage/payment_log.h"
+
+namespace paymentd::pipeline {
+namespace {
+
+constexpr const char* kPrefix = "/api/v1/payment/check/";
+constexpr std::size_t kMaxIdLength = 256;
+
+bool plausibleId(const std::string& id) {
+  if (id.empty() || id.size() > kMaxIdLength) return false;
+  for (unsigned char c : id) {
+    if (c <= 0x20 || c == 0x7f || c == '/') return false;
+  }
+  return true;
+}
+
+const char* statusName(storage::PaymentCheck::Status status) {
+  switch (status) {
+    case storage::PaymentCheck::Status::kCompleted:
+      return "completed";
+    case storage::PaymentCheck::Status::kFailed:
+      return "failed";
+    case storage::PaymentCheck::Status::kPending:
+      break;
+  }
+  return "pending";
+}
+
+}  // namespace
+
+void addCheckRoute(http::Router& router, storage::Database& database) {
+  router.add("GET", std::string(kPrefix) + "*", [&database](const http::HttpRequest& request) {
+    const std::string id = request.path.substr(std::string(kPrefix).size());
+    if (!plausibleId(id)) return http::errorResponse(400, "BAD_PAYMENT_ID", "not a payment id");
+    storage::PaymentCheck check;
+    try {
+      check = storage::PaymentLog(database).check(id);
+    } catch (const storage::Error&) {
+      return http::errorResponse(503, "UNAVAILABLE", "try again");
+    }
+    // Only what the browser needs: nothing personal, no amounts, no card.
+    Poco::JSON::Object data(Poco::JSON_PRESERVE_KEY_ORDER);
+    data.set("paymentId", id);
+    data.set("status", statusName(check.status));
+    data.set("paymentType",
+             check.payment_type ? Poco::Dynamic::Var(*check.payment_type) : Poco::Dynamic::Var());
+    data.set("reason", check.reason ? Poco::Dynamic::Var(*check.reason) : Poco::Dynamic::Var());
+    data.set("refunded", check.refunded);
+    Poco::JSON::Object root;
+    root.set("data", data);
+    std::ostringstream out;
+    root.stringify(out);
+    http::HttpResponse response = http::jsonResponse(200, out.str());
+    response.headers.emplace_back("Cache-Control", "no-store");
+    return response;
+  });
+}
+
+}  // namespace paymentd::pipeline

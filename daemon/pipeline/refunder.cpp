@@ -1,0 +1,89 @@
+#include "pipeline/refunder.h"
+
+#include "paymentd/outbox.h"
+#include "portone/api_error.h"
+#include "storage/errors.h"
+#include "storage/transaction.h"
+
+namespace paymentd::pipeline {
+
+Refunder::Refunder(const portone::PortOneClient& portone, storage::Database& database,
+                   metrics::Metrics& metrics, std::string admin_channel)
+    : portone_(portone),
+      database_(database),
+      metrics_(metrics),
+      admin_channel_(std::move(admin_channel)) {}
+
+std::string Refunder::idempotencyKey(const std::string& payment_id) {
+  return "paymentd-refund-" + payment_id;
+}
+
+RefundResult Refunder::refund(const Payment& payment, const Claims& claims, const std::string& code,
+                              const std::string& message, PaymentTrace& trace) const {
+  storage::PaymentLog log(database_);
+  log.recordFailure(storage::PaymentFailure{payment.id, claims.payment_type, code, message,
+                                            storage::RefundState::kIntended});
+  trace.record("refund", "intended", code);
+
+  RefundResult result;
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    portone::CancelRequest request;
+    request.payment_id = payment.id;
+    request.reason = "paymentd: " + code;
+    request.current_cancellable_amount = payment.amount.total - payment.amount.cancelled;
+    request.idempotency_key = idempotencyKey(payment.id);
+    portone_.cancelPayment(request);
+    result.refunded = true;
+  } catch (const portone::ApiError& e) {
+    // Cancelled already (by us before, or by an operator): the money is back.
+    result.refunded = e.type() == "PAYMENT_ALREADY_CANCELLED";
+    result.detail = e.type() + ": " + e.apiMessage();
+  } catch (const portone::TransientError& e) {
+    result.detail = e.what();
+  }
+  metrics_.observeStage(
+      "refund", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  metrics_.countRefund(code, result.refunded ? "done" : "failed");
+
+  try {
+    log.setRefund(payment.id,
+                  result.refunded ? storage::RefundState::kDone : storage::RefundState::kFailed);
+  } catch (const storage::Error& e) {
+    // PortOne's answer stands; the next delivery re-reads it with the same key.
+    trace.logger().error("refund of " + payment.id +
+                         " done at PortOne but not recorded: " + e.what());
+  }
+  trace.add("refund", result.refunded ? "done" : "failed", result.detail);
+  notifyAdmin(payment, claims, code, result, trace);
+  return result;
+}
+
+void Refunder::notifyAdmin(const Payment& payment, const Claims& claims, const std::string& code,
+                           const RefundResult& result, PaymentTrace& trace) const {
+  NoticeRequest notice;
+  notice.channel = admin_channel_;
+  notice.template_code = result.refunded ? "PAYMENT_REFUNDED" : "REFUND_FAILED";
+  notice.user_id = claims.user_id.value_or("");
+  notice.payment_id = payment.id;
+  notice.fields = {{"reason", code},
+                   {"amount", std::to_string(payment.amount.total)},
+                   {"payment_type", claims.payment_type.value_or("")}};
+  if (!result.refunded) notice.fields["error"] = result.detail;
+  notice.send_at = database_.now();
+  try {
+    storage::Transaction transaction(database_);
+    Outcome queued = transaction.store().enqueueOutbox(
+        toOutboxItem(notice, "notice:" + notice.template_code + ":" + payment.id));
+    if (queued.isOk()) {
+      transaction.commit();
+      trace.add("notice", "queued", notice.template_code + " to " + admin_channel_);
+      return;
+    }
+    trace.add("notice", "failed", queued.code() + ": " + queued.message());
+  } catch (const storage::Error& e) {
+    trace.add("notice", "failed", e.what());
+  }
+}
+
+}  // namespace paymentd::pipeline

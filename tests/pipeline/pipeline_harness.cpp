@@ -1,0 +1,194 @@
+#include "pipeline_harness.h"
+
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include <sstream>
+
+#include "config/config.h"
+#include "loader/plugin_set.h"
+#include "pipeline/check_route.h"
+#include "portone/webhook_signature.h"
+#include "storage/migrations.h"
+#include "storage/plan_catalog.h"
+
+namespace paymentd::testing {
+namespace {
+
+std::string toJson(const Poco::JSON::Object& object) {
+  std::ostringstream out;
+  object.stringify(out);
+  return out.str();
+}
+
+std::vector<Plan> testPlans() {
+  return {Plan{"monthly-4", "Monthly, 4 lessons", 59000, 1, 4, false},
+          Plan{"yearly-8", "12 months, 8 lessons a month", 89000, 12, 8, false},
+          Plan{"trial", "Trial lesson", 0, 1, 1, true}};
+}
+
+config::PluginEntry entry(const std::string& name) {
+  config::PluginEntry e;
+  e.plugin = name;
+  e.mark = config::SourceMark{"test.yaml", 1, 1};
+  return e;
+}
+
+}  // namespace
+
+HttpAnswer httpCall(std::uint16_t port, const std::string& method, const std::string& path,
+                    const std::string& body,
+                    const std::vector<std::pair<std::string, std::string>>& headers) {
+  Poco::Net::HTTPClientSession session("127.0.0.1", port);
+  session.setTimeout(Poco::Timespan(30, 0));
+  Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  request.setContentType("application/json");
+  for (const auto& [name, value] : headers) request.add(name, value);
+  request.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  session.sendRequest(request) << body;
+  Poco::Net::HTTPResponse response;
+  std::istream& in = session.receiveResponse(response);
+  HttpAnswer answer;
+  answer.status = response.getStatus();
+  Poco::StreamCopier::copyToString(in, answer.body);
+  return answer;
+}
+
+PipelineHarness::PipelineHarness(storage::Backend backend, const std::string& lock_url)
+    : test_database_(backend) {
+  database_ = test_database_.open();
+  storage::migrate(*database_);
+  storage::syncPlanCatalog(*database_, testPlans());
+
+  sandbox_ = std::make_unique<sandbox::Sandbox>(sandbox::SandboxOptions{});
+  sandbox_->start();
+  const sandbox::SandboxOptions& options = sandbox_->options();
+  const Clock& clock = SystemClock::instance();
+  portone::PortOneClientOptions client_options;
+  client_options.transport.api_base = sandbox_->baseUrl();
+  client_options.transport.api_secret = options.api_secret;
+  client_options.transport.request_deadline = std::chrono::milliseconds(3000);
+  client_options.transport.read_timeout = std::chrono::milliseconds(2000);
+  client_options.store_id = options.store_id;
+  portone_ = std::make_unique<portone::PortOneClient>(client_options, clock);
+  verifier_ = std::make_unique<portone::WebhookVerifier>(
+      portone::WebhookVerifier::fromSecrets({options.webhook_secret}, clock));
+  parser_ = std::make_unique<portone::WebhookEventParser>(options.store_id,
+                                                          pipeline::handledWebhookTypes());
+  lock_ = lock::makePaymentLock(lock_url, lock::LockOptions{});
+
+  config::PluginsConfig plugins;
+  plugins.directories = {std::string(PAYMENTD_BINARY_DIR) + "/lib/paymentd/plugins"};
+  for (const char* name :
+       {"amount", "duplicate-request", "card", "payment-status", "duplicate-lesson"}) {
+    plugins.validators.push_back(entry(name));
+  }
+  plugins.processors.emplace("FIRST_BILLING",
+                             config::ProcessorEntry{entry("first-billing"), true, {}});
+  plugins.processors.emplace("LUMP_SUM", config::ProcessorEntry{entry("first-billing"), false, {}});
+  config::ConfigProblems problems;
+  auto set = loader::buildPluginSet(plugins, problems);
+  if (!set) throw std::runtime_error("plugins: " + problems.lines().front());
+  plugins_ = std::make_unique<loader::ActivePlugins>(set);
+
+  pipeline_ = std::make_unique<pipeline::PaymentPipeline>(
+      pipeline::PipelineParts{clock, *verifier_, *parser_, *portone_, *database_, *lock_, *plugins_,
+                              metrics_},
+      pipeline::PipelineOptions{});
+  auto router = std::make_shared<http::Router>();
+  pipeline::PaymentPipeline* pipeline = pipeline_.get();
+  router->add("POST", "/api/v1/payment/webhook", [pipeline](const http::HttpRequest& request) {
+    return pipeline->handleWebhook(request);
+  });
+  pipeline::addCheckRoute(*router, *database_);
+  http::HttpServerOptions server_options;
+  server_options.port = 0;
+  server_options.threads = 8;
+  server_ = std::make_unique<http::HttpServer>(server_options, router);
+  server_->start();
+}
+
+PipelineHarness::~PipelineHarness() {
+  server_->shutdown(std::chrono::seconds(5));
+  sandbox_->stop();
+}
+
+void PipelineHarness::createPayment(const Poco::JSON::Object& fields) {
+  HttpAnswer answer = httpCall(sandbox_->port(), "POST", "/_sandbox/payments", toJson(fields));
+  if (answer.status != 201) throw std::runtime_error("sandbox refused the payment: " + answer.body);
+}
+
+std::string PipelineHarness::portoneRequestLog(const std::string& method,
+                                               const std::string& path) const {
+  return httpCall(sandbox_->port(), "GET", "/_sandbox/requests?method=" + method + "&path=" + path)
+      .body;
+}
+
+int PipelineHarness::portoneRequests(const std::string& method, const std::string& path) const {
+  Poco::JSON::Parser parser;
+  auto root = parser.parse(portoneRequestLog(method, path)).extract<Poco::JSON::Object::Ptr>();
+  return static_cast<int>(root->getArray("requests")->size());
+}
+
+std::vector<std::string> PipelineHarness::idempotencyKeys(const std::string& method,
+                                                          const std::string& path) const {
+  Poco::JSON::Parser parser;
+  auto root = parser.parse(portoneRequestLog(method, path)).extract<Poco::JSON::Object::Ptr>();
+  auto requests = root->getArray("requests");
+  std::vector<std::string> keys;
+  for (std::size_t i = 0; i < requests->size(); ++i) {
+    keys.push_back(
+        requests->getObject(static_cast<unsigned>(i))->getValue<std::string>("idempotencyKey"));
+  }
+  return keys;
+}
+
+void PipelineHarness::addFault(const Poco::JSON::Object& fault) {
+  HttpAnswer answer = httpCall(sandbox_->port(), "POST", "/_sandbox/faults", toJson(fault));
+  if (answer.status != 201) throw std::runtime_error("sandbox refused the fault: " + answer.body);
+}
+
+void PipelineHarness::clearFaults() {
+  httpCall(sandbox_->port(), "DELETE", "/_sandbox/faults");
+}
+
+std::string PipelineHarness::signatureFor(const std::string& id, const std::string& timestamp,
+                                          const std::string& body) const {
+  const auto key = portone::decodeWebhookSecret(sandbox_->options().webhook_secret);
+  return portone::webhookSignatureEntry(*key, id, timestamp, body);
+}
+
+HttpAnswer PipelineHarness::postWebhook(const std::string& body, const std::string& query,
+                                        const std::string& id, const std::string& timestamp,
+                                        const std::string& signature) {
+  return httpCall(
+      port(), "POST", "/api/v1/payment/webhook?" + query, body,
+      {{"webhook-id", id}, {"webhook-timestamp", timestamp}, {"webhook-signature", signature}});
+}
+
+HttpAnswer PipelineHarness::sendWebhook(const std::string& type, const std::string& payment_id,
+                                        const std::string& query) {
+  const std::string body = R"({"type":")" + type +
+                           R"(","timestamp":"2026-11-24T10:00:00.000Z","data":{"paymentId":")" +
+                           payment_id + R"(","storeId":")" + sandbox_->options().store_id +
+                           R"(","transactionId":"tx-)" + payment_id + R"("}})";
+  const std::string timestamp =
+      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count());
+  const std::string id = "msg-" + payment_id + "-" + timestamp;
+  return postWebhook(body, query, id, timestamp, signatureFor(id, timestamp, body));
+}
+
+HttpAnswer PipelineHarness::check(const std::string& payment_id) {
+  return httpCall(port(), "GET", "/api/v1/payment/check/" + payment_id);
+}
+
+std::string PipelineHarness::webhookUrl(const std::string& query) const {
+  return "http://127.0.0.1:" + std::to_string(server_->port()) + "/api/v1/payment/webhook?" + query;
+}
+
+}  // namespace paymentd::testing

@@ -1,0 +1,88 @@
+// pipeline/pipeline_harness.h: a daemon's pipeline on a fresh database, wired
+// to an in-process PortOne sandbox and the shipped plugins, served over HTTP on
+// a loopback port. Tests drive the sandbox's control API and send webhooks
+// signed with the sandbox's secret, as PortOne would.
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <memory>
+#include <string>
+
+#include "clock/clock.h"
+#include "http/http_server.h"
+#include "loader/active_plugins.h"
+#include "lock/payment_lock.h"
+#include "metrics/metrics.h"
+#include "pipeline/payment_pipeline.h"
+#include "portone/api_client.h"
+#include "portone/webhook_event.h"
+#include "portone/webhook_verifier.h"
+#include "sandbox.h"
+#include "storage/test_database.h"
+
+namespace paymentd::testing {
+
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+};
+
+/// A JSON request to any loopback server.
+HttpAnswer httpCall(std::uint16_t port, const std::string& method, const std::string& path,
+                    const std::string& body = "",
+                    const std::vector<std::pair<std::string, std::string>>& headers = {});
+
+class PipelineHarness {
+ public:
+  explicit PipelineHarness(storage::Backend backend, const std::string& lock_url = "local");
+  ~PipelineHarness();
+
+  // The sandbox side.
+  /// Creates a payment in the sandbox (PortOne's view). `fields` as the
+  /// sandbox's POST /_sandbox/payments takes them.
+  void createPayment(const Poco::JSON::Object& fields);
+  /// How many requests PortOne got for this method and path.
+  int portoneRequests(const std::string& method, const std::string& path) const;
+  std::string portoneRequestLog(const std::string& method, const std::string& path) const;
+  /// The Idempotency-Key of each such request, in order ("" for none).
+  std::vector<std::string> idempotencyKeys(const std::string& method,
+                                           const std::string& path) const;
+  void addFault(const Poco::JSON::Object& fault);
+  void clearFaults();
+  std::uint16_t sandboxPort() const { return sandbox_->port(); }
+
+  // The daemon side.
+  /// POSTs a webhook of `type` for `payment_id`, signed with the sandbox's secret.
+  HttpAnswer sendWebhook(const std::string& type, const std::string& payment_id,
+                         const std::string& query);
+  /// POSTs an arbitrary body with the given signature headers.
+  HttpAnswer postWebhook(const std::string& body, const std::string& query, const std::string& id,
+                         const std::string& timestamp, const std::string& signature);
+  std::string signatureFor(const std::string& id, const std::string& timestamp,
+                           const std::string& body) const;
+  HttpAnswer check(const std::string& payment_id);
+  std::uint16_t port() const { return server_->port(); }
+  std::string webhookUrl(const std::string& query) const;
+
+  storage::Database& database() { return *database_; }
+  lock::PaymentLock& lock() { return *lock_; }
+  metrics::Metrics& metrics() { return metrics_; }
+  std::int64_t count(const std::string& sql) { return queryInt(*database_, sql); }
+  std::string text(const std::string& sql) { return queryText(*database_, sql); }
+
+ private:
+  TestDatabase test_database_;
+  std::shared_ptr<storage::Database> database_;
+  std::unique_ptr<sandbox::Sandbox> sandbox_;
+  std::unique_ptr<portone::PortOneClient> portone_;
+  std::unique_ptr<portone::WebhookVerifier> verifier_;
+  std::unique_ptr<portone::WebhookEventParser> parser_;
+  std::unique_ptr<lock::PaymentLock> lock_;
+  std::unique_ptr<loader::ActivePlugins> plugins_;
+  metrics::Metrics metrics_;
+  std::unique_ptr<pipeline::PaymentPipeline> pipeline_;
+  std::unique_ptr<http::HttpServer> server_;
+};
+
+}  // namespace paymentd::testing

@@ -1,0 +1,323 @@
+// The webhook pipeline end to end: what lands in the database, what PortOne
+// was asked, and what PortOne and the browser are answered (BRIEF section 5).
+#include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
+
+#include "pipeline_harness.h"
+
+namespace paymentd::pipeline {
+namespace {
+
+using testing::HttpAnswer;
+using testing::httpCall;
+using testing::PipelineHarness;
+
+using Poco::JSON::Object;
+
+const std::string kFirstBilling = "user_id=42&subscribe_id=monthly-4&payment_type=FIRST_BILLING";
+
+Object paidCardPayment(const std::string& id, std::int64_t amount) {
+  Object payment;
+  payment.set("id", id);
+  payment.set("status", "PAID");
+  payment.set("amount", amount);
+  payment.set("method", "card");
+  payment.set("billingKey", "billing-key-" + id);
+  payment.set("customerId", "42");
+  return payment;
+}
+
+template <typename Backend>
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    PAYMENTD_REQUIRE_BACKEND(Backend::kBackend);
+    harness_ = std::make_unique<PipelineHarness>(Backend::kBackend);
+  }
+
+  PipelineHarness& h() { return *harness_; }
+  int cancels(const std::string& id) {
+    return h().portoneRequests("POST", "/payments/" + id + "/cancel");
+  }
+
+  std::unique_ptr<PipelineHarness> harness_;
+};
+
+using Backends = ::testing::Types<testing::SqliteBackend, testing::PostgresBackend>;
+TYPED_TEST_SUITE(PipelineTest, Backends, testing::BackendNames);
+
+TYPED_TEST(PipelineTest, FulfilsAFirstBillingOnceAndAnswersRedeliveriesWithoutChange) {
+  auto& h = this->h();
+  h.createPayment(paidCardPayment("pay-1", 59000));
+  EXPECT_EQ(
+      h.check("pay-1").body,
+      R"({"data":{"paymentId":"pay-1","status":"pending","paymentType":null,"reason":null,"refunded":false}})");
+
+  HttpAnswer first = h.sendWebhook("Transaction.Paid", "pay-1", kFirstBilling);
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(first.body, R"({"status":"fulfilled"})");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments WHERE id = 'pay-1'"), 1);
+  EXPECT_EQ(
+      h.count("SELECT COUNT(*) FROM subscriptions WHERE user_id = '42' AND plan_id = 'monthly-4' "
+              "AND status = 'ACTIVE' AND billing_key = 'billing-key-pay-1'"),
+      1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets WHERE payment_id = 'pay-1' AND lessons = 4"), 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE kind = 'schedule_payment'"), 1);
+  EXPECT_EQ(
+      h.check("pay-1").body,
+      R"({"data":{"paymentId":"pay-1","status":"completed","paymentType":"FIRST_BILLING","reason":null,"refunded":false}})");
+
+  HttpAnswer again = h.sendWebhook("Transaction.Paid", "pay-1", kFirstBilling);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, R"({"status":"already_fulfilled","code":"ALREADY_FULFILLED"})");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM subscriptions"), 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets"), 1);
+  EXPECT_EQ(this->cancels("pay-1"), 0);
+  // The trace names every step and each plugin with its version.
+  EXPECT_EQ(h.text("SELECT stage FROM payment_events WHERE payment_id = 'pay-1' AND stage LIKE "
+                   "'processor:%'"),
+            "processor:first-billing@1.0.0");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events WHERE payment_id = 'pay-1' AND stage LIKE "
+                    "'validator:%'"),
+            5);
+}
+
+TYPED_TEST(PipelineTest, RefundsAWrongAmountOnceAndRecordsWhy) {
+  auto& h = this->h();
+  h.createPayment(paidCardPayment("pay-2", 50000));
+  HttpAnswer answer = h.sendWebhook("Transaction.Paid", "pay-2", kFirstBilling);
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_EQ(answer.body, R"({"status":"refunded","code":"AMOUNT_MISMATCH"})");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM subscriptions"), 0);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets"), 0);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments"), 0);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE kind = 'schedule_payment'"), 0);
+  EXPECT_EQ(h.text("SELECT refund FROM payment_failures WHERE payment_id = 'pay-2' AND code = "
+                   "'AMOUNT_MISMATCH'"),
+            "DONE");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE kind = 'notify' AND dedupe_key = "
+                    "'notice:PAYMENT_REFUNDED:pay-2'"),
+            1);
+  ASSERT_EQ(this->cancels("pay-2"), 1);
+  EXPECT_EQ(h.idempotencyKeys("POST", "/payments/pay-2/cancel"),
+            std::vector<std::string>{"paymentd-refund-pay-2"});
+  const std::string cancel = h.portoneRequestLog("POST", "/payments/pay-2/cancel");
+  EXPECT_NE(cancel.find(R"(currentCancellableAmount\":50000)"), std::string::npos) << cancel;
+  EXPECT_EQ(
+      h.check("pay-2").body,
+      R"({"data":{"paymentId":"pay-2","status":"failed","paymentType":"FIRST_BILLING","reason":"AMOUNT_MISMATCH","refunded":true}})");
+
+  HttpAnswer again = h.sendWebhook("Transaction.Paid", "pay-2", kFirstBilling);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(this->cancels("pay-2"), 1) << "a redelivery must not refund twice";
+}
+
+TYPED_TEST(PipelineTest, RefundsBadClaimsInsteadOfLeavingTheCustomerCharged) {
+  auto& h = this->h();
+  h.createPayment(paidCardPayment("pay-3", 59000));
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-3",
+                          "user_id=42&subscribe_id=monthly-4&payment_type=GOLD")
+                .body,
+            R"({"status":"refunded","code":"UNKNOWN_PAYMENT_TYPE"})");
+  h.createPayment(paidCardPayment("pay-4", 59000));
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-4",
+                          "subscribe_id=monthly-4&payment_type=FIRST_BILLING")
+                .body,
+            R"({"status":"refunded","code":"MISSING_CLAIM"})");
+  h.createPayment(paidCardPayment("pay-5", 59000));
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-5",
+                          "user_id=77&subscribe_id=monthly-4&payment_type=FIRST_BILLING")
+                .body,
+            R"({"status":"refunded","code":"CUSTOMER_MISMATCH"})");
+  h.createPayment(paidCardPayment("pay-6", 59000 * 12));
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-6",
+                          "user_id=42&subscribe_id=yearly-8&payment_type=LUMP_SUM")
+                .body,
+            R"({"status":"refunded","code":"PAYMENT_TYPE_DISABLED"})");
+  for (const char* id : {"pay-3", "pay-4", "pay-5", "pay-6"}) EXPECT_EQ(this->cancels(id), 1) << id;
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM subscriptions"), 0);
+}
+
+TYPED_TEST(PipelineTest, RefundsASecondSubscriptionToTheSamePlan) {
+  auto& h = this->h();
+  h.createPayment(paidCardPayment("pay-7", 59000));
+  h.createPayment(paidCardPayment("pay-8", 59000));
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-7", kFirstBilling).body,
+            R"({"status":"fulfilled"})");
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-8", kFirstBilling).body,
+            R"({"status":"refunded","code":"DUPLICATE_SUBSCRIPTION"})");
+  EXPECT_EQ(this->cancels("pay-7"), 0);
+  EXPECT_EQ(this->cancels("pay-8"), 1);
+}
+
+TYPED_TEST(PipelineTest, AnswersNotPaidWith409AndCancelledWithoutRefund) {
+  auto& h = this->h();
+  Object ready = paidCardPayment("pay-9", 59000);
+  ready.set("status", "READY");
+  h.createPayment(ready);
+  HttpAnswer early = h.sendWebhook("Transaction.Paid", "pay-9", kFirstBilling);
+  EXPECT_EQ(early.status, 409);
+  EXPECT_EQ(early.body, R"({"status":"not_paid","code":"PAYMENT_NOT_PAID"})");
+  EXPECT_NE(h.check("pay-9").body.find(R"("status":"pending")"), std::string::npos);
+
+  Object cancelled = paidCardPayment("pay-10", 59000);
+  cancelled.set("status", "CANCELLED");
+  h.createPayment(cancelled);
+  HttpAnswer answer = h.sendWebhook("Transaction.Paid", "pay-10", kFirstBilling);
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_EQ(answer.body, R"({"status":"cancelled","code":"CANCELLED_PAYMENT"})");
+  EXPECT_EQ(this->cancels("pay-9") + this->cancels("pay-10"), 0);
+  EXPECT_EQ(
+      h.check("pay-10").body,
+      R"({"data":{"paymentId":"pay-10","status":"failed","paymentType":"FIRST_BILLING","reason":"CANCELLED_PAYMENT","refunded":false}})");
+}
+
+TYPED_TEST(PipelineTest, RecordsAFailedPaymentWithoutRefund) {
+  auto& h = this->h();
+  Object failed = paidCardPayment("pay-11", 59000);
+  failed.set("status", "FAILED");
+  failed.set("failureReason", "[LIMIT] card limit exceeded");
+  h.createPayment(failed);
+  HttpAnswer answer = h.sendWebhook("Transaction.Failed", "pay-11", kFirstBilling);
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_EQ(answer.body, R"({"status":"payment_failed","code":"PAYMENT_FAILED"})");
+  EXPECT_EQ(this->cancels("pay-11"), 0);
+  EXPECT_EQ(h.text("SELECT message FROM payment_failures WHERE payment_id = 'pay-11'"),
+            "[LIMIT] card limit exceeded");
+}
+
+TYPED_TEST(PipelineTest, RefusesBadSignaturesAndMalformedBodiesBeforeAnyWork) {
+  auto& h = this->h();
+  h.createPayment(paidCardPayment("pay-12", 59000));
+  const std::string body =
+      R"({"type":"Transaction.Paid","timestamp":"2026-11-24T10:00:00.000Z","data":{"paymentId":"pay-12","transactionId":"t"}})";
+  const std::string now = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
+  HttpAnswer forged = h.postWebhook(body, kFirstBilling, "msg-1", now,
+                                    "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+  EXPECT_EQ(forged.status, 401);
+  EXPECT_EQ(forged.body, R"({"status":"bad_signature","code":"NO_MATCHING_SIGNATURE"})");
+  const std::string stale = std::to_string(std::stoll(now) - 400);
+  EXPECT_EQ(h.postWebhook(body, kFirstBilling, "msg-2", stale, h.signatureFor("msg-2", stale, body))
+                .status,
+            401);
+  const std::string junk = "not json";
+  HttpAnswer malformed =
+      h.postWebhook(junk, kFirstBilling, "msg-3", now, h.signatureFor("msg-3", now, junk));
+  EXPECT_EQ(malformed.status, 400);
+  const std::string ready =
+      R"({"type":"Transaction.Ready","timestamp":"2026-11-24T10:00:00.000Z","data":{"paymentId":"pay-12","transactionId":"t"}})";
+  HttpAnswer ignored =
+      h.postWebhook(ready, kFirstBilling, "msg-4", now, h.signatureFor("msg-4", now, ready));
+  EXPECT_EQ(ignored.status, 200);
+  EXPECT_EQ(ignored.body, R"({"status":"ignored"})");
+
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events"), 0)
+      << "nothing may run before verification";
+  EXPECT_EQ(h.portoneRequests("GET", "/payments/pay-12"), 0);
+}
+
+TYPED_TEST(PipelineTest, AnswersAlreadyProcessingWhileAnotherWorkerHoldsTheLock) {
+  auto& h = this->h();
+  h.createPayment(paidCardPayment("pay-13", 59000));
+  const lock::AcquireResult held = h.lock().acquire("payment:pay-13", std::chrono::seconds(30));
+  ASSERT_EQ(held.status, lock::AcquireStatus::kAcquired);
+  HttpAnswer answer = h.sendWebhook("Transaction.Paid", "pay-13", kFirstBilling);
+  EXPECT_EQ(answer.status, 409);
+  EXPECT_EQ(answer.body, R"({"status":"already_processing","code":"ALREADY_PROCESSING"})");
+  EXPECT_EQ(h.portoneRequests("GET", "/payments/pay-13"), 0);
+  h.lock().release(*held.lease);
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-13", kFirstBilling).body,
+            R"({"status":"fulfilled"})");
+}
+
+TYPED_TEST(PipelineTest, APortOneOutageIs503WithoutRefundAndARedeliveryFinishes) {
+  auto& h = this->h();
+  h.createPayment(paidCardPayment("pay-14", 59000));
+  Object fault;
+  fault.set("method", "GET");
+  fault.set("path", "/payments/pay-14");
+  fault.set("kind", "status");
+  fault.set("status", 503);
+  fault.set("count", -1);
+  h.addFault(fault);
+  HttpAnswer down = h.sendWebhook("Transaction.Paid", "pay-14", kFirstBilling);
+  EXPECT_EQ(down.status, 503);
+  EXPECT_EQ(down.body, R"({"status":"unavailable","code":"PORTONE_UNAVAILABLE"})");
+  EXPECT_EQ(this->cancels("pay-14"), 0);
+  EXPECT_NE(h.check("pay-14").body.find(R"("status":"pending")"), std::string::npos);
+  h.clearFaults();
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-14", kFirstBilling).body,
+            R"({"status":"fulfilled"})");
+}
+
+TYPED_TEST(PipelineTest, AFailedRefundIsRecordedAndFinishedByTheNextDeliveryWithTheSameKey) {
+  auto& h = this->h();
+  h.createPayment(paidCardPayment("pay-15", 1000));
+  Object fault;
+  fault.set("method", "POST");
+  fault.set("path", "/payments/pay-15/cancel");
+  fault.set("kind", "status");
+  fault.set("status", 500);
+  fault.set("count", -1);
+  h.addFault(fault);
+  HttpAnswer first = h.sendWebhook("Transaction.Paid", "pay-15", kFirstBilling);
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(first.body, R"({"status":"refund_failed","code":"AMOUNT_MISMATCH"})");
+  EXPECT_EQ(h.text("SELECT refund FROM payment_failures WHERE payment_id = 'pay-15'"), "FAILED");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE dedupe_key = 'notice:REFUND_FAILED:pay-15'"),
+            1);
+
+  h.clearFaults();
+  HttpAnswer second = h.sendWebhook("Transaction.Paid", "pay-15", kFirstBilling);
+  EXPECT_EQ(second.body, R"({"status":"refunded","code":"AMOUNT_MISMATCH"})");
+  EXPECT_EQ(h.text("SELECT refund FROM payment_failures WHERE payment_id = 'pay-15'"), "DONE");
+  const auto keys = h.idempotencyKeys("POST", "/payments/pay-15/cancel");
+  ASSERT_GE(keys.size(), 2u);  // the failed attempt(s), then the one that went through
+  for (const auto& key : keys) EXPECT_EQ(key, "paymentd-refund-pay-15");
+}
+
+TYPED_TEST(PipelineTest, RacingDeliveriesFulfilExactlyOnce) {
+  auto& h = this->h();
+  h.createPayment(paidCardPayment("pay-16", 59000));
+  std::vector<std::future<HttpAnswer>> answers;
+  for (int i = 0; i < 6; ++i) {
+    answers.push_back(std::async(std::launch::async, [&h] {
+      return h.sendWebhook("Transaction.Paid", "pay-16", kFirstBilling);
+    }));
+  }
+  int fulfilled = 0;
+  for (auto& answer : answers) {
+    const HttpAnswer a = answer.get();
+    if (a.body == R"({"status":"fulfilled"})") ++fulfilled;
+    EXPECT_TRUE(a.status == 200 || a.status == 409) << a.status << " " << a.body;
+  }
+  EXPECT_EQ(fulfilled, 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments WHERE id = 'pay-16'"), 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets"), 1);
+  EXPECT_EQ(this->cancels("pay-16"), 0);
+}
+
+TYPED_TEST(PipelineTest, TheSandboxsOwnSignedWebhookIsFulfilled) {
+  auto& h = this->h();
+  Object payment = paidCardPayment("pay-17", 59000);
+  payment.set("status", "READY");
+  payment.set("noticeUrl", h.webhookUrl(kFirstBilling));
+  h.createPayment(payment);
+  ASSERT_EQ(httpCall(h.sandboxPort(), "POST", "/_sandbox/payments/pay-17/pay", "{}").status, 200);
+  std::string body;
+  for (int i = 0; i < 100; ++i) {  // the browser's poll, faster
+    body = h.check("pay-17").body;
+    if (body.find(R"("status":"pending")") == std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(
+      body,
+      R"({"data":{"paymentId":"pay-17","status":"completed","paymentType":"FIRST_BILLING","reason":null,"refunded":false}})");
+}
+
+}  // namespace
+}  // namespace paymentd::pipeline
