@@ -253,13 +253,14 @@ Result<std::int64_t> SqlStore::issueTickets(const std::vector<NewTicket>& ticket
       sql += ")";
     }
     const Poco::Int64 now = toMicros(clock_());
-    const std::size_t rows = connection_.run(sql, [&](Statement& s) {
-      for (const NewTicket& ticket : tickets) {
-        s, bind(static_cast<Poco::Int64>(ticket.subscription_id)), useRef(ticket.payment_id),
-            bind(toMicros(ticket.period_start)), bind(toMicros(ticket.period_end)),
-            bind(static_cast<Poco::Int64>(ticket.lessons)), bind(now);
-      }
-    });
+    std::vector<Param> params;
+    params.reserve(tickets.size() * kColumns);
+    for (const NewTicket& ticket : tickets) {
+      params.insert(params.end(), {Poco::Int64{ticket.subscription_id}, ticket.payment_id,
+                                   toMicros(ticket.period_start), toMicros(ticket.period_end),
+                                   Poco::Int64{ticket.lessons}, now});
+    }
+    const std::size_t rows = connection_.execute(sql, params);
     return static_cast<std::int64_t>(rows);
   });
 }
