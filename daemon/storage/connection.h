@@ -20,7 +20,7 @@
 
 namespace paymentd::storage {
 
-/// A parameter of a kept statement (see Connection::execute).
+/// A parameter of Connection::execute(); an empty optional is SQL NULL.
 using Param = std::variant<Poco::Int64, std::string, bool, std::optional<Poco::Int64>,
                            std::optional<std::string>>;
 

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "storage/migrations.h"
+#include "storage/readiness_probe.h"
 #include "storage/test_database.h"
 #include "storage/transaction.h"
 
@@ -56,7 +57,7 @@ TEST_F(PostgresStore, ARefusedConnectionIsTransient) {
   EXPECT_THROW(Database::open("postgresql://postgres@127.0.0.1:1/paymentd", {}), Transient);
 }
 
-TEST_F(PostgresStore, AnUnknownDatabaseIsNotTransientButNamed) {
+TEST_F(PostgresStore, AnUnknownDatabaseIsNamedInTheError) {
   paymentd::testing::TestDatabase db(Backend::kPostgres);
   const std::string url = db.url() + "_missing";
   try {
@@ -65,6 +66,21 @@ TEST_F(PostgresStore, AnUnknownDatabaseIsNotTransientButNamed) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("does not exist"), std::string::npos) << e.what();
   }
+}
+
+TEST_F(PostgresStore, TheReadinessProbeAnswersFromItsLastResultWithinTheInterval) {
+  paymentd::testing::TestDatabase db(Backend::kPostgres);
+  auto database = db.open();
+  ReadinessProbe probe(*database, std::chrono::milliseconds(300));
+  EXPECT_EQ(probe.check(), std::nullopt);
+  const std::uint64_t statements = database->statements();
+  db.drop();                               // the database goes away, and with it every session
+  EXPECT_EQ(probe.check(), std::nullopt);  // cached: no query sent
+  EXPECT_EQ(database->statements(), statements);
+  std::this_thread::sleep_for(std::chrono::milliseconds(350));
+  const auto failure = probe.check();
+  ASSERT_TRUE(failure.has_value());
+  EXPECT_NE(failure->find(db.name()), std::string::npos) << *failure;
 }
 
 }  // namespace
