@@ -37,13 +37,10 @@ void PaymentLog::recordEvent(const PaymentEvent& event) {
   // Not retried on a lost connection: the insert may have landed.
   database_.withConnection(
       [&](Connection& connection) {
-        connection.run(
-            "INSERT INTO payment_events (payment_id, at_us, stage, result, detail) VALUES ($1, $2, "
-            "$3, $4, $5)",
-            [&](Statement& s) {
-              s, useRef(event.payment_id), bind(toMicros(event.at)), useRef(event.stage),
-                  useRef(event.result), useRef(event.detail);
-            });
+        connection.execute(
+            "INSERT INTO payment_events (payment_id, at_us, stage, result, detail) "
+            "VALUES ($1, $2, $3, $4, $5)",
+            {event.payment_id, toMicros(event.at), event.stage, event.result, event.detail});
       },
       false);
 }

@@ -241,10 +241,14 @@ Result<std::int64_t> SqlStore::issueTickets(const std::vector<NewTicket>& ticket
     // One multi-row INSERT: one statement for N tickets (a vector bind would
     // execute once per row on PostgreSQL).
     constexpr std::size_t kColumns = 6;
+    constexpr std::size_t kMaxTickets = 1000;  // PostgreSQL takes at most 65535 parameters
+    if (tickets.size() > kMaxTickets) {
+      return Outcome::rejected("TOO_MANY_TICKETS", std::to_string(tickets.size()) +
+                                                       " tickets in one call; at most 1000");
+    }
     std::string sql =
         "INSERT INTO tickets (subscription_id, payment_id, period_start_us, period_end_us, "
-        "lessons, "
-        "created_at_us) VALUES ";
+        "lessons, created_at_us) VALUES ";
     for (std::size_t row = 0; row < tickets.size(); ++row) {
       sql += row == 0 ? "(" : ", (";
       for (std::size_t col = 0; col < kColumns; ++col) {
@@ -253,13 +257,14 @@ Result<std::int64_t> SqlStore::issueTickets(const std::vector<NewTicket>& ticket
       sql += ")";
     }
     const Poco::Int64 now = toMicros(clock_());
-    const std::size_t rows = connection_.run(sql, [&](Statement& s) {
-      for (const NewTicket& ticket : tickets) {
-        s, bind(static_cast<Poco::Int64>(ticket.subscription_id)), useRef(ticket.payment_id),
-            bind(toMicros(ticket.period_start)), bind(toMicros(ticket.period_end)),
-            bind(static_cast<Poco::Int64>(ticket.lessons)), bind(now);
-      }
-    });
+    std::vector<Param> params;
+    params.reserve(tickets.size() * kColumns);
+    for (const NewTicket& ticket : tickets) {
+      params.insert(params.end(), {Poco::Int64{ticket.subscription_id}, ticket.payment_id,
+                                   toMicros(ticket.period_start), toMicros(ticket.period_end),
+                                   Poco::Int64{ticket.lessons}, now});
+    }
+    const std::size_t rows = connection_.execute(sql, params);
     return static_cast<std::int64_t>(rows);
   });
 }

@@ -30,23 +30,15 @@ Transaction::~Transaction() {
 }
 
 void Transaction::recordFulfilment(const FulfilledPayment& payment) {
-  using Poco::Data::Keywords::bind;
-  using Poco::Data::Keywords::useRef;
-  auto nullable = [](const auto& value) {
-    using T = std::decay_t<decltype(*value)>;
-    using Stored = std::conditional_t<std::is_integral_v<T>, Poco::Int64, T>;
-    return value ? Poco::Nullable<Stored>(static_cast<Stored>(*value)) : Poco::Nullable<Stored>();
-  };
-  connection_->run(
+  connection_->execute(
       "INSERT INTO payments (id, payment_type, user_id, plan_id, subscription_id, coupon_id, "
       "amount, "
       "currency, fulfilled_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-      [&](Poco::Data::Statement& s) {
-        s, useRef(payment.payment_id), useRef(payment.payment_type), useRef(payment.user_id),
-            bind(nullable(payment.plan_id)), bind(nullable(payment.subscription_id)),
-            bind(nullable(payment.coupon_id)), bind(static_cast<Poco::Int64>(payment.amount)),
-            useRef(payment.currency), bind(toMicros(database_.now()));
-      });
+      {payment.payment_id, payment.payment_type, payment.user_id, payment.plan_id,
+       payment.subscription_id ? std::optional<Poco::Int64>(*payment.subscription_id)
+                               : std::nullopt,
+       payment.coupon_id, Poco::Int64{payment.amount}, payment.currency,
+       toMicros(database_.now())});
 }
 
 void Transaction::commit() {

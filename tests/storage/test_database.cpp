@@ -74,6 +74,10 @@ TestDatabase::~TestDatabase() {
   }
 }
 
+void TestDatabase::drop() {
+  adminExecute("DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)");
+}
+
 std::shared_ptr<storage::Database> TestDatabase::open(storage::DatabaseOptions options) const {
   return storage::Database::open(url_, std::move(options));
 }

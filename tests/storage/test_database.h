@@ -46,6 +46,9 @@ class TestDatabase {
   const std::string& url() const { return url_; }
   const TempDir& dir() const { return dir_; }
   std::shared_ptr<storage::Database> open(storage::DatabaseOptions options = {}) const;
+  /// PostgreSQL: the database's name. drop() removes it now (sessions included).
+  const std::string& name() const { return pg_name_; }
+  void drop();
 
  private:
   storage::Backend backend_;
