@@ -14,6 +14,7 @@
 #include "http/http_server.h"
 #include "loader/plugin_set.h"
 #include "log/log_formatter.h"
+#include "portone/secret_check.h"
 #include "paymentd/version.h"
 
 namespace paymentd::app {
@@ -94,6 +95,8 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
   auto config = config::loadConfig(config_path_, defaultPluginDir(), problems);
   std::shared_ptr<const loader::PluginSet> plugins;
   if (config) plugins = loader::buildPluginSet(config->plugins, problems);
+  // Only --check-config reads the secret files here; the daemon reads them where it uses them.
+  if (config && mode_ == Mode::kCheckConfig) portone::checkSecretFiles(config->portone, problems);
   if (!problems.empty()) {
     for (const auto& line : problems.lines()) std::cerr << line << "\n";
     std::cerr << "paymentd: " << problems.lines().size() << " problem(s) in " << config_path_ << "\n";
