@@ -30,7 +30,7 @@ struct PortOneConfig {
   int connect_timeout_ms = 2000;
   int read_timeout_ms = 10000;
   int request_deadline_ms = 15000;
-  SourceMark api_secret_file_mark;                     // for --check-config
+  SourceMark api_secret_file_mark;                    // for --check-config
   std::vector<SourceMark> webhook_secret_file_marks;  // one per file
 };
 

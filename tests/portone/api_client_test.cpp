@@ -365,6 +365,13 @@ TEST_F(ApiClientTest, AWriteWithoutIdempotencyKeyIsNeverRetried) {
   EXPECT_EQ(sandbox_.requests("POST", "/payments/p/cancel")->size(), 1u);
 }
 
+TEST_F(ApiClientTest, RefusesAnIdempotencyKeyPortOneWouldRefuse) {
+  createPayment(R"({"id":"p","status":"PAID","amount":7000})");
+  EXPECT_THROW(client(clock_).cancelPayment({"p", "refund", std::nullopt, std::nullopt, "short"}),
+               std::invalid_argument);
+  EXPECT_EQ(sandbox_.requests("POST", "/payments/p/cancel")->size(), 0u);
+}
+
 TEST(ApiTransport, RefusesPlainHttpToAnyHostButLoopback) {
   ManualClock clock{Clock::TimePoint{}};
   ApiTransportOptions options;
