@@ -17,6 +17,15 @@ if [ "${1:-}" = "--sanitize" ]; then
   export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 fi
 
+# The PortOne conformance test runs PortOne's SDK from npm, pinned by the lock
+# file; install it when it is missing or older than the lock file. No network
+# or no npm fails the run here instead of skipping the test.
+conformance=tests/conformance
+if [ ! -f "$conformance/node_modules/.package-lock.json" ] ||
+   [ "$conformance/package-lock.json" -nt "$conformance/node_modules/.package-lock.json" ]; then
+  (cd "$conformance" && npm ci --no-audit --no-fund)
+fi
+
 cmake -S . -B "$build" -G Ninja "${flags[@]}" >/dev/null
 cmake --build "$build" -j "$(nproc)"
 

@@ -23,6 +23,7 @@
 #include "pipeline/check_route.h"
 #include "pipeline/payment_pipeline.h"
 #include "portone/api_client.h"
+#include "portone/secret_check.h"
 #include "portone/secret_file.h"
 #include "portone/webhook_event.h"
 #include "portone/webhook_verifier.h"
@@ -144,6 +145,8 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
   if (config) {
     plugins = loader::buildPluginSet(config->plugins, problems);
     plans = storage::loadPlanCatalog(config->catalog, problems);
+    // Reported at their config keys; the daemon reads them again where it uses them.
+    portone::checkSecretFiles(config->portone, problems);
   }
   if (!problems.empty()) {
     for (const auto& line : problems.lines()) std::cerr << line << "\n";

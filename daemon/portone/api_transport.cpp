@@ -99,6 +99,11 @@ ApiTransport::ApiTransport(ApiTransportOptions options, const Clock& clock)
 }
 
 std::string ApiTransport::call(const ApiRequest& request) const {
+  // PortOne's rule for keys; a bad one would be refused only at PortOne, after a round trip.
+  if (!request.idempotency_key.empty() &&
+      (request.idempotency_key.size() < 16 || request.idempotency_key.size() > 256)) {
+    throw std::invalid_argument("an Idempotency-Key must be 16 to 256 characters");
+  }
   // A write without an idempotency key must not be sent twice: PortOne could act twice.
   const bool retryable = request.method == "GET" || !request.idempotency_key.empty();
   const auto deadline = clock_.now() + options_.request_deadline;

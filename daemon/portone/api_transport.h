@@ -41,7 +41,8 @@ class ApiTransport {
   /// scheme, or http:// to a host that is not loopback.
   ApiTransport(ApiTransportOptions options, const Clock& clock);
 
-  /// The 2xx body. @throws TransientError or ApiError (see api_error.h).
+  /// The 2xx body. @throws TransientError or ApiError (see api_error.h), or
+  /// std::invalid_argument for an idempotency key outside 16-256 characters.
   std::string call(const ApiRequest& request) const;
 
  private:

@@ -25,7 +25,8 @@ struct WebhookHeaders {
   static WebhookHeaders from(const http::HttpRequest& request);
 };
 
-/// Why a webhook was accepted or not; the names match PortOne's SDK reasons.
+/// Why a webhook was accepted or not; the names follow PortOne's SDK reasons, except
+/// that the SDK calls an unparsable timestamp INVALID_SIGNATURE.
 enum class WebhookVerdict {
   kValid = 1,
   kMissingRequiredHeaders,

@@ -37,6 +37,9 @@ dpkg-deb -x "$deb" "$root"
 "$root/usr/bin/paymentd" --version | grep -q '^paymentd ' || fail "--version"
 sed "s|/usr/lib/paymentd/plugins|$root/usr/lib/paymentd/plugins|; s|/var/lib/paymentd|$work/state|" \
   "$root/etc/paymentd/paymentd.yaml" >"$root/etc/paymentd/test.yaml"
+mkdir -p "$work/credentials"
+echo "test-api-secret" >"$work/credentials/portone-api-secret"
+echo "whsec_dGVzdC13ZWJob29rLXNlY3JldC0xMjM0NTY3OA==" >"$work/credentials/portone-webhook-secret"
 CREDENTIALS_DIRECTORY="$work/credentials" "$root/usr/bin/paymentd" \
   --config="$root/etc/paymentd/test.yaml" --check-config >"$work/check.out" || { cat "$work/check.out"; fail "check-config"; }
 grep -q "processor first-billing@1.0.0 for FIRST_BILLING" "$work/check.out" || fail "plugins not listed"

@@ -14,6 +14,8 @@ test -f "$work/template/max_amount_validator.so"
 
 mkdir -p "$work/etc"
 cp "$source/config/plans.yaml" "$work/etc/plans.yaml"
+echo "test-api-secret" >"$work/etc/api-secret"
+echo "whsec_dGVzdC13ZWJob29rLXNlY3JldC0xMjM0NTY3OA==" >"$work/etc/webhook-secret"
 cat > "$work/etc/paymentd.yaml" <<YAML
 storage: "sqlite:paymentd.db"
 portone:

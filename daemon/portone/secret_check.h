@@ -1,0 +1,13 @@
+// portone/secret_check.h: --check-config's look at the PortOne secret files.
+#pragma once
+
+#include "config/config.h"
+#include "config/config_problems.h"
+
+namespace paymentd::portone {
+
+/// Reports, at the config key, each secret file that cannot be read, is empty,
+/// or (webhook secrets) is not "whsec_" + Base64. Never reports the content.
+void checkSecretFiles(const config::PortOneConfig& config, config::ConfigProblems& problems);
+
+}  // namespace paymentd::portone
