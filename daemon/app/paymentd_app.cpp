@@ -12,6 +12,7 @@
 #include "app/signals.h"
 #include "app/systemd_notify.h"
 #include "build_info.h"
+#include "cli/trace_command.h"
 #include "config/config.h"
 #include "http/health_routes.h"
 #include "http/http_server.h"
@@ -81,6 +82,8 @@ void PaymentdApp::defineOptions(Poco::Util::OptionSet& options) {
                         .repeatable(false)
                         .argument("ID"));
   options.addOption(
+      Poco::Util::Option("json", "", "trace: print the story as JSON").required(false));
+  options.addOption(
       Poco::Util::Option("version", "v", "print the version and exit").required(false));
   options.addOption(Poco::Util::Option("help", "h", "print this help and exit").required(false));
 }
@@ -97,6 +100,8 @@ void PaymentdApp::handleOption(const std::string& name, const std::string& value
     coupon_args_.discount = value;
   } else if (name == "id") {
     coupon_args_.id = value;
+  } else if (name == "json") {
+    trace_json_ = true;
   } else if (name == "version") {
     mode_ = Mode::kVersion;
     stopOptionsProcessing();
@@ -117,7 +122,8 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
     Poco::Util::HelpFormatter help(options());
     help.setCommand(commandName());
     help.setUsage(
-        "--config=FILE [--check-config | coupon issue --user=USER --discount=WON [--id=ID]]");
+        "--config=FILE [--check-config | trace PAYMENT_ID [--json] |\n"
+        "                       coupon issue --user=USER --discount=WON [--id=ID]]");
     help.setHeader(
         "paymentd: turns PortOne V2 payment webhooks into subscriptions, tickets and refunds.");
     help.format(std::cout);
@@ -128,8 +134,13 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
     return kExitOk;
   }
   const bool coupon_issue = args == std::vector<std::string>{"coupon", "issue"};
-  if (!args.empty() && !coupon_issue) {
+  const bool trace = args.size() == 2 && args[0] == "trace";
+  if (!args.empty() && !coupon_issue && !trace) {
     std::cerr << "paymentd: unknown command '" << args.front() << "' (see --help)\n";
+    return kExitBadConfig;
+  }
+  if (!trace && trace_json_) {
+    std::cerr << "paymentd: --json applies to `trace` only\n";
     return kExitBadConfig;
   }
   if (!coupon_issue && (coupon_args_.user || coupon_args_.discount || coupon_args_.id)) {
@@ -140,6 +151,8 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
   config::ConfigProblems problems;
   auto config = config::loadConfig(config_path_, defaultPluginDir(), problems);
   if (config && coupon_issue) return cli::issueCoupon(*config, coupon_args_, std::cout, std::cerr);
+  if (config && trace)
+    return cli::tracePayment(*config, args[1], trace_json_, std::cout, std::cerr);
   std::shared_ptr<const loader::PluginSet> plugins;
   std::optional<std::vector<Plan>> plans;
   if (config) {

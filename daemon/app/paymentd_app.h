@@ -25,6 +25,7 @@ class PaymentdApp : public Poco::Util::ServerApplication {
   std::string defaultPluginDir() const;
 
   Mode mode_ = Mode::kRun;
+  bool trace_json_ = false;
   std::string config_path_ = "/etc/paymentd/paymentd.yaml";
   cli::CouponIssueArgs coupon_args_;  // --user, --discount, --id: `coupon issue` only
 };

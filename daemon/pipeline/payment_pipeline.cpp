@@ -6,6 +6,7 @@
 
 #include "loader/plugin_call.h"
 #include "pipeline/payment_trace.h"
+#include "pipeline/stopwatch.h"
 #include "portone/api_error.h"
 #include "storage/errors.h"
 #include "storage/payment_log.h"
@@ -13,8 +14,6 @@
 
 namespace paymentd::pipeline {
 namespace {
-
-using Seconds = std::chrono::duration<double>;
 
 // Codes that mean "not this payment's money to give back" (BRIEF section 5).
 constexpr const char* kNotPaid = "PAYMENT_NOT_PAID";
@@ -68,6 +67,18 @@ Outcome callGuarded(const std::string& identity, Call&& call) {
       return Outcome::transient("STORAGE_UNAVAILABLE", e.what());
     }
   });
+}
+
+// One validator or processor call: guarded, timed, traced as "KIND:name@version".
+template <typename Call>
+Outcome callStep(PaymentTrace& trace, metrics::Metrics& metrics, const std::string& kind,
+                 const std::string& identity, Call&& call) {
+  const Stopwatch watch;
+  const Outcome outcome = callGuarded(identity, std::forward<Call>(call));
+  metrics.observePluginCall(identity, watch.seconds());
+  trace.add(kind + ":" + identity, kindName(outcome),
+            outcome.isOk() ? "" : outcome.code() + ": " + outcome.message(), watch.elapsed());
+  return outcome;
 }
 
 }  // namespace
@@ -148,22 +159,22 @@ PaymentPipeline::Answer PaymentPipeline::handleVerified(const http::HttpRequest&
                      event.type_name + " payment_type=" + run.claims.payment_type.value_or("-") +
                          " subscribe_id=" + run.claims.subscribe_id.value_or("-"));
 
-    const auto lock_started = std::chrono::steady_clock::now();
+    const Stopwatch lock_watch;
     const lock::AcquireResult acquired =
         parts_.lock.acquire("payment:" + *event.payment_id, options_.lock_ttl);
-    parts_.metrics.observeStage("lock",
-                                Seconds(std::chrono::steady_clock::now() - lock_started).count());
+    parts_.metrics.observeStage("lock", lock_watch.seconds());
     if (acquired.status == lock::AcquireStatus::kHeld) {
       parts_.metrics.countLockContention();
-      run.trace.add("lock", "held", "another worker is processing this payment");
+      run.trace.add("lock", "held", "another worker is processing this payment",
+                    lock_watch.elapsed());
       return Answer{409, "already_processing", "ALREADY_PROCESSING"};
     }
     if (acquired.status == lock::AcquireStatus::kUnavailable) {
-      run.trace.add("lock", "unavailable", acquired.error);
+      run.trace.add("lock", "unavailable", acquired.error, lock_watch.elapsed());
       return Answer{503, "unavailable", "LOCK_UNAVAILABLE"};
     }
     lock::LeaseGuard lease(parts_.lock, *acquired.lease);
-    run.trace.add("lock", "ok");
+    run.trace.add("lock", "ok", "", lock_watch.elapsed());
     return processLocked(run);
   } catch (const storage::Transient& e) {
     run.trace.add("storage", "unavailable", e.what());
@@ -176,28 +187,29 @@ PaymentPipeline::Answer PaymentPipeline::handleVerified(const http::HttpRequest&
 
 PaymentPipeline::Answer PaymentPipeline::processLocked(Run& run) const {
   const std::string& id = run.trace.paymentId();
-  const auto fetch_started = std::chrono::steady_clock::now();
+  const Stopwatch fetch_watch;
   try {
     run.payment = parts_.portone.getPayment(id);
   } catch (const portone::TransientError& e) {
-    run.trace.add("verified", "unavailable", e.what());
+    run.trace.add("verified", "unavailable", e.what(), fetch_watch.elapsed());
     return Answer{503, "unavailable", "PORTONE_UNAVAILABLE"};
   } catch (const portone::ApiError& e) {
     if (e.type() == "PAYMENT_NOT_FOUND") {
       // Signed by PortOne yet unknown to it: nothing was charged, nothing to do.
-      run.trace.add("verified", "rejected", "PAYMENT_NOT_FOUND");
+      run.trace.add("verified", "rejected", "PAYMENT_NOT_FOUND", fetch_watch.elapsed());
       return Answer{200, "not_found", "PAYMENT_NOT_FOUND"};
     }
     // UNAUTHORIZED, FORBIDDEN, ...: our credentials, not the payment. Retry later.
-    run.trace.add("verified", "unavailable", e.type() + ": " + e.apiMessage());
+    run.trace.add("verified", "unavailable", e.type() + ": " + e.apiMessage(),
+                  fetch_watch.elapsed());
     return Answer{503, "unavailable", "PORTONE_REFUSED"};
   }
-  parts_.metrics.observeStage("portone_get",
-                              Seconds(std::chrono::steady_clock::now() - fetch_started).count());
+  parts_.metrics.observeStage("portone_get", fetch_watch.seconds());
   const Payment& payment = run.payment;
   run.trace.add("verified", "ok",
                 std::string("status=") + statusName(payment.status) +
-                    " total=" + std::to_string(payment.amount.total) + " " + payment.currency);
+                    " total=" + std::to_string(payment.amount.total) + " " + payment.currency,
+                fetch_watch.elapsed());
 
   storage::PaymentLog log(parts_.database);
   const storage::PaymentCheck known = log.check(id);
@@ -271,32 +283,22 @@ PaymentPipeline::Answer PaymentPipeline::fulfil(Run& run) const {
                 Outcome::rejected("PAYMENT_TYPE_DISABLED", *claims.payment_type + " is disabled"));
   }
 
-  const auto started = std::chrono::steady_clock::now();
+  const Stopwatch transaction_watch;
   Outcome outcome = Outcome::ok();
   {
     storage::Transaction transaction(parts_.database);
+    transaction.forPayment(run.payment.id);
     const PaymentContext context{run.payment, claims, run.event, parts_.clock.now()};
     for (const auto& validator : plugins->validators) {
-      const auto call_started = std::chrono::steady_clock::now();
-      outcome = callGuarded(validator.identity, [&] {
+      outcome = callStep(run.trace, parts_.metrics, "validator", validator.identity, [&] {
         return validator.instance->validate(context, transaction.store());
       });
-      parts_.metrics.observePluginCall(
-          validator.identity, Seconds(std::chrono::steady_clock::now() - call_started).count());
-      run.trace.add("validator:" + validator.identity, kindName(outcome),
-                    outcome.isOk() ? "" : outcome.code() + ": " + outcome.message());
       if (!outcome.isOk()) break;
     }
     if (outcome.isOk()) {
-      const auto& processor = route->second.choose(*claims.user_id);
-      const auto call_started = std::chrono::steady_clock::now();
-      outcome = callGuarded(processor.identity, [&] {
-        return processor.instance->process(context, transaction.store());
-      });
-      parts_.metrics.observePluginCall(
-          processor.identity, Seconds(std::chrono::steady_clock::now() - call_started).count());
-      run.trace.add("processor:" + processor.identity, kindName(outcome),
-                    outcome.isOk() ? "" : outcome.code() + ": " + outcome.message());
+      const auto& processor = route->second.choose(*claims.user_id);  // canary or primary
+      outcome = callStep(run.trace, parts_.metrics, "processor", processor.identity,
+                         [&] { return processor.instance->process(context, transaction.store()); });
     }
     if (outcome.isOk()) {
       try {
@@ -310,16 +312,15 @@ PaymentPipeline::Answer PaymentPipeline::fulfil(Run& run) const {
     }
     // Leaving the scope rolls back whatever was not committed.
   }
-  parts_.metrics.observeStage("transaction",
-                              Seconds(std::chrono::steady_clock::now() - started).count());
+  parts_.metrics.observeStage("transaction", transaction_watch.seconds());
 
   if (outcome.isOk()) {
-    run.trace.add("committed", "ok");
+    run.trace.add("committed", "ok", "", transaction_watch.elapsed());
     run.trace.flush();
     return Answer{200, "fulfilled", ""};
   }
   if (outcome.isTransient()) {
-    run.trace.add("rolled_back", "transient", outcome.code());
+    run.trace.add("rolled_back", "transient", outcome.code(), transaction_watch.elapsed());
     return Answer{503, "unavailable", outcome.code()};
   }
   return fail(run, outcome);

@@ -27,19 +27,23 @@ void PaymentTrace::log(const storage::PaymentEvent& event) const {
   const auto colon = event.stage.find(':');
   if (colon != std::string::npos) message.set("plugin", event.stage.substr(colon + 1));
   message.set("outcome", event.result);
+  if (event.duration.count() > 0) {
+    message.set("duration_ms",
+                std::to_string(static_cast<double>(event.duration.count()) / 1000.0));
+  }
   logger_.log(message);
 }
 
 void PaymentTrace::add(const std::string& stage, const std::string& result,
-                       const std::string& detail) {
-  storage::PaymentEvent event{payment_id_, clock_.now(), stage, result, detail};
+                       const std::string& detail, Duration took) {
+  storage::PaymentEvent event{payment_id_, clock_.now(), stage, result, detail, took};
   log(event);
   pending_.push_back(std::move(event));
 }
 
 void PaymentTrace::record(const std::string& stage, const std::string& result,
-                          const std::string& detail) {
-  add(stage, result, detail);
+                          const std::string& detail, Duration took) {
+  add(stage, result, detail, took);
   write();
 }
 

@@ -9,6 +9,7 @@
 
 #include <Poco/Logger.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -25,11 +26,15 @@ class PaymentTrace {
   PaymentTrace(const PaymentTrace&) = delete;
   PaymentTrace& operator=(const PaymentTrace&) = delete;
 
-  /// Logs and buffers one step.
-  void add(const std::string& stage, const std::string& result, const std::string& detail = "");
+  using Duration = std::chrono::microseconds;
+
+  /// Logs and buffers one step; `took` is how long it ran.
+  void add(const std::string& stage, const std::string& result, const std::string& detail = "",
+           Duration took = Duration{0});
   /// Logs one step and writes it (with everything buffered) now.
   /// @throws storage::Transient when the database cannot take it.
-  void record(const std::string& stage, const std::string& result, const std::string& detail = "");
+  void record(const std::string& stage, const std::string& result, const std::string& detail = "",
+              Duration took = Duration{0});
   /// Writes the buffered steps; a write failure is logged, not thrown (the
   /// payment's outcome is already decided and committed).
   void flush() noexcept;

@@ -1,6 +1,7 @@
 #include "pipeline/refunder.h"
 
 #include "paymentd/outbox.h"
+#include "pipeline/stopwatch.h"
 #include "portone/api_error.h"
 #include "storage/errors.h"
 #include "storage/transaction.h"
@@ -26,7 +27,7 @@ RefundResult Refunder::refund(const Payment& payment, const Claims& claims, cons
   trace.record("refund", "intended", code);
 
   RefundResult result;
-  const auto started = std::chrono::steady_clock::now();
+  const Stopwatch watch;
   try {
     portone::CancelRequest request;
     request.payment_id = payment.id;
@@ -42,8 +43,7 @@ RefundResult Refunder::refund(const Payment& payment, const Claims& claims, cons
   } catch (const portone::TransientError& e) {
     result.detail = e.what();
   }
-  metrics_.observeStage(
-      "refund", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  metrics_.observeStage("refund", watch.seconds());
   metrics_.countRefund(code, result.refunded ? "done" : "failed");
 
   try {
@@ -54,7 +54,7 @@ RefundResult Refunder::refund(const Payment& payment, const Claims& claims, cons
     trace.logger().error("refund of " + payment.id +
                          " done at PortOne but not recorded: " + e.what());
   }
-  trace.add("refund", result.refunded ? "done" : "failed", result.detail);
+  trace.add("refund", result.refunded ? "done" : "failed", result.detail, watch.elapsed());
   notifyAdmin(payment, claims, code, result, trace);
   return result;
 }
@@ -73,6 +73,7 @@ void Refunder::notifyAdmin(const Payment& payment, const Claims& claims, const s
   notice.send_at = database_.now();
   try {
     storage::Transaction transaction(database_);
+    transaction.forPayment(payment.id);
     Outcome queued = transaction.store().enqueueOutbox(
         toOutboxItem(notice, "notice:" + notice.template_code + ":" + payment.id));
     if (queued.isOk()) {

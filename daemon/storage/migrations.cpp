@@ -124,6 +124,13 @@ const std::vector<Migration>& migrations() {
   updated_at_us BIGINT NOT NULL))",
            "CREATE INDEX outbox_due ON outbox (status, due_at_us)",
        }},
+      {2,
+       "trace: event durations, outbox items by payment",
+       {
+           "ALTER TABLE payment_events ADD COLUMN duration_us BIGINT NOT NULL DEFAULT 0",
+           "ALTER TABLE outbox ADD COLUMN payment_id TEXT",
+           "CREATE INDEX outbox_by_payment ON outbox (payment_id)",
+       }},
   };
   return kMigrations;
 }

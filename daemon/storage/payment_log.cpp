@@ -38,9 +38,10 @@ void PaymentLog::recordEvent(const PaymentEvent& event) {
   database_.withConnection(
       [&](Connection& connection) {
         connection.execute(
-            "INSERT INTO payment_events (payment_id, at_us, stage, result, detail) "
-            "VALUES ($1, $2, $3, $4, $5)",
-            {event.payment_id, toMicros(event.at), event.stage, event.result, event.detail});
+            "INSERT INTO payment_events (payment_id, at_us, stage, result, detail, duration_us) "
+            "VALUES ($1, $2, $3, $4, $5, $6)",
+            {event.payment_id, toMicros(event.at), event.stage, event.result, event.detail,
+             static_cast<std::int64_t>(event.duration.count())});
       },
       false);
 }
@@ -136,17 +137,46 @@ std::vector<PaymentEvent> PaymentLog::events(const std::string& payment_id) {
         std::vector<std::string> stage;
         std::vector<std::string> result;
         std::vector<std::string> detail;
+        std::vector<Poco::Int64> duration;
         connection.run(
-            "SELECT at_us, stage, result, detail FROM payment_events WHERE payment_id = $1 ORDER "
-            "BY id",
+            "SELECT at_us, stage, result, detail, duration_us FROM payment_events WHERE "
+            "payment_id = $1 ORDER BY id",
             [&](Statement& s) {
-              s, useRef(payment_id), into(at), into(stage), into(result), into(detail);
+              s, useRef(payment_id), into(at), into(stage), into(result), into(detail),
+                  into(duration);
             });
         std::vector<PaymentEvent> events;
         for (std::size_t i = 0; i < at.size(); ++i) {
-          events.push_back({payment_id, fromMicros(at[i]), stage[i], result[i], detail[i]});
+          events.push_back({payment_id, fromMicros(at[i]), stage[i], result[i], detail[i],
+                            std::chrono::microseconds(duration[i])});
         }
         return events;
+      },
+      true);
+}
+
+std::vector<TracedOutboxItem> PaymentLog::outboxItems(const std::string& payment_id) {
+  return database_.withConnection(
+      [&](Connection& connection) {
+        std::vector<std::string> kind;
+        std::vector<std::string> key;
+        std::vector<std::string> status;
+        std::vector<Poco::Int64> attempts;
+        std::vector<Poco::Int64> due;
+        std::vector<Poco::Nullable<std::string>> error;
+        connection.run(
+            "SELECT kind, dedupe_key, status, attempts, due_at_us, last_error FROM outbox WHERE "
+            "payment_id = $1 ORDER BY id",
+            [&](Statement& s) {
+              s, useRef(payment_id), into(kind), into(key), into(status), into(attempts), into(due),
+                  into(error);
+            });
+        std::vector<TracedOutboxItem> items;
+        for (std::size_t i = 0; i < kind.size(); ++i) {
+          items.push_back({kind[i], key[i], status[i], attempts[i], fromMicros(due[i]),
+                           error[i].isNull() ? std::string() : error[i].value()});
+        }
+        return items;
       },
       true);
 }

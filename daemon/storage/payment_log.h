@@ -6,6 +6,7 @@
 // (it would wait for itself until the busy timeout); write after it ends.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@ struct PaymentEvent {
   std::string stage;   // received, lock, verified, validator:amount, processor, committed, ...
   std::string result;  // ok, rejected, transient, ...
   std::string detail;  // one line; never secrets or card numbers
+  std::chrono::microseconds duration{0};  // how long the step took (0: a point in time)
 };
 
 enum class RefundState { kNone = 1, kIntended, kDone, kFailed };
@@ -42,6 +44,16 @@ struct PaymentCheck {
   bool refunded = false;
 };
 
+/// An outbox item a payment set in motion, as the trace shows it.
+struct TracedOutboxItem {
+  std::string kind;
+  std::string dedupe_key;
+  std::string status;  // PENDING, DONE, DEAD
+  std::int64_t attempts = 0;
+  Timestamp due_at;
+  std::string last_error;
+};
+
 class PaymentLog {
  public:
   explicit PaymentLog(Database& database) : database_(database) {}
@@ -57,6 +69,8 @@ class PaymentLog {
   std::optional<PaymentFailure> failure(const std::string& payment_id);
   /// In the order they were written.
   std::vector<PaymentEvent> events(const std::string& payment_id);
+  /// The outbox items enqueued while working on this payment, oldest first.
+  std::vector<TracedOutboxItem> outboxItems(const std::string& payment_id);
 
  private:
   Database& database_;

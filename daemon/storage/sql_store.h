@@ -19,6 +19,10 @@ class SqlStore final : public StoreWriter {
   SqlStore(Connection& connection, Clock clock)
       : connection_(connection), clock_(std::move(clock)) {}
 
+  /// The payment this transaction works for; outbox items are tagged with it,
+  /// so `paymentd trace` can show what a payment set in motion.
+  void setPaymentId(std::string payment_id) { payment_id_ = std::move(payment_id); }
+
   Result<std::optional<Plan>> plan(const std::string& plan_id) const override;
   Result<std::optional<Subscription>> subscription(std::int64_t subscription_id) const override;
   Result<std::optional<Subscription>> currentSubscription(
@@ -40,6 +44,7 @@ class SqlStore final : public StoreWriter {
       const std::string& where, const std::function<void(Poco::Data::Statement&)>& bind_keys) const;
 
   Connection& connection_;
+  std::string payment_id_;  // empty: none
   Clock clock_;
 };
 

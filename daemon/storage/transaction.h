@@ -40,6 +40,9 @@ class Transaction {
   /// The plugin-facing store on this transaction.
   StoreWriter& store() { return store_; }
 
+  /// Tags what this transaction enqueues with the payment it works for.
+  void forPayment(const std::string& payment_id) { store_.setPaymentId(payment_id); }
+
   /// Inserts the payment's row. Throws Duplicate when the payment was already
   /// fulfilled (by this or another daemon; on PostgreSQL a concurrent insert of
   /// the same id waits for the other transaction and then fails).

@@ -187,6 +187,20 @@ HttpAnswer PipelineHarness::check(const std::string& payment_id) {
   return httpCall(port(), "GET", "/api/v1/payment/check/" + payment_id);
 }
 
+ProcessResult PipelineHarness::trace(const std::string& payment_id, bool json) const {
+  const TempDir& dir = test_database_.dir();
+  dir.write("api-secret", "unused\n");
+  dir.write("webhook-secret", sandbox_->options().webhook_secret + "\n");
+  const std::string config = dir.write(
+      "trace.yaml", "storage: \"" + test_database_.url() +
+                        "\"\ncatalog: plans.yaml\nportone: {api_base: \"" + sandbox_->baseUrl() +
+                        "\", store_id: s, api_secret_file: api-secret, webhook_secret_files: "
+                        "[webhook-secret]}\n");
+  std::vector<std::string> args{"--config=" + config, "trace", payment_id};
+  if (json) args.push_back("--json");
+  return runProcess(PAYMENTD_EXECUTABLE, args);
+}
+
 std::string PipelineHarness::webhookUrl(const std::string& query) const {
   return "http://127.0.0.1:" + std::to_string(server_->port()) + "/api/v1/payment/webhook?" + query;
 }

@@ -20,6 +20,7 @@
 #include "portone/webhook_verifier.h"
 #include "sandbox.h"
 #include "storage/test_database.h"
+#include "support/subprocess.h"
 
 namespace paymentd::testing {
 
@@ -64,6 +65,9 @@ class PipelineHarness {
   HttpAnswer check(const std::string& payment_id);
   std::uint16_t port() const { return server_->port(); }
   std::string webhookUrl(const std::string& query) const;
+
+  /// Runs `paymentd trace PAYMENT_ID [--json]` against this harness's database.
+  ProcessResult trace(const std::string& payment_id, bool json = false) const;
 
   storage::Database& database() { return *database_; }
   lock::PaymentLock& lock() { return *lock_; }

@@ -13,6 +13,7 @@ namespace {
 using testing::HttpAnswer;
 using testing::httpCall;
 using testing::PipelineHarness;
+using testing::ProcessResult;
 
 using Poco::JSON::Object;
 
@@ -109,9 +110,26 @@ TYPED_TEST(PipelineTest, RefundsAWrongAmountOnceAndRecordsWhy) {
       h.check("pay-2").body,
       R"({"data":{"paymentId":"pay-2","status":"failed","paymentType":"FIRST_BILLING","reason":"AMOUNT_MISMATCH","refunded":true}})");
 
-  HttpAnswer again = h.sendWebhook("Transaction.Paid", "pay-2", kFirstBilling);
-  EXPECT_EQ(again.status, 200);
+  for (int i = 0; i < 3; ++i) {
+    HttpAnswer again = h.sendWebhook("Transaction.Paid", "pay-2", kFirstBilling);
+    EXPECT_EQ(again.status, 200);
+    EXPECT_EQ(again.body, R"({"status":"refunded","code":"AMOUNT_MISMATCH"})");
+  }
   EXPECT_EQ(this->cancels("pay-2"), 1) << "a redelivery must not refund twice";
+
+  const ProcessResult trace = h.trace("pay-2");
+  EXPECT_NE(trace.out.find("validator:amount@1.0.0"), std::string::npos);
+  EXPECT_NE(trace.out.find("AMOUNT_MISMATCH: paid 50000, expected 59000"), std::string::npos)
+      << trace.out;
+  EXPECT_NE(trace.out.find("refund                             intended"), std::string::npos)
+      << trace.out;
+  EXPECT_NE(
+      trace.out.find("failure: AMOUNT_MISMATCH: paid 50000, expected 59000 (plan monthly-4: 59000 "
+                     "less coupon 0) (refund: DONE)"),
+      std::string::npos)
+      << trace.out;
+  EXPECT_NE(trace.out.find("notify  notice:PAYMENT_REFUNDED:pay-2  PENDING"), std::string::npos)
+      << trace.out;
 }
 
 TYPED_TEST(PipelineTest, RefundsBadClaimsInsteadOfLeavingTheCustomerCharged) {
