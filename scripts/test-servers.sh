@@ -31,9 +31,16 @@ start() {
   rm -rf "$run/pg" && mkdir -p "$run/pg/sock"
   [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$run/pg"
   as_pg "$pgbin/initdb" -D "$run/pg/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$run/pg/initdb.log" 2>&1
-  as_pg "$pgbin/pg_ctl" -D "$run/pg/data" -l "$run/pg/log" -w -o \
-    "-p $pg_port -k $run/pg/sock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
-    start >/dev/null
+  # In the config file rather than on the command line, so a test that stops the
+  # server can start it again with a plain `pg_ctl start`.
+  cat >>"$run/pg/data/postgresql.conf" <<CONF
+port = $pg_port
+unix_socket_directories = '$run/pg/sock'
+listen_addresses = '127.0.0.1'
+fsync = off
+max_connections = 200
+CONF
+  as_pg "$pgbin/pg_ctl" -D "$run/pg/data" -l "$run/pg/log" -w start >/dev/null
   redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
     --enable-debug-command yes --pidfile "$run/redis.pid" --logfile "$run/redis.log" --dir "$run" >/dev/null
   for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done

@@ -1,53 +1,21 @@
 // Redis faults: down, hung, restarted. Each test runs its own redis-server on a
 // free loopback port, so it can stop and start it.
-#include <Poco/Net/ServerSocket.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <thread>
 
 #include "lock/payment_lock.h"
-#include "support/subprocess.h"
-#include "support/temp_dir.h"
+#include "support/own_redis.h"
 
 namespace paymentd::lock {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::uint16_t freePort() {
-  Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
-  return probe.address().port();
-}
-
-class OwnRedis {
- public:
-  explicit OwnRedis(std::uint16_t port) : port_(port) { start(); }
-  void start() {
-    process_ = std::make_unique<testing::BackgroundProcess>(
-        "/usr/bin/redis-server",
-        std::vector<std::string>{"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save",
-                                 "", "--appendonly", "no", "--dir", dir_.path().string()},
-        (dir_.path() / "redis.log").string());
-    ASSERT_TRUE(testing::waitForOutput(*process_, "Ready to accept connections", 10s))
-        << process_->stderrText();
-  }
-  void stop() {
-    process_->signal(SIGTERM);
-    process_->waitFor(10s);
-  }
-  void pause() { process_->signal(SIGSTOP); }
-  void resume() { process_->signal(SIGCONT); }
-  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
-
- private:
-  std::uint16_t port_;
-  testing::TempDir dir_;
-  std::unique_ptr<testing::BackgroundProcess> process_;
-};
+using testing::OwnRedis;
 
 TEST(RedisLock, IsUnavailableWhenRedisIsDown) {
-  auto lock = makePaymentLock("redis://127.0.0.1:" + std::to_string(freePort()) + "/0", {});
+  auto lock = makePaymentLock("redis://127.0.0.1:" + std::to_string(testing::freeLoopbackPort()) + "/0", {});
   AcquireResult result = lock->acquire("payment:p-1", 10s);
   EXPECT_EQ(result.status, AcquireStatus::kUnavailable);
   EXPECT_EQ(result.error, "redis: Connection refused");
@@ -55,7 +23,7 @@ TEST(RedisLock, IsUnavailableWhenRedisIsDown) {
 }
 
 TEST(RedisLock, ReconnectsAfterARedisRestart) {
-  OwnRedis redis(freePort());
+  OwnRedis redis;
   auto lock = makePaymentLock(redis.url(), {});
   ASSERT_EQ(lock->acquire("payment:a", 10s).status, AcquireStatus::kAcquired);
   redis.stop();
@@ -66,7 +34,7 @@ TEST(RedisLock, ReconnectsAfterARedisRestart) {
 }
 
 TEST(RedisLock, AHungRedisIsUnavailableWithinTheCommandTimeout) {
-  OwnRedis redis(freePort());
+  OwnRedis redis;
   LockOptions options;
   options.command_timeout = 300ms;
   auto lock = makePaymentLock(redis.url(), options);

@@ -81,7 +81,8 @@ PipelineHarness::PipelineHarness(storage::Backend backend, const std::string& lo
   lock_ = lock::makePaymentLock(lock_url, lock::LockOptions{});
 
   config::PluginsConfig plugins;
-  plugins.directories = {std::string(PAYMENTD_BINARY_DIR) + "/lib/paymentd/plugins"};
+  plugins.directories = {std::string(PAYMENTD_BINARY_DIR) + "/lib/paymentd/plugins",
+                         std::string(PAYMENTD_TEST_PLUGIN_DIR) + "/write_then_fail"};
   for (const char* name :
        {"amount", "duplicate-request", "card", "payment-status", "duplicate-lesson"}) {
     plugins.validators.push_back(entry(name));
@@ -89,6 +90,7 @@ PipelineHarness::PipelineHarness(storage::Backend backend, const std::string& lo
   plugins.processors.emplace("FIRST_BILLING",
                              config::ProcessorEntry{entry("first-billing"), true, {}});
   plugins.processors.emplace("LUMP_SUM", config::ProcessorEntry{entry("first-billing"), false, {}});
+  plugins.processors.emplace("BROKEN", config::ProcessorEntry{entry("write-then-fail"), true, {}});
   config::ConfigProblems problems;
   auto set = loader::buildPluginSet(plugins, problems);
   if (!set) throw std::runtime_error("plugins: " + problems.lines().front());

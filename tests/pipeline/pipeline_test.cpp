@@ -1,11 +1,13 @@
 // The webhook pipeline end to end: what lands in the database, what PortOne
 // was asked, and what PortOne and the browser are answered (BRIEF section 5).
+#include <Poco/Net/StreamSocket.h>
 #include <gtest/gtest.h>
 
 #include <future>
 #include <thread>
 
 #include "pipeline_harness.h"
+#include "support/test_servers.h"
 
 namespace paymentd::pipeline {
 namespace {
@@ -30,12 +32,26 @@ Object paidCardPayment(const std::string& id, std::int64_t amount) {
   return payment;
 }
 
-template <typename Backend>
+// The two deployments: one node (SQLite, in-process lock) and several
+// (PostgreSQL, Redis).
+struct SqliteLocal : testing::SqliteBackend {
+  static std::optional<std::string> lockUrl() { return "local"; }
+};
+struct PostgresRedis : testing::PostgresBackend {
+  static std::optional<std::string> lockUrl() { return testing::testServer("PAYMENTD_TEST_REDIS"); }
+};
+
+template <typename Deployment>
 class PipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    PAYMENTD_REQUIRE_BACKEND(Backend::kBackend);
-    harness_ = std::make_unique<PipelineHarness>(Backend::kBackend);
+    PAYMENTD_REQUIRE_BACKEND(Deployment::kBackend);
+    const auto lock_url = Deployment::lockUrl();
+    if (!lock_url) {
+      if (testing::serversRequired()) FAIL() << "PAYMENTD_TEST_REDIS is not set";
+      GTEST_SKIP() << "PAYMENTD_TEST_REDIS is not set";
+    }
+    harness_ = std::make_unique<PipelineHarness>(Deployment::kBackend, *lock_url);
   }
 
   PipelineHarness& h() { return *harness_; }
@@ -46,8 +62,8 @@ class PipelineTest : public ::testing::Test {
   std::unique_ptr<PipelineHarness> harness_;
 };
 
-using Backends = ::testing::Types<testing::SqliteBackend, testing::PostgresBackend>;
-TYPED_TEST_SUITE(PipelineTest, Backends, testing::BackendNames);
+using Deployments = ::testing::Types<SqliteLocal, PostgresRedis>;
+TYPED_TEST_SUITE(PipelineTest, Deployments, testing::BackendNames);
 
 TYPED_TEST(PipelineTest, FulfilsAFirstBillingOnceAndAnswersRedeliveriesWithoutChange) {
   auto& h = this->h();
@@ -317,6 +333,45 @@ TYPED_TEST(PipelineTest, RacingDeliveriesFulfilExactlyOnce) {
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments WHERE id = 'pay-16'"), 1);
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets"), 1);
   EXPECT_EQ(this->cancels("pay-16"), 0);
+}
+
+TYPED_TEST(PipelineTest, AProcessorThatFailsAfterWritingLeavesNothingAndIsRefundedOnce) {
+  auto& h = this->h();
+  h.createPayment(paidCardPayment("pay-18", 59000));
+  const std::string query = "user_id=42&subscribe_id=monthly-4&payment_type=BROKEN";
+  HttpAnswer answer = h.sendWebhook("Transaction.Paid", "pay-18", query);
+  EXPECT_EQ(answer.body, R"({"status":"refunded","code":"PROCESSOR_BROKE"})");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM subscriptions"), 0);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets"), 0);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE dedupe_key = 'ghost:pay-18'"), 0) << "a ghost notice";
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments"), 0);
+  EXPECT_EQ(h.text("SELECT refund FROM payment_failures WHERE payment_id = 'pay-18'"), "DONE");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events WHERE payment_id = 'pay-18' AND "
+                    "stage = 'processor:write-then-fail@1.0.0' AND result = 'rejected'"),
+            1);
+  for (int i = 0; i < 3; ++i) h.sendWebhook("Transaction.Paid", "pay-18", query);
+  EXPECT_EQ(this->cancels("pay-18"), 1);
+}
+
+TYPED_TEST(PipelineTest, RefusesAnOversizeBodyBeforeAnyWork) {
+  auto& h = this->h();
+  h.createPayment(paidCardPayment("pay-19", 59000));
+  // Only the head is sent: the answer must come from Content-Length alone,
+  // before a byte of the body is read (and a client still sending is not reset).
+  Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", h.port()));
+  const std::string head = "POST /api/v1/payment/webhook?" + kFirstBilling +
+                           " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           "webhook-id: msg-big\r\nContent-Length: 71680\r\n\r\n";
+  socket.sendBytes(head.data(), static_cast<int>(head.size()));
+  socket.setReceiveTimeout(Poco::Timespan(10, 0));
+  std::string response;
+  char buffer[1024];
+  for (int n; (n = socket.receiveBytes(buffer, sizeof buffer)) > 0;) {
+    response.append(buffer, static_cast<std::size_t>(n));
+  }
+  EXPECT_EQ(response.rfind("HTTP/1.1 413 Request Entity Too Large\r\n", 0), 0u) << response;
+  EXPECT_EQ(h.portoneRequests("GET", "/payments/pay-19"), 0);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events"), 0);
 }
 
 TYPED_TEST(PipelineTest, TheSandboxsOwnSignedWebhookIsFulfilled) {
