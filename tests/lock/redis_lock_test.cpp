@@ -15,7 +15,8 @@ using namespace std::chrono_literals;
 using testing::OwnRedis;
 
 TEST(RedisLock, IsUnavailableWhenRedisIsDown) {
-  auto lock = makePaymentLock("redis://127.0.0.1:" + std::to_string(testing::freeLoopbackPort()) + "/0", {});
+  auto lock = makePaymentLock(
+      "redis://127.0.0.1:" + std::to_string(testing::freeLoopbackPort()) + "/0", {});
   AcquireResult result = lock->acquire("payment:p-1", 10s);
   EXPECT_EQ(result.status, AcquireStatus::kUnavailable);
   EXPECT_EQ(result.error, "redis: Connection refused");

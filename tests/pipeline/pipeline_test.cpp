@@ -343,7 +343,8 @@ TYPED_TEST(PipelineTest, AProcessorThatFailsAfterWritingLeavesNothingAndIsRefund
   EXPECT_EQ(answer.body, R"({"status":"refunded","code":"PROCESSOR_BROKE"})");
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM subscriptions"), 0);
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets"), 0);
-  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE dedupe_key = 'ghost:pay-18'"), 0) << "a ghost notice";
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE dedupe_key = 'ghost:pay-18'"), 0)
+      << "a ghost notice";
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments"), 0);
   EXPECT_EQ(h.text("SELECT refund FROM payment_failures WHERE payment_id = 'pay-18'"), "DONE");
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events WHERE payment_id = 'pay-18' AND "

@@ -12,13 +12,15 @@ std::uint16_t freeLoopbackPort() {
   return probe.address().port();
 }
 
-OwnRedis::OwnRedis() : port_(freeLoopbackPort()) { start(); }
+OwnRedis::OwnRedis() : port_(freeLoopbackPort()) {
+  start();
+}
 
 void OwnRedis::start() {
   process_ = std::make_unique<BackgroundProcess>(
       "/usr/bin/redis-server",
-      std::vector<std::string>{"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save",
-                               "", "--appendonly", "no", "--dir", dir_.path().string()},
+      std::vector<std::string>{"--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", dir_.path().string()},
       (dir_.path() / "redis.log").string());
   if (!waitForOutput(*process_, "Ready to accept connections", std::chrono::seconds(10))) {
     throw std::runtime_error("redis-server did not start: " + process_->stderrText());
@@ -30,9 +32,15 @@ void OwnRedis::stop() {
   process_->waitFor(std::chrono::seconds(10));
 }
 
-void OwnRedis::pause() { process_->signal(SIGSTOP); }
-void OwnRedis::resume() { process_->signal(SIGCONT); }
+void OwnRedis::pause() {
+  process_->signal(SIGSTOP);
+}
+void OwnRedis::resume() {
+  process_->signal(SIGCONT);
+}
 
-std::string OwnRedis::url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
+std::string OwnRedis::url() const {
+  return "redis://127.0.0.1:" + std::to_string(port_) + "/0";
+}
 
 }  // namespace paymentd::testing

@@ -1,0 +1,106 @@
+#include "daemon_process.h"
+
+#include <Poco/JSON/Object.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <regex>
+#include <sstream>
+
+#include "portone/webhook_signature.h"
+
+namespace paymentd::testing {
+
+Daemon::Daemon(const TempDir& dir, const std::string& name, const std::string& config)
+    : process_(PAYMENTD_EXECUTABLE, {"--config=" + config},
+               (dir.path() / (name + ".log")).string()) {
+  if (!waitForOutput(process_, "listening on", std::chrono::seconds(30))) {
+    throw std::runtime_error(name + " did not start: " + process_.stderrText());
+  }
+  std::smatch match;
+  const std::string text = process_.stderrText();
+  std::regex_search(text, match, std::regex(R"(listening on 127\.0\.0\.1:(\d+))"));
+  port_ = static_cast<std::uint16_t>(std::stoi(match[1]));
+}
+
+Daemon::~Daemon() {
+  process_.signal(SIGTERM);
+  EXPECT_EQ(process_.waitFor(std::chrono::seconds(30)), 0) << process_.stderrText();
+}
+
+std::string clusterConfig(const TempDir& dir, const std::string& storage, const std::string& lock,
+                          const sandbox::Sandbox& portone) {
+  dir.write("plans.yaml",
+            "- {id: monthly-4, name: Monthly, price: 59000, months: 1, lessons_per_month: 4, "
+            "trial: false}\n");
+  dir.write("api-secret", portone.options().api_secret + "\n");
+  dir.write("webhook-secret", portone.options().webhook_secret + "\n");
+  return dir.write(
+      "paymentd.yaml",
+      "http: {listen: \"127.0.0.1:0\", threads: 32, drain_timeout_s: 5}\n"
+      "storage: \"" +
+          storage +
+          "\"\n"
+          "lock: \"" +
+          lock +
+          "\"\n"
+          "catalog: plans.yaml\n"
+          "portone: {api_base: \"" +
+          portone.baseUrl() + "\", store_id: \"" + portone.options().store_id +
+          "\", api_secret_file: api-secret, webhook_secret_files: [webhook-secret], "
+          "request_deadline_ms: 3000, read_timeout_ms: 2000}\n"
+          "plugins:\n"
+          "  directories: [\"" +
+          std::string(PAYMENTD_BINARY_DIR) +
+          "/lib/paymentd/plugins\"]\n"
+          "  validators: [amount, duplicate-request, card, payment-status, duplicate-lesson]\n"
+          "  processors: {FIRST_BILLING: first-billing}\n");
+}
+
+void createPaidPayment(const sandbox::Sandbox& portone, const std::string& id) {
+  Poco::JSON::Object payment;
+  payment.set("id", id);
+  payment.set("status", "PAID");
+  payment.set("amount", 59000);
+  payment.set("method", "card");
+  payment.set("billingKey", "billing-key-" + id);
+  payment.set("customerId", "42");
+  std::ostringstream body;
+  payment.stringify(body);
+  const HttpAnswer answer = httpCall(portone.port(), "POST", "/_sandbox/payments", body.str());
+  if (answer.status != 201) throw std::runtime_error("sandbox refused the payment: " + answer.body);
+}
+
+SignedWebhook signedWebhook(const sandbox::Sandbox& portone, const std::string& payment_id) {
+  SignedWebhook w;
+  w.body =
+      R"({"type":"Transaction.Paid","timestamp":"2026-11-24T10:00:00.000Z","data":{"paymentId":")" +
+      payment_id + R"(","storeId":")" + portone.options().store_id + R"(","transactionId":"t-1"}})";
+  w.id = "msg-" + payment_id;
+  w.timestamp = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
+  const auto key = portone::decodeWebhookSecret(portone.options().webhook_secret);
+  w.signature = portone::webhookSignatureEntry(*key, w.id, w.timestamp, w.body);
+  return w;
+}
+
+HttpAnswer deliver(std::uint16_t port, const SignedWebhook& w, const std::string& query) {
+  return httpCall(port, "POST", "/api/v1/payment/webhook?" + query, w.body,
+                  {{"webhook-id", w.id},
+                   {"webhook-timestamp", w.timestamp},
+                   {"webhook-signature", w.signature}});
+}
+
+int cancels(const sandbox::Sandbox& portone, const std::string& id) {
+  const std::string log =
+      httpCall(portone.port(), "GET",
+               "/_sandbox/requests?method=POST&path=/payments/" + id + "/cancel")
+          .body;
+  int count = 0;
+  for (auto at = log.find("\"seq\""); at != std::string::npos; at = log.find("\"seq\"", at + 1))
+    ++count;
+  return count;
+}
+
+}  // namespace paymentd::testing

@@ -1,0 +1,46 @@
+// pipeline/daemon_process.h: real paymentd processes on a generated config,
+// with signed webhooks and the sandbox's request log, for cluster and outage tests.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "pipeline_harness.h"
+#include "support/subprocess.h"
+#include "support/temp_dir.h"
+
+namespace paymentd::testing {
+
+inline const std::string kFirstBillingQuery =
+    "user_id=42&subscribe_id=monthly-4&payment_type=FIRST_BILLING";
+
+/// One daemon process; stops with SIGTERM when destroyed.
+class Daemon {
+ public:
+  /// Starts and waits until it listens. @throws std::runtime_error with its log.
+  Daemon(const TempDir& dir, const std::string& name, const std::string& config);
+  ~Daemon();
+  std::uint16_t port() const { return port_; }
+  std::string log() const { return process_.stderrText(); }
+
+ private:
+  BackgroundProcess process_;
+  std::uint16_t port_ = 0;
+};
+
+/// Writes paymentd.yaml (+ plans and the sandbox's secrets) for the shipped plugins.
+std::string clusterConfig(const TempDir& dir, const std::string& storage, const std::string& lock,
+                          const sandbox::Sandbox& portone);
+
+void createPaidPayment(const sandbox::Sandbox& portone, const std::string& id);
+
+struct SignedWebhook {
+  std::string body, id, timestamp, signature;
+};
+SignedWebhook signedWebhook(const sandbox::Sandbox& portone, const std::string& payment_id);
+HttpAnswer deliver(std::uint16_t port, const SignedWebhook& webhook,
+                   const std::string& query = kFirstBillingQuery);
+/// How many cancels PortOne (the sandbox) got for the payment.
+int cancels(const sandbox::Sandbox& portone, const std::string& id);
+
+}  // namespace paymentd::testing
