@@ -1,15 +1,45 @@
 #!/usr/bin/env bash
-# Builds paymentd and runs it on the embedded default (config/paymentd.yaml: an
-# SQLite file under run/, the in-process lock) beside the local PortOne sandbox.
-# Ctrl-C stops both. docs/demo.md shows a payment going through.
+# The demo on the embedded default: builds paymentd, starts the local PortOne
+# sandbox and paymentd (config/paymentd.yaml: SQLite under run/, in-process
+# lock), creates a paid FIRST_BILLING payment in the sandbox, lets the sandbox
+# deliver its signed webhook, and prints what the browser's poll sees and the
+# payment's trace. Then both keep running until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake -S . -B build -G Ninja >/dev/null
 cmake --build build -j "$(nproc)"
 mkdir -p run
-build/bin/portone-sandbox --port=8090 >run/sandbox.log 2>&1 &
+
+sandbox_port=8090
+paymentd_url=http://127.0.0.1:8080
+build/bin/portone-sandbox --port=$sandbox_port >run/sandbox.log 2>&1 &
 sandbox=$!
-trap 'kill $sandbox 2>/dev/null || true' EXIT
-build/bin/paymentd --config=config/paymentd.yaml --check-config
-echo "paymentd: http://127.0.0.1:8080/healthz   sandbox: http://127.0.0.1:8090 (log in run/sandbox.log)"
-build/bin/paymentd --config=config/paymentd.yaml
+build/bin/paymentd --config=config/paymentd.yaml 2>run/paymentd.log &
+daemon=$!
+trap 'kill $daemon $sandbox 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -sf "$paymentd_url/readyz" >/dev/null && break; sleep 0.1; done
+curl -sf "$paymentd_url/readyz" >/dev/null || { cat run/paymentd.log; exit 1; }
+
+payment="demo-$(date +%s)"
+user="user-$RANDOM"
+notice="$paymentd_url/api/v1/payment/webhook?user_id=$user&subscribe_id=monthly-4&payment_type=FIRST_BILLING"
+echo "== the browser paid $payment (59,000 KRW, card, billing key) through PortOne (the sandbox)"
+curl -sf -X POST "http://127.0.0.1:$sandbox_port/_sandbox/payments" -H 'Content-Type: application/json' \
+  -d "{\"id\":\"$payment\",\"status\":\"READY\",\"amount\":59000,\"method\":\"card\",\"billingKey\":\"bk-$payment\",\"customerId\":\"$user\",\"noticeUrl\":\"$notice\"}" >/dev/null
+curl -sf -X POST "http://127.0.0.1:$sandbox_port/_sandbox/payments/$payment/pay" -d '{}' >/dev/null
+
+echo "== GET /api/v1/payment/check/$payment (polled once a second, as the web client does)"
+for _ in $(seq 10); do
+  answer=$(curl -sf "$paymentd_url/api/v1/payment/check/$payment")
+  echo "$answer"
+  grep -q '"status":"pending"' <<<"$answer" || break
+  sleep 1
+done
+
+echo "== paymentd --config=config/paymentd.yaml trace $payment"
+build/bin/paymentd --config=config/paymentd.yaml trace "$payment"
+
+echo
+echo "paymentd: $paymentd_url (log: run/paymentd.log)   sandbox: http://127.0.0.1:$sandbox_port (docs/sandbox.md)"
+echo "Ctrl-C stops both."
+wait $daemon

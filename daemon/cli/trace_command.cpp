@@ -121,8 +121,11 @@ void printText(const Story& story, std::ostream& out) {
   }
   if (!story.outbox.empty()) out << "outbox:\n";
   for (const auto& item : story.outbox) {
+    // A zero due time means "as soon as the payment commits".
+    const std::string due =
+        item.due_at == Timestamp{} ? "at commit" : portone::formatRfc3339(item.due_at);
     out << "  " << item.kind << "  " << item.dedupe_key << "  " << item.status
-        << "  attempts=" << item.attempts << "  due " << portone::formatRfc3339(item.due_at);
+        << "  attempts=" << item.attempts << "  due " << due;
     if (!item.last_error.empty()) out << "  last error: " << item.last_error;
     out << "\n";
   }
