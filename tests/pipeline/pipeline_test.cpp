@@ -3,6 +3,7 @@
 #include <Poco/Net/StreamSocket.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <future>
 #include <thread>
 
@@ -148,6 +149,40 @@ TYPED_TEST(PipelineTest, RefundsAWrongAmountOnceAndRecordsWhy) {
       << trace.out;
 }
 
+TYPED_TEST(PipelineTest, EachValidatorsRejectionIsRefundedExactlyOnce) {
+  auto& h = this->h();
+  h.createPayment(paidCardPayment("pay-taken", 59000));  // makes the next monthly-4 a duplicate
+  ASSERT_EQ(h.sendWebhook("Transaction.Paid", "pay-taken", kFirstBilling).body, R"({"status":"fulfilled"})");
+  struct Case {
+    const char* id;
+    const char* code;
+    std::function<void(Object&)> change;
+  };
+  const std::vector<Case> cases = {
+      {"v-amount", "AMOUNT_MISMATCH", [](Object& p) { p.set("amount", 1000); }},
+      {"v-card", "NOT_A_CARD_PAYMENT", [](Object& p) { p.set("method", "transfer"); }},
+      {"v-status", "CUSTOMER_MISMATCH", [](Object& p) { p.set("customerId", "77"); }},
+      {"v-lesson", "DUPLICATE_SUBSCRIPTION", [](Object&) {}},
+  };
+  for (const Case& c : cases) {
+    Object payment = paidCardPayment(c.id, 59000);
+    c.change(payment);
+    h.createPayment(payment);
+    const std::string expected = std::string(R"({"status":"refunded","code":")") + c.code + R"("})";
+    for (int delivery = 0; delivery < 4; ++delivery) {  // the first, then three redeliveries
+      HttpAnswer answer = h.sendWebhook("Transaction.Paid", c.id, kFirstBilling);
+      EXPECT_EQ(answer.status, 200) << c.id;
+      EXPECT_EQ(answer.body, expected) << c.id;
+    }
+    EXPECT_EQ(this->cancels(c.id), 1) << c.id;
+    EXPECT_EQ(h.check(c.id).body, std::string(R"({"data":{"paymentId":")") + c.id +
+                                      R"(","status":"failed","paymentType":"FIRST_BILLING","reason":")" +
+                                      c.code + R"(","refunded":true}})");
+  }
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM subscriptions"), 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets"), 1);
+}
+
 TYPED_TEST(PipelineTest, RefundsBadClaimsInsteadOfLeavingTheCustomerCharged) {
   auto& h = this->h();
   h.createPayment(paidCardPayment("pay-3", 59000));
@@ -195,6 +230,9 @@ TYPED_TEST(PipelineTest, AnswersNotPaidWith409AndCancelledWithoutRefund) {
   EXPECT_EQ(early.status, 409);
   EXPECT_EQ(early.body, R"({"status":"not_paid","code":"PAYMENT_NOT_PAID"})");
   EXPECT_NE(h.check("pay-9").body.find(R"("status":"pending")"), std::string::npos);
+  // PortOne catches up (the sandbox's own delivery goes nowhere: no notice URL); the redelivery completes it.
+  ASSERT_EQ(httpCall(h.sandboxPort(), "POST", "/_sandbox/payments/pay-9/pay", "{}").status, 200);
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-9", kFirstBilling).body, R"({"status":"fulfilled"})");
 
   Object cancelled = paidCardPayment("pay-10", 59000);
   cancelled.set("status", "CANCELLED");
