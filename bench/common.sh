@@ -135,3 +135,23 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 machine() {
   echo "machine: nproc=$(nproc) memory=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) kernel=$(uname -r) commit=$(git -C "$REPO" rev-parse --short HEAD)"
 }
+
+# CPU time (clock ticks, user + system) of one process, or of a process's children.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+children_ticks() {
+  local sum=0 pid
+  for pid in $(pgrep -P "$1"); do sum=$((sum + $(ticks "$pid"))); done
+  echo "$sum"
+}
+# "paymentd sandbox postgres redis" CPU ticks now; postgres counts the backends alive now.
+cpu_snapshot() {
+  echo "$(ticks "$PAYMENTD_PID") $(ticks "$SANDBOX_PID") \
+$(children_ticks "$(head -n 1 "$RUN/servers/pg/data/postmaster.pid")") $(ticks "$(cat "$RUN/servers/redis.pid")")"
+}
+# cpu_per_item "BEFORE" "AFTER" N: CPU ms per item for each process of cpu_snapshot.
+cpu_per_item() {
+  awk -v b="$1" -v a="$2" -v n="$3" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+    split(b, x, " "); split(a, y, " "); split("paymentd sandbox postgres redis", name, " ");
+    for (i = 1; i <= 4; i++) printf "%scpu_ms_%s=%.3f", (i > 1 ? " " : ""), name[i], (y[i] - x[i]) * 1000 / hz / n;
+    print "" }'
+}

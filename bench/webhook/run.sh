@@ -55,19 +55,24 @@ results="$RUN/results"
 for round in $(seq "$rounds"); do
   before=$(load_avg)
   rss_sample_start "$RUN/rss-webhook-$round"
+  cpu_before=$(cpu_snapshot)
   line=$(timeout 600 "$BUILD/bin/webhook_load" unique "${load[@]}" --prefix="r$round" \
     --count="$count" --concurrency="$concurrency") || die "round $round: $line"
+  cpu=$(cpu_per_item "$cpu_before" "$(cpu_snapshot)" "$count")
   rss_sample_stop
-  echo "paymentd round=$round load=\"$before\" rss_max_kb=$(max_of "$RUN/rss-webhook-$round") $line" |
+  echo "paymentd round=$round load=\"$before\" rss_max_kb=$(max_of "$RUN/rss-webhook-$round") $line $cpu" |
     tee -a "$results"
 
   before=$(load_avg)
-  pg=$(timeout 600 "$PGBIN/pgbench" -n -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres \
+  cpu_before=$(cpu_snapshot)
+  pg=$(timeout 600 /usr/bin/time -f "pgbench_cpu_s=%U+%S" "$PGBIN/pgbench" -n -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres \
     -f "$REPO/bench/webhook/pipeline.sql" -c "$concurrency" -j 2 -t $((count / concurrency)) \
     "$BENCH_DB" 2>&1) || die "pgbench: $pg"
   tps=$(echo "$pg" | awk '/^tps = / {print $3; exit}')
   lat=$(echo "$pg" | awk '/^latency average = / {print $4; exit}')
-  echo "pgbench round=$round load=\"$before\" payments_per_s=$tps latency_avg_ms=$lat" |
+  # pgbench's backends end with it: their CPU is not in the snapshot, only pgbench's own.
+  client=$(echo "$pg" | sed -n 's/^pgbench_cpu_s=//p' | awk -F+ -v n="$count" '{printf "%.3f", ($1 + $2) * 1000 / n}')
+  echo "pgbench round=$round load=\"$before\" payments_per_s=$tps latency_avg_ms=$lat cpu_ms_client=$client" |
     tee -a "$results"
 done
 
@@ -82,6 +87,11 @@ paymentd_rate=$(grep '^paymentd' "$results" | field webhooks_per_s | median)
 pgbench_rate=$(grep '^pgbench' "$results" | field payments_per_s | median)
 p50=$(grep '^paymentd' "$results" | field p50_ms | median)
 p99=$(grep '^paymentd' "$results" | field p99_ms | median)
+cpu_fields="cpu_ms_paymentd cpu_ms_sandbox cpu_ms_postgres cpu_ms_redis cpu_ms_client"
+cpu_line=""
+for f in $cpu_fields; do
+  cpu_line="$cpu_line ${f#cpu_ms_} $(grep '^paymentd' "$results" | field "$f" | median)"
+done
 loaded_kb=$(cat "$RUN"/rss-webhook-* "$RUN/rss-copies" | sort -n | tail -n 1)
 
 echo
@@ -89,6 +99,7 @@ machine
 echo "load average at the end: $(load_avg)"
 echo "webhooks: $count unique paid FIRST_BILLING per round, $concurrency connections, $rounds rounds (medians)"
 echo "  paymentd  $paymentd_rate webhooks/s  p50 $p50 ms  p99 $p99 ms"
+echo "  CPU ms per webhook:$cpu_line"
 echo "  pgbench   $pgbench_rate payments/s (bench/webhook/pipeline.sql, $concurrency clients)"
 echo "  ratio     $(ratio "$paymentd_rate" "$pgbench_rate")  (target >= 0.8)"
 echo "copies: $(echo "$copies_line" | field copies) copies of one webhook vs one"

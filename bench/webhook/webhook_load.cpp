@@ -15,6 +15,7 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -275,6 +276,16 @@ std::string outcomes(const std::vector<Sample>& samples) {
   return out.str();
 }
 
+// CPU time this process used so far (user + system), in ms.
+double ownCpuMs() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto ms = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) * 1000 + static_cast<double>(tv.tv_usec) / 1000;
+  };
+  return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
+
 std::vector<double> latencies(const std::vector<Sample>& samples) {
   std::vector<double> ms;
   for (const auto& s : samples) ms.push_back(s.ms);
@@ -310,7 +321,9 @@ int runUnique(const Options& options, const std::string& key) {
   for (const auto& id : ids) webhooks.push_back(signedWebhook(key, options.store_id, id));
 
   double wall = 0;
+  const double cpu_before = ownCpuMs();
   const auto samples = sendAll(options.paymentd_port, webhooks, options.concurrency, wall);
+  const double client_cpu_ms = (ownCpuMs() - cpu_before) / static_cast<double>(samples.size());
   const auto ms = latencies(samples);
   const auto fulfilled = std::count_if(samples.begin(), samples.end(), [](const Sample& s) {
     return s.status == 200 && s.outcome == "fulfilled";
@@ -319,7 +332,8 @@ int runUnique(const Options& options, const std::string& key) {
             << " concurrency=" << options.concurrency << " seconds=" << wall
             << " webhooks_per_s=" << static_cast<double>(samples.size()) / wall
             << " p50_ms=" << percentile(ms, 0.50) << " p99_ms=" << percentile(ms, 0.99)
-            << " max_ms=" << percentile(ms, 1.0) << " fulfilled=" << fulfilled
+            << " max_ms=" << percentile(ms, 1.0) << " cpu_ms_client=" << std::setprecision(3)
+            << client_cpu_ms << std::setprecision(2) << " fulfilled=" << fulfilled
             << " answers=" << outcomes(samples) << "\n";
   return fulfilled == options.count ? 0 : 1;
 }
