@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "pipeline/final_checks.h"
 #include "storage/errors.h"
 #include "storage/payment_log.h"
 
@@ -12,6 +13,7 @@ namespace {
 
 constexpr const char* kPrefix = "/api/v1/payment/check/";
 constexpr std::size_t kMaxIdLength = 256;
+constexpr std::size_t kFinalChecksKept = 50000;  // about 5 MB
 
 bool plausibleId(const std::string& id) {
   if (id.empty() || id.size() > kMaxIdLength) return false;
@@ -36,31 +38,37 @@ const char* statusName(storage::PaymentCheck::Status status) {
 }  // namespace
 
 void addCheckRoute(http::Router& router, storage::Database& database) {
-  router.add("GET", std::string(kPrefix) + "*", [&database](const http::HttpRequest& request) {
-    const std::string id = request.path.substr(std::string(kPrefix).size());
-    if (!plausibleId(id)) return http::errorResponse(400, "BAD_PAYMENT_ID", "not a payment id");
-    storage::PaymentCheck check;
-    try {
-      check = storage::PaymentLog(database).check(id);
-    } catch (const storage::Error&) {
-      return http::errorResponse(503, "UNAVAILABLE", "try again");
-    }
-    // Only what the browser needs: nothing personal, no amounts, no card.
-    Poco::JSON::Object data(Poco::JSON_PRESERVE_KEY_ORDER);
-    data.set("paymentId", id);
-    data.set("status", statusName(check.status));
-    data.set("paymentType",
-             check.payment_type ? Poco::Dynamic::Var(*check.payment_type) : Poco::Dynamic::Var());
-    data.set("reason", check.reason ? Poco::Dynamic::Var(*check.reason) : Poco::Dynamic::Var());
-    data.set("refunded", check.refunded);
-    Poco::JSON::Object root;
-    root.set("data", data);
-    std::ostringstream out;
-    root.stringify(out);
-    http::HttpResponse response = http::jsonResponse(200, out.str());
-    response.headers.emplace_back("Cache-Control", "no-store");
-    return response;
-  });
+  auto finals = std::make_shared<FinalChecks>(kFinalChecksKept);
+  router.add(
+      "GET", std::string(kPrefix) + "*", [&database, finals](const http::HttpRequest& request) {
+        const std::string id = request.path.substr(std::string(kPrefix).size());
+        if (!plausibleId(id)) return http::errorResponse(400, "BAD_PAYMENT_ID", "not a payment id");
+        std::optional<storage::PaymentCheck> check = finals->find(id);
+        if (!check) {
+          try {
+            check = storage::PaymentLog(database).check(id);
+          } catch (const storage::Error&) {
+            return http::errorResponse(503, "UNAVAILABLE", "try again");
+          }
+          finals->remember(id, *check);
+        }
+        // Only what the browser needs: nothing personal, no amounts, no card.
+        Poco::JSON::Object data(Poco::JSON_PRESERVE_KEY_ORDER);
+        data.set("paymentId", id);
+        data.set("status", statusName(check->status));
+        data.set("paymentType", check->payment_type ? Poco::Dynamic::Var(*check->payment_type)
+                                                    : Poco::Dynamic::Var());
+        data.set("reason",
+                 check->reason ? Poco::Dynamic::Var(*check->reason) : Poco::Dynamic::Var());
+        data.set("refunded", check->refunded);
+        Poco::JSON::Object root;
+        root.set("data", data);
+        std::ostringstream out;
+        root.stringify(out);
+        http::HttpResponse response = http::jsonResponse(200, out.str());
+        response.headers.emplace_back("Cache-Control", "no-store");
+        return response;
+      });
 }
 
 }  // namespace paymentd::pipeline

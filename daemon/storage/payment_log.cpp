@@ -105,29 +105,34 @@ std::optional<PaymentFailure> PaymentLog::failure(const std::string& payment_id)
 }
 
 PaymentCheck PaymentLog::check(const std::string& payment_id) {
-  PaymentCheck check;
-  const std::optional<std::string> fulfilled_type = database_.withConnection(
-      [&](Connection& connection) -> std::optional<std::string> {
-        std::string type;
-        const std::size_t rows =
-            connection.run("SELECT payment_type FROM payments WHERE id = $1",
-                           [&](Statement& s) { s, useRef(payment_id), into(type); });
-        if (rows == 0) return std::nullopt;
-        return type;
+  // One statement: the browser polls this once a second per payment.
+  return database_.withConnection(
+      [&](Connection& connection) {
+        Poco::Nullable<std::string> fulfilled_type;
+        Poco::Nullable<std::string> failed_type;
+        Poco::Nullable<std::string> code;
+        Poco::Nullable<std::string> refund;
+        connection.run(
+            "SELECT p.payment_type, f.payment_type, f.code, f.refund FROM (SELECT CAST($1 AS TEXT) "
+            "AS id) k LEFT JOIN payments p ON p.id = k.id LEFT JOIN payment_failures f ON "
+            "f.payment_id = k.id",
+            [&](Statement& s) {
+              s, useRef(payment_id), into(fulfilled_type), into(failed_type), into(code),
+                  into(refund);
+            });
+        PaymentCheck check;
+        if (!fulfilled_type.isNull()) {
+          check.status = PaymentCheck::Status::kCompleted;
+          check.payment_type = fulfilled_type.value();
+        } else if (!code.isNull()) {
+          check.status = PaymentCheck::Status::kFailed;
+          if (!failed_type.isNull()) check.payment_type = failed_type.value();
+          check.reason = code.value();
+          check.refunded = refundFrom(refund.value()) == RefundState::kDone;
+        }
+        return check;
       },
       true);
-  if (fulfilled_type) {
-    check.status = PaymentCheck::Status::kCompleted;
-    check.payment_type = fulfilled_type;
-    return check;
-  }
-  if (auto failed = failure(payment_id)) {
-    check.status = PaymentCheck::Status::kFailed;
-    check.payment_type = failed->payment_type;
-    check.reason = failed->code;
-    check.refunded = failed->refund == RefundState::kDone;
-  }
-  return check;
 }
 
 std::vector<PaymentEvent> PaymentLog::events(const std::string& payment_id) {

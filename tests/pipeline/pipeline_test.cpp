@@ -87,6 +87,12 @@ TYPED_TEST(PipelineTest, FulfilsAFirstBillingOnceAndAnswersRedeliveriesWithoutCh
       h.check("pay-1").body,
       R"({"data":{"paymentId":"pay-1","status":"completed","paymentType":"FIRST_BILLING","reason":null,"refunded":false}})");
 
+  // A final answer never changes: later polls are answered from memory. (Removing the row
+  // behind the daemon's back shows where the answer comes from.)
+  testing::execute(h.database(), "UPDATE payments SET id = 'moved' WHERE id = 'pay-1'");
+  EXPECT_NE(h.check("pay-1").body.find(R"("status":"completed")"), std::string::npos);
+  testing::execute(h.database(), "UPDATE payments SET id = 'pay-1' WHERE id = 'moved'");
+
   HttpAnswer again = h.sendWebhook("Transaction.Paid", "pay-1", kFirstBilling);
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(again.body, R"({"status":"already_fulfilled","code":"ALREADY_FULFILLED"})");
@@ -152,7 +158,8 @@ TYPED_TEST(PipelineTest, RefundsAWrongAmountOnceAndRecordsWhy) {
 TYPED_TEST(PipelineTest, EachValidatorsRejectionIsRefundedExactlyOnce) {
   auto& h = this->h();
   h.createPayment(paidCardPayment("pay-taken", 59000));  // makes the next monthly-4 a duplicate
-  ASSERT_EQ(h.sendWebhook("Transaction.Paid", "pay-taken", kFirstBilling).body, R"({"status":"fulfilled"})");
+  ASSERT_EQ(h.sendWebhook("Transaction.Paid", "pay-taken", kFirstBilling).body,
+            R"({"status":"fulfilled"})");
   struct Case {
     const char* id;
     const char* code;
@@ -175,9 +182,10 @@ TYPED_TEST(PipelineTest, EachValidatorsRejectionIsRefundedExactlyOnce) {
       EXPECT_EQ(answer.body, expected) << c.id;
     }
     EXPECT_EQ(this->cancels(c.id), 1) << c.id;
-    EXPECT_EQ(h.check(c.id).body, std::string(R"({"data":{"paymentId":")") + c.id +
-                                      R"(","status":"failed","paymentType":"FIRST_BILLING","reason":")" +
-                                      c.code + R"(","refunded":true}})");
+    EXPECT_EQ(h.check(c.id).body,
+              std::string(R"({"data":{"paymentId":")") + c.id +
+                  R"(","status":"failed","paymentType":"FIRST_BILLING","reason":")" + c.code +
+                  R"(","refunded":true}})");
   }
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM subscriptions"), 1);
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets"), 1);
@@ -230,9 +238,11 @@ TYPED_TEST(PipelineTest, AnswersNotPaidWith409AndCancelledWithoutRefund) {
   EXPECT_EQ(early.status, 409);
   EXPECT_EQ(early.body, R"({"status":"not_paid","code":"PAYMENT_NOT_PAID"})");
   EXPECT_NE(h.check("pay-9").body.find(R"("status":"pending")"), std::string::npos);
-  // PortOne catches up (the sandbox's own delivery goes nowhere: no notice URL); the redelivery completes it.
+  // PortOne catches up (the sandbox's own delivery goes nowhere: no notice URL); the redelivery
+  // completes it.
   ASSERT_EQ(httpCall(h.sandboxPort(), "POST", "/_sandbox/payments/pay-9/pay", "{}").status, 200);
-  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-9", kFirstBilling).body, R"({"status":"fulfilled"})");
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-9", kFirstBilling).body,
+            R"({"status":"fulfilled"})");
 
   Object cancelled = paidCardPayment("pay-10", 59000);
   cancelled.set("status", "CANCELLED");
