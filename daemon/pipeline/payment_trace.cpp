@@ -48,10 +48,9 @@ void PaymentTrace::record(const std::string& stage, const std::string& result,
 }
 
 void PaymentTrace::write() {
-  while (!pending_.empty()) {
-    log_.recordEvent(pending_.front());
-    pending_.erase(pending_.begin());
-  }
+  if (pending_.empty()) return;
+  log_.recordEvents(pending_);
+  pending_.clear();
 }
 
 void PaymentTrace::flush() noexcept {

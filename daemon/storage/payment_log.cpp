@@ -33,17 +33,25 @@ RefundState refundFrom(const std::string& name) {
 
 }  // namespace
 
-void PaymentLog::recordEvent(const PaymentEvent& event) {
+void PaymentLog::recordEvent(const PaymentEvent& event) { recordEvents({event}); }
+
+void PaymentLog::recordEvents(const std::vector<PaymentEvent>& events) {
+  if (events.empty()) return;
+  // One multi-row INSERT: a payment's steps arrive together after its transaction.
+  std::string sql =
+      "INSERT INTO payment_events (payment_id, at_us, stage, result, detail, duration_us) VALUES ";
+  std::vector<Param> params;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const std::size_t n = i * 6;
+    sql += (i ? ", ($" : "($") + std::to_string(n + 1) + ", $" + std::to_string(n + 2) + ", $" +
+           std::to_string(n + 3) + ", $" + std::to_string(n + 4) + ", $" + std::to_string(n + 5) +
+           ", $" + std::to_string(n + 6) + ")";
+    const PaymentEvent& e = events[i];
+    params.insert(params.end(), {e.payment_id, toMicros(e.at), e.stage, e.result, e.detail,
+                                 static_cast<Poco::Int64>(e.duration.count())});
+  }
   // Not retried on a lost connection: the insert may have landed.
-  database_.withConnection(
-      [&](Connection& connection) {
-        connection.execute(
-            "INSERT INTO payment_events (payment_id, at_us, stage, result, detail, duration_us) "
-            "VALUES ($1, $2, $3, $4, $5, $6)",
-            {event.payment_id, toMicros(event.at), event.stage, event.result, event.detail,
-             static_cast<std::int64_t>(event.duration.count())});
-      },
-      false);
+  database_.withConnection([&](Connection& connection) { connection.execute(sql, params); }, false);
 }
 
 void PaymentLog::recordFailure(const PaymentFailure& failure) {

@@ -59,6 +59,8 @@ class PaymentLog {
   explicit PaymentLog(Database& database) : database_(database) {}
 
   void recordEvent(const PaymentEvent& event);
+  /// Several steps in one statement, in order.
+  void recordEvents(const std::vector<PaymentEvent>& events);
   /// Records (or replaces) the payment's failure.
   void recordFailure(const PaymentFailure& failure);
   /// Moves the refund along (INTENDED before calling PortOne, DONE or FAILED after).
