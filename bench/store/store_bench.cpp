@@ -102,8 +102,8 @@ std::string pgbenchScript() {
     << "INSERT INTO tickets (subscription_id, payment_id, period_start_us, period_end_us, lessons, "
        "created_at_us) VALUES ";
   for (int month = 0; month < kTicketsPerPayment; ++month) {
-    s << (month == 0 ? "" : ", ") << "(1, 'pay-' || :n, :n::bigint * 100 + " << month << ", :n::bigint * 100 + "
-      << month << " + 1, 8, :n)";
+    s << (month == 0 ? "" : ", ") << "(1, 'pay-' || :n, :n::bigint * 100 + " << month
+      << ", :n::bigint * 100 + " << month << " + 1, 8, :n)";
   }
   s << ";\n"
     << "END;\n"

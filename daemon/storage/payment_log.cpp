@@ -33,7 +33,9 @@ RefundState refundFrom(const std::string& name) {
 
 }  // namespace
 
-void PaymentLog::recordEvent(const PaymentEvent& event) { recordEvents({event}); }
+void PaymentLog::recordEvent(const PaymentEvent& event) {
+  recordEvents({event});
+}
 
 void PaymentLog::recordEvents(const std::vector<PaymentEvent>& events) {
   if (events.empty()) return;

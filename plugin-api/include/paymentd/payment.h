@@ -48,7 +48,7 @@ struct CardFacts {
 };
 
 struct PaymentAmount {
-  std::int64_t total = 0;      // KRW has no minor unit: whole won
+  std::int64_t total = 0;  // KRW has no minor unit: whole won
   std::int64_t paid = 0;
   std::int64_t cancelled = 0;
   std::int64_t discount = 0;
@@ -60,13 +60,13 @@ struct Payment {
   std::string store_id;
   PaymentStatus status = PaymentStatus::kUnrecognized;
   PaymentAmount amount;
-  std::string currency;        // ISO 4217, e.g. "KRW"
+  std::string currency;                     // ISO 4217, e.g. "KRW"
   std::optional<PaymentMethodType> method;  // absent before a method was chosen
   std::optional<CardFacts> card;            // set when the money came from a card
   std::optional<std::string> billing_key;   // set for billing-key payments
   std::optional<std::string> schedule_id;   // set when PortOne ran a payment schedule
   std::optional<std::string> customer_id;   // PortOne's `customer.id`, as the client set it
-  bool live = false;           // channel.type == LIVE
+  bool live = false;                        // channel.type == LIVE
   std::string order_name;
   std::optional<Timestamp> paid_at;
   std::optional<std::string> failure_reason;  // FAILED payments only
