@@ -43,7 +43,11 @@ Metrics::Metrics()
       plugin_duration_(prometheus::BuildHistogram()
                            .Name("paymentd_plugin_call_duration_seconds")
                            .Help("Time spent in plugin calls, by plugin name@version")
-                           .Register(*registry_)) {
+                           .Register(*registry_)),
+      portone_calls_(prometheus::BuildCounter()
+                         .Name("paymentd_portone_calls_total")
+                         .Help("Calls to PortOne's API, by endpoint and outcome")
+                         .Register(*registry_)) {
   prometheus::BuildGauge()
       .Name("paymentd_build_info")
       .Help("The running paymentd's version and plugin API version")
@@ -81,6 +85,10 @@ void Metrics::countLockContention() {
 
 void Metrics::observePluginCall(const std::string& plugin, double seconds) {
   plugin_duration_.Add({{"plugin", plugin}}, kLatencyBuckets).Observe(seconds);
+}
+
+void Metrics::countPortOneCall(const std::string& endpoint, const std::string& outcome) {
+  portone_calls_.Add({{"endpoint", endpoint}, {"outcome", outcome}}).Increment();
 }
 
 void addMetricsRoute(http::Router& router, const Metrics& metrics) {

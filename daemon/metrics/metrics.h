@@ -40,6 +40,9 @@ class Metrics {
   void countLockContention();
   /// One plugin call (name@version) took `seconds`.
   void observePluginCall(const std::string& plugin, double seconds);
+  /// One call to PortOne's API: `endpoint` (get_payment, cancel_payment, ...) and its
+  /// outcome (ok, transient, or PortOne's error type).
+  void countPortOneCall(const std::string& endpoint, const std::string& outcome);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -50,6 +53,7 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& refunds_;
   prometheus::Counter& lock_contention_;
   prometheus::Family<prometheus::Histogram>& plugin_duration_;
+  prometheus::Family<prometheus::Counter>& portone_calls_;
 };
 
 /// Adds GET /metrics.

@@ -190,10 +190,13 @@ PaymentPipeline::Answer PaymentPipeline::processLocked(Run& run) const {
   const Stopwatch fetch_watch;
   try {
     run.payment = parts_.portone.getPayment(id);
+    parts_.metrics.countPortOneCall("get_payment", "ok");
   } catch (const portone::TransientError& e) {
+    parts_.metrics.countPortOneCall("get_payment", "transient");
     run.trace.add("verified", "unavailable", e.what(), fetch_watch.elapsed());
     return Answer{503, "unavailable", "PORTONE_UNAVAILABLE"};
   } catch (const portone::ApiError& e) {
+    parts_.metrics.countPortOneCall("get_payment", e.type().empty() ? "error" : e.type());
     if (e.type() == "PAYMENT_NOT_FOUND") {
       // Signed by PortOne yet unknown to it: nothing was charged, nothing to do.
       run.trace.add("verified", "rejected", "PAYMENT_NOT_FOUND", fetch_watch.elapsed());

@@ -35,12 +35,15 @@ RefundResult Refunder::refund(const Payment& payment, const Claims& claims, cons
     request.current_cancellable_amount = payment.amount.total - payment.amount.cancelled;
     request.idempotency_key = idempotencyKey(payment.id);
     portone_.cancelPayment(request);
+    metrics_.countPortOneCall("cancel_payment", "ok");
     result.refunded = true;
   } catch (const portone::ApiError& e) {
+    metrics_.countPortOneCall("cancel_payment", e.type().empty() ? "error" : e.type());
     // Cancelled already (by us before, or by an operator): the money is back.
     result.refunded = e.type() == "PAYMENT_ALREADY_CANCELLED";
     result.detail = e.type() + ": " + e.apiMessage();
   } catch (const portone::TransientError& e) {
+    metrics_.countPortOneCall("cancel_payment", "transient");
     result.detail = e.what();
   }
   metrics_.observeStage("refund", watch.seconds());

@@ -133,6 +133,17 @@ TYPED_TEST(PipelineTest, RefundsAWrongAmountOnceAndRecordsWhy) {
       h.check("pay-2").body,
       R"({"data":{"paymentId":"pay-2","status":"failed","paymentType":"FIRST_BILLING","reason":"AMOUNT_MISMATCH","refunded":true}})");
 
+  const std::string metrics = h.metrics().render();
+  EXPECT_NE(metrics.find(R"(paymentd_refunds_total{reason="AMOUNT_MISMATCH",result="done"} 1)"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(
+      metrics.find(R"(paymentd_portone_calls_total{endpoint="cancel_payment",outcome="ok"} 1)"),
+      std::string::npos);
+  EXPECT_NE(
+      metrics.find(R"(paymentd_webhooks_total{outcome="refunded",type="Transaction.Paid"} 1)"),
+      std::string::npos);
+
   for (int i = 0; i < 3; ++i) {
     HttpAnswer again = h.sendWebhook("Transaction.Paid", "pay-2", kFirstBilling);
     EXPECT_EQ(again.status, 200);
