@@ -11,6 +11,10 @@ cmake -S "$source/examples/plugin-template" -B "$work/template" -G Ninja \
   -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/template" >/dev/null
 test -f "$work/template/max_amount_validator.so"
+# ...and packages as a .deb for paymentd's plugin directory.
+(cd "$work/template" && cpack -G DEB -B "$work/deb" >/dev/null)
+dpkg-deb -c "$work"/deb/paymentd-plugin-max-amount_1.0.0_*.deb | grep -q ' ./usr/lib/paymentd/plugins/max_amount_validator.so$'
+dpkg-deb -f "$work"/deb/paymentd-plugin-max-amount_1.0.0_*.deb Depends | grep -q 'paymentd (>= 0.1)'
 
 mkdir -p "$work/etc"
 cp "$source/config/plans.yaml" "$work/etc/plans.yaml"
