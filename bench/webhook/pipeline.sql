@@ -4,10 +4,9 @@
 -- paymentd's overhead, which the comparison is meant to show).
 \set n random(1, 9000000000000)
 -- the "received" event, its own transaction
-INSERT INTO payment_events (payment_id, at_us, stage, result, detail) VALUES ('pgb-' || :n, :n, 'received', 'ok', 'Transaction.Paid payment_type=FIRST_BILLING subscribe_id=monthly-4');
--- PaymentLog::check: fulfilled already? failed already?
-SELECT payment_type FROM payments WHERE id = 'pgb-' || :n;
-SELECT payment_id, payment_type, code, message, refund FROM payment_failures WHERE payment_id = 'pgb-' || :n;
+INSERT INTO payment_events (payment_id, at_us, stage, result, detail, duration_us) VALUES ('pgb-' || :n, :n, 'received', 'ok', 'Transaction.Paid payment_type=FIRST_BILLING subscribe_id=monthly-4', 0);
+-- PaymentLog::check: one statement
+SELECT p.payment_type, f.payment_type, f.code, f.refund FROM (SELECT CAST('pgb-' || :n AS TEXT) AS id) k LEFT JOIN payments p ON p.id = k.id LEFT JOIN payment_failures f ON f.payment_id = k.id;
 -- the payment's transaction: validators, the first-billing processor, the payment row
 BEGIN;
 SELECT id, name, price, months, lessons_per_month, trial FROM plans WHERE id = 'monthly-4';
@@ -17,16 +16,8 @@ SELECT id, name, price, months, lessons_per_month, trial FROM plans WHERE id = '
 SELECT user_id, level, taken_at_us FROM level_tests WHERE user_id = 'u-pgb-' || :n ORDER BY taken_at_us DESC, id DESC LIMIT 1;
 INSERT INTO subscriptions (user_id, plan_id, status, trial, billing_key, period_start_us, period_end_us, consecutive_failures, level, created_at_us, updated_at_us) VALUES ('u-pgb-' || :n, 'monthly-4', 'ACTIVE', false, 'bk-pgb-' || :n, :n, :n + 2592000000000, 0, NULL, :n, :n) RETURNING id AS sub \gset
 INSERT INTO tickets (subscription_id, payment_id, period_start_us, period_end_us, lessons, created_at_us) VALUES (:sub, 'pgb-' || :n, :n, :n + 2592000000000, 4, :n);
-INSERT INTO outbox (kind, dedupe_key, payload, status, attempts, due_at_us, created_at_us, updated_at_us) VALUES ('schedule_payment', 'schedule:pgb-' || :n, '{"payment_id":"paymentd-sub3-c1-a1","subscription_id":3,"cycle":1,"attempt":1,"user_id":"u-one-0","plan_id":"monthly-4","payment_type":"BILLING","billing_key":"bk-one-0","amount":59000,"currency":"KRW","order_name":"Monthly, 4 lessons","time_to_pay_us":1798143290052000}', 'PENDING', 0, 0, :n, :n) ON CONFLICT (dedupe_key) DO NOTHING;
+INSERT INTO outbox (kind, dedupe_key, payload, status, attempts, due_at_us, created_at_us, updated_at_us, payment_id) VALUES ('schedule_payment', 'schedule:pgb-' || :n, '{"payment_id":"paymentd-sub3-c1-a1","subscription_id":3,"cycle":1,"attempt":1,"user_id":"u-one-0","plan_id":"monthly-4","payment_type":"BILLING","billing_key":"bk-one-0","amount":59000,"currency":"KRW","order_name":"Monthly, 4 lessons","time_to_pay_us":1798143290052000}', 'PENDING', 0, 0, :n, :n, 'pgb-' || :n) ON CONFLICT (dedupe_key) DO NOTHING;
 INSERT INTO payments (id, payment_type, user_id, plan_id, subscription_id, coupon_id, amount, currency, fulfilled_at_us) VALUES ('pgb-' || :n, 'FIRST_BILLING', 'u-pgb-' || :n, 'monthly-4', NULL, NULL, 59000, 'KRW', :n);
 COMMIT;
--- the trace, written after the commit: one autocommit INSERT per step
-INSERT INTO payment_events (payment_id, at_us, stage, result, detail) VALUES ('pgb-' || :n, :n, 'lock', 'ok', '');
-INSERT INTO payment_events (payment_id, at_us, stage, result, detail) VALUES ('pgb-' || :n, :n, 'verified', 'ok', 'status=PAID total=59000 KRW');
-INSERT INTO payment_events (payment_id, at_us, stage, result, detail) VALUES ('pgb-' || :n, :n, 'validator:amount@1.0.0', 'ok', '');
-INSERT INTO payment_events (payment_id, at_us, stage, result, detail) VALUES ('pgb-' || :n, :n, 'validator:duplicate-request@1.0.0', 'ok', '');
-INSERT INTO payment_events (payment_id, at_us, stage, result, detail) VALUES ('pgb-' || :n, :n, 'validator:card@1.0.0', 'ok', '');
-INSERT INTO payment_events (payment_id, at_us, stage, result, detail) VALUES ('pgb-' || :n, :n, 'validator:payment-status@1.0.0', 'ok', '');
-INSERT INTO payment_events (payment_id, at_us, stage, result, detail) VALUES ('pgb-' || :n, :n, 'validator:duplicate-lesson@1.0.0', 'ok', '');
-INSERT INTO payment_events (payment_id, at_us, stage, result, detail) VALUES ('pgb-' || :n, :n, 'processor:first-billing@1.0.0', 'ok', '');
-INSERT INTO payment_events (payment_id, at_us, stage, result, detail) VALUES ('pgb-' || :n, :n, 'committed', 'ok', '');
+-- the trace, written after the commit: one multi-row INSERT
+INSERT INTO payment_events (payment_id, at_us, stage, result, detail, duration_us) VALUES ('pgb-' || :n, :n, 'lock', 'ok', '', 100), ('pgb-' || :n, :n, 'verified', 'ok', 'status=PAID total=59000 KRW', 500), ('pgb-' || :n, :n, 'validator:amount@1.0.0', 'ok', '', 10), ('pgb-' || :n, :n, 'validator:duplicate-request@1.0.0', 'ok', '', 10), ('pgb-' || :n, :n, 'validator:card@1.0.0', 'ok', '', 10), ('pgb-' || :n, :n, 'validator:payment-status@1.0.0', 'ok', '', 10), ('pgb-' || :n, :n, 'validator:duplicate-lesson@1.0.0', 'ok', '', 10), ('pgb-' || :n, :n, 'processor:first-billing@1.0.0', 'ok', '', 200), ('pgb-' || :n, :n, 'committed', 'ok', '', 400);
