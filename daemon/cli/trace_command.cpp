@@ -18,32 +18,6 @@ namespace {
 
 constexpr int kExitUnavailable = 75;
 
-const char* statusName(storage::PaymentCheck::Status status) {
-  switch (status) {
-    case storage::PaymentCheck::Status::kCompleted:
-      return "completed";
-    case storage::PaymentCheck::Status::kFailed:
-      return "failed";
-    case storage::PaymentCheck::Status::kPending:
-      break;
-  }
-  return "pending";
-}
-
-const char* refundName(storage::RefundState state) {
-  switch (state) {
-    case storage::RefundState::kIntended:
-      return "INTENDED";
-    case storage::RefundState::kDone:
-      return "DONE";
-    case storage::RefundState::kFailed:
-      return "FAILED";
-    case storage::RefundState::kNone:
-      break;
-  }
-  return "NONE";
-}
-
 double milliseconds(std::chrono::microseconds duration) {
   return static_cast<double>(duration.count()) / 1000.0;
 }
@@ -59,7 +33,7 @@ struct Story {
 void printJson(const Story& story, std::ostream& out) {
   Poco::JSON::Object root(Poco::JSON_PRESERVE_KEY_ORDER);
   root.set("paymentId", story.payment_id);
-  root.set("status", statusName(story.check.status));
+  root.set("status", storage::checkStatusName(story.check.status));
   root.set("paymentType", story.check.payment_type ? Poco::Dynamic::Var(*story.check.payment_type)
                                                    : Poco::Dynamic::Var());
   Poco::JSON::Array events;
@@ -77,7 +51,7 @@ void printJson(const Story& story, std::ostream& out) {
     Poco::JSON::Object failure(Poco::JSON_PRESERVE_KEY_ORDER);
     failure.set("code", story.failure->code);
     failure.set("message", story.failure->message);
-    failure.set("refund", refundName(story.failure->refund));
+    failure.set("refund", storage::refundStateName(story.failure->refund));
     root.set("failure", failure);
   } else {
     root.set("failure", Poco::Dynamic::Var());
@@ -99,7 +73,7 @@ void printJson(const Story& story, std::ostream& out) {
 }
 
 void printText(const Story& story, std::ostream& out) {
-  out << "payment " << story.payment_id << ": " << statusName(story.check.status);
+  out << "payment " << story.payment_id << ": " << storage::checkStatusName(story.check.status);
   if (story.check.payment_type) out << " (" << *story.check.payment_type << ")";
   out << "\n";
   for (const auto& event : story.events) {
@@ -117,7 +91,7 @@ void printText(const Story& story, std::ostream& out) {
   }
   if (story.failure) {
     out << "failure: " << story.failure->code << ": " << story.failure->message
-        << " (refund: " << refundName(story.failure->refund) << ")\n";
+        << " (refund: " << storage::refundStateName(story.failure->refund) << ")\n";
   }
   if (!story.outbox.empty()) out << "outbox:\n";
   for (const auto& item : story.outbox) {

@@ -23,18 +23,6 @@ bool plausibleId(const std::string& id) {
   return true;
 }
 
-const char* statusName(storage::PaymentCheck::Status status) {
-  switch (status) {
-    case storage::PaymentCheck::Status::kCompleted:
-      return "completed";
-    case storage::PaymentCheck::Status::kFailed:
-      return "failed";
-    case storage::PaymentCheck::Status::kPending:
-      break;
-  }
-  return "pending";
-}
-
 }  // namespace
 
 void addCheckRoute(http::Router& router, storage::Database& database) {
@@ -55,7 +43,7 @@ void addCheckRoute(http::Router& router, storage::Database& database) {
         // Only what the browser needs: nothing personal, no amounts, no card.
         Poco::JSON::Object data(Poco::JSON_PRESERVE_KEY_ORDER);
         data.set("paymentId", id);
-        data.set("status", statusName(check->status));
+        data.set("status", storage::checkStatusName(check->status));
         data.set("paymentType", check->payment_type ? Poco::Dynamic::Var(*check->payment_type)
                                                     : Poco::Dynamic::Var());
         data.set("reason",

@@ -10,20 +10,6 @@ using Poco::Data::Keywords::bind;
 using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::useRef;
 
-const char* refundName(RefundState refund) {
-  switch (refund) {
-    case RefundState::kNone:
-      return "NONE";
-    case RefundState::kIntended:
-      return "INTENDED";
-    case RefundState::kDone:
-      return "DONE";
-    case RefundState::kFailed:
-      return "FAILED";
-  }
-  return "NONE";
-}
-
 RefundState refundFrom(const std::string& name) {
   if (name == "INTENDED") return RefundState::kIntended;
   if (name == "DONE") return RefundState::kDone;
@@ -32,6 +18,32 @@ RefundState refundFrom(const std::string& name) {
 }
 
 }  // namespace
+
+const char* refundStateName(RefundState state) {
+  switch (state) {
+    case RefundState::kIntended:
+      return "INTENDED";
+    case RefundState::kDone:
+      return "DONE";
+    case RefundState::kFailed:
+      return "FAILED";
+    case RefundState::kNone:
+      break;
+  }
+  return "NONE";
+}
+
+const char* checkStatusName(PaymentCheck::Status status) {
+  switch (status) {
+    case PaymentCheck::Status::kCompleted:
+      return "completed";
+    case PaymentCheck::Status::kFailed:
+      return "failed";
+    case PaymentCheck::Status::kPending:
+      break;
+  }
+  return "pending";
+}
 
 void PaymentLog::recordEvent(const PaymentEvent& event) {
   recordEvents({event});
@@ -72,7 +84,7 @@ void PaymentLog::recordFailure(const PaymentFailure& failure) {
             "refund = excluded.refund, updated_at_us = excluded.updated_at_us",
             [&](Statement& s) {
               s, useRef(failure.payment_id), bind(type), useRef(failure.code),
-                  useRef(failure.message), bind(std::string(refundName(failure.refund))),
+                  useRef(failure.message), bind(std::string(refundStateName(failure.refund))),
                   bind(toMicros(database_.now()));
             });
       },
@@ -85,7 +97,7 @@ void PaymentLog::setRefund(const std::string& payment_id, RefundState refund) {
         const std::size_t rows = connection.run(
             "UPDATE payment_failures SET refund = $1, updated_at_us = $2 WHERE payment_id = $3",
             [&](Statement& s) {
-              s, bind(std::string(refundName(refund))), bind(toMicros(database_.now())),
+              s, bind(std::string(refundStateName(refund))), bind(toMicros(database_.now())),
                   useRef(payment_id);
             });
         if (rows == 0) throw Error("no failure recorded for payment " + payment_id);

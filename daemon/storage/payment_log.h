@@ -44,6 +44,11 @@ struct PaymentCheck {
   bool refunded = false;
 };
 
+/// "NONE", "INTENDED", "DONE", "FAILED": as stored, and as operators read it.
+const char* refundStateName(RefundState state);
+/// "pending", "completed", "failed": as the check API and the trace show it.
+const char* checkStatusName(PaymentCheck::Status status);
+
 /// An outbox item a payment set in motion, as the trace shows it.
 struct TracedOutboxItem {
   std::string kind;

@@ -25,25 +25,6 @@ HttpResponse ok(const Object& object, int status = 200) {
   return http::jsonResponse(status, toJson(object));
 }
 
-Object::Ptr bodyObject(const std::string& text) {
-  try {
-    Poco::JSON::Parser parser;
-    return parser.parse(text.empty() ? "{}" : text).extract<Object::Ptr>();
-  } catch (const Poco::Exception&) {
-    return nullptr;
-  }
-}
-
-std::optional<std::string> optText(const Object& object, const std::string& key) {
-  if (!object.has(key) || !object.get(key).isString()) return std::nullopt;
-  return object.getValue<std::string>(key);
-}
-
-std::optional<std::int64_t> optInteger(const Object& object, const std::string& key) {
-  if (!object.has(key) || !object.get(key).isNumeric()) return std::nullopt;
-  return object.getValue<std::int64_t>(key);
-}
-
 std::vector<std::string> texts(const Object& object, const std::string& key) {
   std::vector<std::string> out;
   if (auto array = object.has(key) ? object.getArray(key) : nullptr) {

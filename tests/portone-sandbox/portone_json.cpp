@@ -1,6 +1,8 @@
 #include "portone_json.h"
 
+#include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
 
 #include <sstream>
 
@@ -190,6 +192,26 @@ Object scheduleJson(const SandboxSchedule& schedule, const SandboxOptions& optio
   if (schedule.completed_at) json.set("completedAt", timeText(*schedule.completed_at));
   if (schedule.revoked_at) json.set("revokedAt", timeText(*schedule.revoked_at));
   return json;
+}
+
+// The request body as an object; nullptr when it is not one.
+Poco::JSON::Object::Ptr bodyObject(const std::string& text) {
+  try {
+    Poco::JSON::Parser parser;
+    return parser.parse(text.empty() ? "{}" : text).extract<Poco::JSON::Object::Ptr>();
+  } catch (const Poco::Exception&) {
+    return nullptr;
+  }
+}
+
+std::optional<std::string> optText(const Poco::JSON::Object& object, const std::string& key) {
+  if (!object.has(key) || !object.get(key).isString()) return std::nullopt;
+  return object.getValue<std::string>(key);
+}
+
+std::optional<std::int64_t> optInteger(const Poco::JSON::Object& object, const std::string& key) {
+  if (!object.has(key) || !object.get(key).isInteger()) return std::nullopt;
+  return object.getValue<std::int64_t>(key);
 }
 
 }  // namespace paymentd::sandbox

@@ -3,6 +3,8 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "sandbox_context.h"
@@ -16,5 +18,11 @@ Poco::JSON::Object scheduleJson(const SandboxSchedule& schedule, const SandboxOp
 std::string errorBody(const std::string& type, const std::string& message);
 std::string toJson(const Poco::JSON::Object& object);
 std::string timeText(TimePoint time);
+
+/// A request body as an object; nullptr when it is not one ("" counts as {}).
+Poco::JSON::Object::Ptr bodyObject(const std::string& text);
+/// The key's value when it is a string (or an integer), else nullopt.
+std::optional<std::string> optText(const Poco::JSON::Object& object, const std::string& key);
+std::optional<std::int64_t> optInteger(const Poco::JSON::Object& object, const std::string& key);
 
 }  // namespace paymentd::sandbox

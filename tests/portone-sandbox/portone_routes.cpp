@@ -24,26 +24,6 @@ HttpResponse ok(const Object& object) {
   return http::jsonResponse(200, toJson(object));
 }
 
-// The request body as an object; nullptr when it is not one.
-Object::Ptr bodyObject(const std::string& text) {
-  try {
-    Poco::JSON::Parser parser;
-    return parser.parse(text.empty() ? "{}" : text).extract<Object::Ptr>();
-  } catch (const Poco::Exception&) {
-    return nullptr;
-  }
-}
-
-std::optional<std::string> optText(const Object& object, const std::string& key) {
-  if (!object.has(key) || !object.get(key).isString()) return std::nullopt;
-  return object.getValue<std::string>(key);
-}
-
-std::optional<std::int64_t> optInteger(const Object& object, const std::string& key) {
-  if (!object.has(key) || !object.get(key).isInteger()) return std::nullopt;
-  return object.getValue<std::int64_t>(key);
-}
-
 bool wrongStore(const SandboxContext& context, const std::optional<std::string>& store_id) {
   return store_id && *store_id != context.options.store_id;
 }
