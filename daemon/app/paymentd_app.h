@@ -27,6 +27,7 @@ class PaymentdApp : public Poco::Util::ServerApplication {
   Mode mode_ = Mode::kRun;
   std::string config_path_ = "/etc/paymentd/paymentd.yaml";
   cli::CouponIssueArgs coupon_args_;  // --user, --discount, --id: `coupon issue` only
+  bool dead_only_ = false;            // --dead: `outbox list` only
 };
 
 }  // namespace paymentd::app
