@@ -1,6 +1,8 @@
 #include "app/paymentd_app.h"
 
+#include <Poco/Environment.h>
 #include <Poco/Logger.h>
+#include <Poco/Process.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
@@ -12,6 +14,7 @@
 #include "app/signals.h"
 #include "app/systemd_notify.h"
 #include "build_info.h"
+#include "cli/outbox_command.h"
 #include "cli/trace_command.h"
 #include "config/config.h"
 #include "http/health_routes.h"
@@ -20,6 +23,7 @@
 #include "lock/payment_lock.h"
 #include "log/log_formatter.h"
 #include "metrics/metrics.h"
+#include "outbox/outbox_worker.h"
 #include "paymentd/version.h"
 #include "pipeline/check_route.h"
 #include "pipeline/payment_pipeline.h"
@@ -81,6 +85,9 @@ void PaymentdApp::defineOptions(Poco::Util::OptionSet& options) {
                         .required(false)
                         .repeatable(false)
                         .argument("ID"));
+  options.addOption(Poco::Util::Option("dead", "", "outbox list: only the dead items")
+                        .required(false)
+                        .repeatable(false));
   options.addOption(
       Poco::Util::Option("json", "", "trace: print the story as JSON").required(false));
   options.addOption(
@@ -102,6 +109,8 @@ void PaymentdApp::handleOption(const std::string& name, const std::string& value
     coupon_args_.id = value;
   } else if (name == "json") {
     trace_json_ = true;
+  } else if (name == "dead") {
+    dead_only_ = true;
   } else if (name == "version") {
     mode_ = Mode::kVersion;
     stopOptionsProcessing();
@@ -123,7 +132,8 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
     help.setCommand(commandName());
     help.setUsage(
         "--config=FILE [--check-config | trace PAYMENT_ID [--json] |\n"
-        "                       coupon issue --user=USER --discount=WON [--id=ID]]");
+        "                       coupon issue --user=USER --discount=WON [--id=ID] |\n"
+        "                       outbox list [--dead] | outbox retry ID]");
     help.setHeader(
         "paymentd: turns PortOne V2 payment webhooks into subscriptions, tickets and refunds.");
     help.format(std::cout);
@@ -135,7 +145,8 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
   }
   const bool coupon_issue = args == std::vector<std::string>{"coupon", "issue"};
   const bool trace = args.size() == 2 && args[0] == "trace";
-  if (!args.empty() && !coupon_issue && !trace) {
+  const bool outbox_command = !args.empty() && args.front() == "outbox";
+  if (!args.empty() && !coupon_issue && !trace && !outbox_command) {
     std::cerr << "paymentd: unknown command '" << args.front() << "' (see --help)\n";
     return kExitBadConfig;
   }
@@ -153,6 +164,10 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
   if (config && coupon_issue) return cli::issueCoupon(*config, coupon_args_, std::cout, std::cerr);
   if (config && trace)
     return cli::tracePayment(*config, args[1], trace_json_, std::cout, std::cerr);
+  if (config && outbox_command) {
+    return cli::runOutboxCommand(*config, {args.begin() + 1, args.end()}, dead_only_, std::cout,
+                                 std::cerr);
+  }
   std::shared_ptr<const loader::PluginSet> plugins;
   std::optional<std::vector<Plan>> plans;
   if (config) {
@@ -237,7 +252,7 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
       pipeline::PipelineParts{clock, *verifier, parser, *portone_client, *database, *payment_lock,
                               plugins, metrics},
       pipeline::PipelineOptions{std::chrono::milliseconds(config.pipeline.lock_ttl_ms),
-                                config.pipeline.admin_channel});
+                                config.pipeline.admin_channel, config.recurring});
   router->add("POST", "/api/v1/payment/webhook", [&pipeline](const http::HttpRequest& request) {
     return pipeline.handleWebhook(request);
   });
@@ -260,6 +275,21 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
   const std::string listening =
       "listening on " + config.http.host + ":" + std::to_string(server.port());
   logger.information(listening);
+  // The outbox worker: schedules and notices after commit (docs/operators.md).
+  const outbox::ScheduleExecutor schedules(*portone_client, config.public_url);
+  const outbox::NoticeExecutor notices(plugins, std::chrono::seconds(config.outbox.notice_grace_s));
+  outbox::OutboxWorker worker(
+      outbox::WorkerParts{clock, *database, schedules, notices},
+      outbox::WorkerOptions{
+          Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id()),
+          std::chrono::milliseconds(config.outbox.poll_interval_ms),
+          static_cast<std::size_t>(config.outbox.batch_size),
+          std::chrono::seconds(config.outbox.lease_s), config.outbox.max_attempts,
+          outbox::BackoffPolicy{std::chrono::milliseconds(config.outbox.backoff_base_ms),
+                                std::chrono::milliseconds(config.outbox.backoff_max_ms)}});
+  worker.start();
+  logger.information("outbox worker started; notice URLs start with " + config.public_url);
+
   SystemdNotify systemd;
   systemd.ready(listening);  // only now: config checked, plugins loaded, port bound
 
@@ -278,6 +308,7 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
   readiness.setDraining();
   const bool drained = server.shutdown(std::chrono::seconds(config.http.drain_timeout_s));
   if (!drained) logger.warning("drain timeout passed; closed the connections still open");
+  worker.stop();  // an item in flight finishes; claimed ones come back when their lease ends
   logger.information("stopped");
   return kExitOk;
 }

@@ -28,6 +28,7 @@ class PaymentdApp : public Poco::Util::ServerApplication {
   bool trace_json_ = false;
   std::string config_path_ = "/etc/paymentd/paymentd.yaml";
   cli::CouponIssueArgs coupon_args_;  // --user, --discount, --id: `coupon issue` only
+  bool dead_only_ = false;            // --dead: `outbox list` only
 };
 
 }  // namespace paymentd::app

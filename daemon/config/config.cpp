@@ -139,6 +139,50 @@ void readLogging(MapReader& root, LoggingConfig& logging) {
   map.finish();
 }
 
+void readOutbox(MapReader& root, OutboxConfig& outbox) {
+  YAML::Node node = root.node("outbox", false);
+  if (!node.IsDefined()) return;
+  MapReader map(node, root.file(), "outbox", root.problems());
+  if (!map.valid()) return;
+  const auto read = [&](const char* key, std::int64_t min, std::int64_t max, int& out) {
+    if (auto v = map.integer(key, false, min, max)) out = static_cast<int>(*v);
+  };
+  read("poll_interval_ms", 10, 600'000, outbox.poll_interval_ms);
+  read("batch_size", 1, 1000, outbox.batch_size);
+  read("lease_s", 5, 86'400, outbox.lease_s);
+  read("max_attempts", 1, 1000, outbox.max_attempts);
+  read("backoff_base_ms", 1, 3'600'000, outbox.backoff_base_ms);
+  read("backoff_max_ms", 1, 86'400'000, outbox.backoff_max_ms);
+  read("notice_grace_s", 1, 7 * 86'400, outbox.notice_grace_s);
+  if (outbox.backoff_max_ms < outbox.backoff_base_ms) {
+    map.problems().add(map.markOfKey("backoff_max_ms"),
+                       "outbox.backoff_max_ms must be at least outbox.backoff_base_ms");
+  }
+  map.finish();
+}
+
+void readRecurring(MapReader& root, RecurringConfig& recurring) {
+  YAML::Node node = root.node("recurring", false);
+  if (!node.IsDefined()) return;
+  MapReader map(node, root.file(), "recurring", root.problems());
+  if (!map.valid()) return;
+  const auto read = [&](const char* key, std::int64_t min, std::int64_t max, int& out) {
+    if (auto v = map.integer(key, false, min, max)) out = static_cast<int>(*v);
+  };
+  if (auto v = map.string("payment_type", false)) recurring.payment_type = *v;
+  read("retry_hour", 0, 23, recurring.retry_hour);
+  read("alimtalk_until", 0, 1000, recurring.alimtalk_until);
+  read("sms_until", 0, 1000, recurring.sms_until);
+  read("max_failures", 1, 1000, recurring.max_failures);
+  if (auto v = map.string("alimtalk_channel", false)) recurring.alimtalk_channel = *v;
+  if (auto v = map.string("sms_channel", false)) recurring.sms_channel = *v;
+  if (recurring.sms_until < recurring.alimtalk_until) {
+    map.problems().add(map.markOfKey("sms_until"),
+                       "recurring.sms_until must be at least recurring.alimtalk_until");
+  }
+  map.finish();
+}
+
 }  // namespace
 
 std::optional<Config> loadConfig(const std::string& path, const std::string& default_plugin_dir,
@@ -203,6 +247,18 @@ std::optional<Config> loadConfig(const std::string& path, const std::string& def
   readPlugins(root, base_dir, default_plugin_dir, config.plugins);
   readPipeline(root, config.portone, config.pipeline);
   readLogging(root, config.logging);
+  readOutbox(root, config.outbox);
+  readRecurring(root, config.recurring);
+  if (auto url = root.string("public_url", false)) {
+    if (url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0) {
+      problems.add(root.markOfKey("public_url"), "public_url must start with https://");
+    }
+    config.public_url = *url;
+    while (!config.public_url.empty() && config.public_url.back() == '/')
+      config.public_url.pop_back();
+  } else {
+    config.public_url = "http://" + config.http.host + ":" + std::to_string(config.http.port);
+  }
   root.finish();
 
   if (problems.lines().size() != problems_before) return std::nullopt;

@@ -61,6 +61,10 @@ struct PluginsConfig {
   std::vector<PluginEntry> validators;               // in run order
   std::map<std::string, ProcessorEntry> processors;  // payment type -> processor
   std::map<std::string, PluginEntry> notifiers;      // channel -> notifier
+  /// The payment types this deployment knows (`plugins.payment_types`). When
+  /// given, each must be mapped to a processor and no other type may be: a
+  /// type mapped to nothing, or a misspelt type, stops the start.
+  std::vector<std::string> payment_types;
 };
 
 enum class LogFormat { kText = 1, kJson };
@@ -78,6 +82,30 @@ struct PipelineConfig {
   std::string admin_channel = "admin_slack";  // the notifier told of refunds
 };
 
+/// The worker that carries out outbox items after commit (docs/operators.md).
+struct OutboxConfig {
+  int poll_interval_ms = 1000;  // how often a worker looks for due items
+  int batch_size = 16;          // items claimed at once
+  int lease_s = 120;            // a claim older than this is taken by another worker
+  int max_attempts = 10;        // then the item is dead
+  int backoff_base_ms = 2000;   // first retry after about this long, then doubling
+  int backoff_max_ms = 3'600'000;
+  int notice_grace_s = 21'600;  // a notice later than this is dropped, not sent late
+};
+
+/// Failed recurring payments (BRIEF section 7). Failure n (1-based) sends the
+/// AlimTalk notice while n <= alimtalk_until, the SMS while n <= sms_until,
+/// else the admin alert; after max_failures the subscription is FAILED.
+struct RecurringConfig {
+  std::string payment_type = "BILLING";
+  int retry_hour = 10;  // the retry's hour of day in Asia/Seoul (UTC+9)
+  int alimtalk_until = 2;
+  int sms_until = 3;
+  int max_failures = 14;
+  std::string alimtalk_channel = "alimtalk";
+  std::string sms_channel = "sms";
+};
+
 struct Config {
   std::string path;  // the file this came from, absolute
   HttpConfig http;
@@ -90,6 +118,11 @@ struct Config {
   PluginsConfig plugins;
   PipelineConfig pipeline;
   LoggingConfig logging;
+  /// The daemon's URL as PortOne reaches it (the TLS proxy); the schedules'
+  /// notice URLs start with it. Default: http://<http.listen>.
+  std::string public_url;
+  OutboxConfig outbox;
+  RecurringConfig recurring;
 };
 
 /// Reads and checks a config file. Relative paths inside it are resolved

@@ -1,5 +1,6 @@
 #include "config/plugins_config.h"
 
+#include <algorithm>
 #include <functional>
 
 namespace paymentd::config {
@@ -94,6 +95,28 @@ void readProcessors(MapReader& plugins, std::map<std::string, ProcessorEntry>& o
   }
 }
 
+// `payment_types` is the list of types the business sells; checked against the map.
+void checkPaymentTypes(MapReader& plugins, PluginsConfig& out) {
+  if (!plugins.has("payment_types")) return;
+  auto types = plugins.strings("payment_types", false);
+  if (!types) return;
+  out.payment_types = *types;
+  for (const auto& type : *types) {
+    if (out.processors.count(type) == 0) {
+      plugins.problems().add(plugins.markOfKey("payment_types"),
+                             "payment type " + type +
+                                 " is mapped to no processor (add plugins.processors." + type +
+                                 ")");
+    }
+  }
+  for (const auto& [type, processor] : out.processors) {
+    if (std::find(types->begin(), types->end(), type) == types->end()) {
+      plugins.problems().add(processor.entry.mark,
+                             "plugins.processors." + type + " is not one of plugins.payment_types");
+    }
+  }
+}
+
 }  // namespace
 
 void readPlugins(MapReader& root, const std::string& base_dir, const std::string& default_dir,
@@ -126,6 +149,7 @@ void readPlugins(MapReader& root, const std::string& base_dir, const std::string
   }
   readProcessors(map, plugins.processors);
   readEntryMap(map, "notifiers", plugins.notifiers);
+  checkPaymentTypes(map, plugins);
   map.finish();
 }
 

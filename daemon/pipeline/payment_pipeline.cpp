@@ -112,7 +112,9 @@ std::set<portone::WebhookEventType> handledWebhookTypes() {
 PaymentPipeline::PaymentPipeline(PipelineParts parts, PipelineOptions options)
     : parts_(parts),
       options_(std::move(options)),
-      refunder_(parts.portone, parts.database, parts.metrics, options_.admin_channel) {}
+      refunder_(parts.portone, parts.database, parts.metrics, options_.admin_channel),
+      billing_failures_(parts.database, parts.clock,
+                        recurring::FailurePolicy{options_.recurring, options_.admin_channel}) {}
 
 http::HttpResponse PaymentPipeline::handleWebhook(const http::HttpRequest& request) const {
   const auto verdict = parts_.verifier.verify(portone::WebhookHeaders::from(request), request.body);
@@ -233,6 +235,14 @@ PaymentPipeline::Answer PaymentPipeline::processLocked(Run& run) const {
                                   storage::RefundState::kNone});
     }
     run.trace.add("status", "failed", payment.failure_reason.value_or(""));
+    if (run.claims.payment_type == options_.recurring.payment_type) {
+      // Counted once per payment id, so a redelivery (or a retry after a 503) is safe.
+      const recurring::FailureRecord counted = billing_failures_.record(payment);
+      run.trace.add(
+          "recurring",
+          counted.result == recurring::FailureRecord::Result::kCounted ? "counted" : "skipped",
+          counted.detail);
+    }
     return Answer{200, "payment_failed", "PAYMENT_FAILED"};
   }
 

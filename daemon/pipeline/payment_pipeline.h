@@ -21,6 +21,7 @@
 #include "portone/api_client.h"
 #include "portone/webhook_event.h"
 #include "portone/webhook_verifier.h"
+#include "recurring/billing_failures.h"
 #include "storage/database.h"
 
 namespace paymentd::pipeline {
@@ -28,6 +29,7 @@ namespace paymentd::pipeline {
 struct PipelineOptions {
   std::chrono::milliseconds lock_ttl{60000};
   std::string admin_channel = "admin_slack";
+  config::RecurringConfig recurring;  // failed renewals: recurring/billing_failures.h
 };
 
 struct PipelineParts {
@@ -62,6 +64,7 @@ class PaymentPipeline {
   PipelineParts parts_;
   PipelineOptions options_;
   Refunder refunder_;
+  recurring::BillingFailures billing_failures_;
 };
 
 }  // namespace paymentd::pipeline

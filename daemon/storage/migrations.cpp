@@ -131,6 +131,24 @@ const std::vector<Migration>& migrations() {
            "ALTER TABLE outbox ADD COLUMN payment_id TEXT",
            "CREATE INDEX outbox_by_payment ON outbox (payment_id)",
        }},
+      {3,
+       "outbox leases, counted billing failures",
+       {
+           // A worker's claim: other workers skip the item until lease_until_us.
+           "ALTER TABLE outbox ADD COLUMN claimed_by TEXT",
+           "ALTER TABLE outbox ADD COLUMN lease_until_us BIGINT",
+           // One row per failed recurring payment id: a redelivered
+           // Transaction.Failed finds its row and counts nothing again.
+           R"(CREATE TABLE billing_failures (
+  payment_id TEXT PRIMARY KEY,
+  subscription_id BIGINT NOT NULL REFERENCES subscriptions (id),
+  cycle BIGINT NOT NULL,
+  attempt BIGINT NOT NULL,
+  failure_number BIGINT NOT NULL,
+  outcome TEXT NOT NULL,
+  created_at_us BIGINT NOT NULL))",
+           "CREATE INDEX billing_failures_by_subscription ON billing_failures (subscription_id)",
+       }},
   };
   return kMigrations;
 }

@@ -121,6 +121,43 @@ TEST(Config, RefusesABadRollout) {
             loaded.path + ":11:34: plugins.processors.BILLING.canary needs percent or users");
 }
 
+TEST(Config, RefusesAKnownPaymentTypeMappedToNothingAndAnUnknownMappedType) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + R"(plugins:
+  payment_types: [FIRST_BILLING, BILLING]
+  processors:
+    FIRST_BILLING: first-billing
+    BILLLING: billing
+)");
+  ASSERT_EQ(loaded.problems.size(), 2u);
+  EXPECT_EQ(loaded.problems[0],
+            loaded.path +
+                ":9:18: payment type BILLING is mapped to no processor (add "
+                "plugins.processors.BILLING)");
+  EXPECT_EQ(loaded.problems[1],
+            loaded.path + ":12:15: plugins.processors.BILLLING is not one of plugins.payment_types");
+}
+
+TEST(Config, ReadsTheOutboxRecurringPolicyAndPublicUrl) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + R"(public_url: "https://pay.example.com/"
+outbox: {max_attempts: 5, lease_s: 30}
+recurring: {retry_hour: 9, max_failures: 7, alimtalk_until: 1, sms_until: 2}
+)");
+  ASSERT_TRUE(loaded.config) << loaded.problems.front();
+  EXPECT_EQ(loaded.config->public_url, "https://pay.example.com");
+  EXPECT_EQ(loaded.config->outbox.max_attempts, 5);
+  EXPECT_EQ(loaded.config->outbox.lease_s, 30);
+  EXPECT_EQ(loaded.config->outbox.batch_size, 16);
+  EXPECT_EQ(loaded.config->recurring.retry_hour, 9);
+  EXPECT_EQ(loaded.config->recurring.max_failures, 7);
+  EXPECT_EQ(loaded.config->recurring.sms_until, 2);
+  Loaded defaults = load(dir, kMinimal);
+  ASSERT_TRUE(defaults.config);
+  EXPECT_EQ(defaults.config->public_url, "http://127.0.0.1:8080");
+  EXPECT_EQ(defaults.config->recurring.max_failures, 14);
+}
+
 TEST(Config, RefusesAnUnknownTopLevelKeyAtItsPosition) {
   testing::TempDir dir;
   Loaded loaded = load(dir, kMinimal + "htpp:\n  listen: \"0.0.0.0:80\"\n");

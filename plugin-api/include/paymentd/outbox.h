@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "paymentd/payment.h"
@@ -130,6 +131,46 @@ inline OutboxItem toOutboxItem(const NoticeRequest& r, const std::string& dedupe
                  ",\"payment_id\":" + jsonString(r.payment_id) + ",\"fields\":" + fields + "}";
   item.due_at = r.send_at;
   return item;
+}
+
+/// What a payment id made by scheduledPaymentId() names.
+struct ScheduledPaymentRef {
+  std::int64_t subscription_id = 0;
+  int cycle = 0;
+  int attempt = 0;
+};
+
+/// The inverse of scheduledPaymentId(); nullopt for any other payment id
+/// (a payment the browser made, or a foreign id).
+inline std::optional<ScheduledPaymentRef> parseScheduledPaymentId(const std::string& payment_id) {
+  static const std::string kPrefix = "paymentd-sub";
+  if (payment_id.rfind(kPrefix, 0) != 0) return std::nullopt;
+  // Reads one positive decimal number at `at`, which must be followed by `end`.
+  const auto number = [&](std::size_t& at, char end) -> std::optional<std::int64_t> {
+    std::int64_t value = 0;
+    const std::size_t start = at;
+    while (at < payment_id.size() && payment_id[at] >= '0' && payment_id[at] <= '9') {
+      if (at - start >= 12) return std::nullopt;
+      value = value * 10 + (payment_id[at] - '0');
+      ++at;
+    }
+    if (at == start || value <= 0) return std::nullopt;
+    if (end != '\0') {
+      if (payment_id.compare(at, 2, std::string("-") + end) != 0) return std::nullopt;
+      at += 2;
+    } else if (at != payment_id.size()) {
+      return std::nullopt;
+    }
+    return value;
+  };
+  std::size_t at = kPrefix.size();
+  const auto subscription = number(at, 'c');
+  if (!subscription) return std::nullopt;
+  const auto cycle = number(at, 'a');
+  if (!cycle) return std::nullopt;
+  const auto attempt = number(at, '\0');
+  if (!attempt) return std::nullopt;
+  return ScheduledPaymentRef{*subscription, static_cast<int>(*cycle), static_cast<int>(*attempt)};
 }
 
 }  // namespace paymentd

@@ -1,0 +1,71 @@
+#include "cli/outbox_command.h"
+
+#include <ostream>
+
+#include "recurring/failure_policy.h"
+#include "storage/errors.h"
+#include "storage/migrations.h"
+#include "storage/outbox_queue.h"
+#include "storage/storage_config.h"
+
+namespace paymentd::cli {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitTempFail = 75;
+constexpr std::size_t kListLimit = 500;
+
+void printRows(const std::vector<storage::OutboxRow>& rows, std::ostream& out) {
+  out << "ID\tKIND\tSTATUS\tATTEMPTS\tDUE (KST)\tKEY\tLAST ERROR\n";
+  for (const auto& row : rows) {
+    out << row.id << "\t" << row.kind << "\t" << row.status << "\t" << row.attempts << "\t"
+        << recurring::seoulText(row.due_at) << "\t" << row.dedupe_key << "\t"
+        << row.last_error.value_or("-") << "\n";
+  }
+}
+
+}  // namespace
+
+int runOutboxCommand(const config::Config& config, const std::vector<std::string>& args,
+                     bool dead_only, std::ostream& out, std::ostream& err) {
+  const bool list = args == std::vector<std::string>{"list"};
+  const bool retry = args.size() == 2 && args[0] == "retry";
+  if (!list && !retry) {
+    err << "paymentd: usage: outbox list [--dead] | outbox retry ID\n";
+    return kExitFailed;
+  }
+  std::int64_t id = 0;
+  if (retry) {
+    const std::string& text = args[1];
+    if (text.empty() || text.size() > 18 ||
+        text.find_first_not_of("0123456789") != std::string::npos) {
+      err << "paymentd: outbox retry needs a numeric item ID, found '" << text << "'\n";
+      return kExitFailed;
+    }
+    id = std::stoll(text);
+  }
+  try {
+    auto database = storage::Database::open(config.storage, storage::databaseOptions(config));
+    storage::migrate(*database);
+    storage::OutboxQueue queue(*database);
+    if (list) {
+      printRows(queue.list(dead_only, kListLimit), out);
+      return kExitOk;
+    }
+    if (!queue.retryNow(id)) {
+      err << "paymentd: outbox item " << id << " does not exist or is done\n";
+      return kExitFailed;
+    }
+    out << "outbox item " << id << " is pending again, due now\n";
+    return kExitOk;
+  } catch (const storage::Transient& e) {
+    err << "paymentd: database unavailable: " << e.what() << "\n";
+    return kExitTempFail;
+  } catch (const std::exception& e) {
+    err << "paymentd: " << e.what() << "\n";
+    return kExitFailed;
+  }
+}
+
+}  // namespace paymentd::cli

@@ -1,0 +1,32 @@
+// outbox/notice_executor.h: a `notify` item -> the notifier plugin the YAML
+// names for its channel, with the SDK's Outcome semantics (ok: sent;
+// transient: retry later; rejected: dead at once).
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "loader/active_plugins.h"
+#include "outbox/attempt.h"
+#include "paymentd/store.h"
+
+namespace paymentd::outbox {
+
+class NoticeExecutor {
+ public:
+  NoticeExecutor(const loader::ActivePlugins& plugins, std::chrono::seconds grace)
+      : plugins_(plugins), grace_(grace) {}
+
+  /// A notice due more than `grace` before `now` is dropped: a failure notice
+  /// sent a day late is worse than none (the retry may have succeeded since).
+  Attempt execute(const OutboxItem& item, Timestamp now) const;
+
+ private:
+  const loader::ActivePlugins& plugins_;
+  std::chrono::seconds grace_;
+};
+
+/// The payment id a notify or schedule_payment payload is about ("" if none).
+std::string paymentIdOf(const std::string& payload);
+
+}  // namespace paymentd::outbox

@@ -1,0 +1,126 @@
+#include "outbox/outbox_worker.h"
+
+#include <Poco/Logger.h>
+
+#include "paymentd/outbox.h"
+#include "storage/errors.h"
+#include "storage/outbox_queue.h"
+#include "storage/payment_log.h"
+
+namespace paymentd::outbox {
+
+const char* resultName(Attempt::Result result) {
+  switch (result) {
+    case Attempt::Result::kDone:
+      return "done";
+    case Attempt::Result::kDropped:
+      return "dropped";
+    case Attempt::Result::kRetry:
+      return "retry";
+    case Attempt::Result::kDead:
+      return "dead";
+  }
+  return "retry";
+}
+
+OutboxWorker::OutboxWorker(WorkerParts parts, WorkerOptions options)
+    : parts_(parts), options_(std::move(options)), random_(std::random_device{}()) {}
+
+OutboxWorker::~OutboxWorker() {
+  stop();
+}
+
+double OutboxWorker::unitRandom() {
+  std::lock_guard<std::mutex> lock(random_mutex_);
+  return std::uniform_real_distribution<double>(0.0, 1.0)(random_);
+}
+
+std::size_t OutboxWorker::runOnce() {
+  storage::OutboxQueue queue(parts_.database);
+  const auto records =
+      queue.claim(options_.worker_id, parts_.clock.now(), options_.lease, options_.batch_size);
+  for (const auto& record : records) finish(record, attempt(record));
+  return records.size();
+}
+
+Attempt OutboxWorker::attempt(const storage::OutboxRecord& record) {
+  try {
+    if (record.item.kind == kOutboxSchedulePayment) {
+      return parts_.schedules.execute(record.item.payload);
+    }
+    if (record.item.kind == kOutboxNotify) {
+      return parts_.notices.execute(record.item, parts_.clock.now());
+    }
+    return {Attempt::Result::kDead, "unknown outbox kind " + record.item.kind};
+  } catch (const std::exception& e) {
+    return {Attempt::Result::kRetry, std::string("unexpected: ") + e.what()};
+  }
+}
+
+void OutboxWorker::finish(const storage::OutboxRecord& record, const Attempt& attempt) {
+  storage::OutboxQueue queue(parts_.database);
+  const std::int64_t number = record.attempts + 1;
+  Attempt::Result result = attempt.result;
+  if (result == Attempt::Result::kRetry && number >= options_.max_attempts) {
+    result = Attempt::Result::kDead;
+  }
+  std::string detail = "item " + std::to_string(record.id) + " " + record.item.dedupe_key +
+                       " attempt " + std::to_string(number) + ": " + attempt.detail;
+  switch (result) {
+    case Attempt::Result::kDone:
+      queue.markDone(record.id);
+      break;
+    case Attempt::Result::kDropped:
+      queue.markDone(record.id);  // nothing left to do: the moment passed
+      break;
+    case Attempt::Result::kRetry: {
+      const auto delay = backoffDelay(options_.backoff, number, unitRandom());
+      queue.retryLater(record.id, parts_.clock.now() + delay, attempt.detail);
+      detail += " (next in " + std::to_string(delay.count()) + " ms)";
+      break;
+    }
+    case Attempt::Result::kDead:
+      queue.markDead(record.id, attempt.detail);
+      break;
+  }
+  const std::string payment_id = paymentIdOf(record.item.payload);
+  const std::string stage = "outbox:" + record.item.kind;
+  Poco::Logger::get("paymentd.outbox")
+      .information("payment_id=" + (payment_id.empty() ? "-" : payment_id) + " stage=" + stage +
+                   " result=" + resultName(result) + " " + detail);
+  if (!payment_id.empty()) {
+    storage::PaymentLog(parts_.database)
+        .recordEvent({payment_id, parts_.clock.now(), stage, resultName(result), detail});
+  }
+}
+
+void OutboxWorker::start() {
+  thread_ = std::thread([this] {
+    std::unique_lock<std::mutex> lock(wake_mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      std::size_t done = 0;
+      try {
+        done = runOnce();
+      } catch (const std::exception& e) {
+        Poco::Logger::get("paymentd.outbox").warning(std::string("outbox: ") + e.what());
+      }
+      lock.lock();
+      // A full batch suggests more are due: go again without waiting.
+      if (done < options_.batch_size) {
+        wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
+      }
+    }
+  });
+}
+
+void OutboxWorker::stop() {
+  {
+    std::lock_guard<std::mutex> lock(wake_mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace paymentd::outbox

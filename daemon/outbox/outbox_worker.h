@@ -1,0 +1,76 @@
+// outbox/outbox_worker.h: carries out outbox items after their payment's
+// transaction committed: claims due items (a lease, see storage/outbox_queue.h),
+// runs each once, and records the attempt as a payment event. A transient
+// failure is retried after an exponential backoff with jitter; after
+// `max_attempts` tries, or at once on a permanent failure, the item is dead
+// (docs/operators.md). Every item is idempotent on the far side, so an item
+// run twice (a lease that ended mid-attempt) does no harm.
+//
+// runOnce() is the whole cycle, for tests; start() runs it on a thread every
+// poll interval until stop(). Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "clock/clock.h"
+#include "outbox/backoff.h"
+#include "outbox/notice_executor.h"
+#include "outbox/schedule_executor.h"
+#include "storage/database.h"
+#include "storage/outbox_queue.h"
+
+namespace paymentd::outbox {
+
+struct WorkerOptions {
+  std::string worker_id;  // unique per daemon, e.g. host:pid
+  std::chrono::milliseconds poll_interval{1000};
+  std::size_t batch_size = 16;
+  std::chrono::seconds lease{120};
+  std::int64_t max_attempts = 10;
+  BackoffPolicy backoff;
+};
+
+struct WorkerParts {
+  const Clock& clock;
+  storage::Database& database;
+  const ScheduleExecutor& schedules;
+  const NoticeExecutor& notices;
+};
+
+class OutboxWorker {
+ public:
+  OutboxWorker(WorkerParts parts, WorkerOptions options);
+  ~OutboxWorker();
+  OutboxWorker(const OutboxWorker&) = delete;
+  OutboxWorker& operator=(const OutboxWorker&) = delete;
+
+  /// Claims one batch and carries it out. @return items attempted.
+  /// Throws storage::Transient when the database is down (the loop logs it).
+  std::size_t runOnce();
+
+  void start();
+  void stop();
+
+ private:
+  Attempt attempt(const storage::OutboxRecord& record);
+  void finish(const storage::OutboxRecord& record, const Attempt& attempt);
+  double unitRandom();
+
+  WorkerParts parts_;
+  WorkerOptions options_;
+  std::mutex random_mutex_;
+  std::mt19937_64 random_;
+  std::mutex wake_mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace paymentd::outbox

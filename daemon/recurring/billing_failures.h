@@ -1,0 +1,47 @@
+// recurring/billing_failures.h: a verified Transaction.Failed of a renewal.
+//
+// In one database transaction: counts the failure once per payment id (a
+// billing_failures row; a redelivery finds it and changes nothing), marks the
+// subscription PAST_DUE with the new count, and enqueues the tier's notice and
+// the next day's retry schedule in the outbox; over the limit the subscription
+// becomes FAILED, nothing is scheduled and the admin is told. The worker sends
+// the notice and creates the schedule after the commit. Thread-safe.
+#pragma once
+
+#include <string>
+
+#include "clock/clock.h"
+#include "paymentd/payment.h"
+#include "recurring/failure_policy.h"
+#include "storage/database.h"
+
+namespace paymentd::recurring {
+
+struct FailureRecord {
+  enum class Result {
+    kCounted = 1,     // this failure changed the subscription
+    kCountedAlready,  // a redelivery: nothing changed
+    kIgnored,         // not a renewal paymentd scheduled, or the subscription is not live
+  };
+  Result result;
+  std::string detail;  // for the trace
+};
+
+class BillingFailures {
+ public:
+  BillingFailures(storage::Database& database, const Clock& clock, FailurePolicy policy)
+      : database_(database), clock_(clock), policy_(std::move(policy)) {}
+
+  /// Throws storage::Transient when the database is down (the pipeline answers
+  /// 503 and PortOne redelivers).
+  FailureRecord record(const Payment& payment) const;
+
+  const FailurePolicy& policy() const { return policy_; }
+
+ private:
+  storage::Database& database_;
+  const Clock& clock_;
+  FailurePolicy policy_;
+};
+
+}  // namespace paymentd::recurring

@@ -1,0 +1,105 @@
+#include <gtest/gtest.h>
+
+#include "payment_fixture.h"
+#include "paymentd/calendar.h"
+#include "paymentd/outbox.h"
+#include "plugin_under_test.h"
+
+namespace paymentd::testing {
+namespace {
+
+// A renewal of subscription 7 (monthly-4, period ending kNow), cycle 2, attempt 3.
+struct RenewalFixture : PaymentFixture {
+  RenewalFixture() {
+    payment.id = scheduledPaymentId(7, 2, 3);
+    claims.payment_type = "BILLING";
+    Subscription s = liveSubscription("monthly-4", SubscriptionStatus::kPastDue);
+    s.billing_key = "billing-key-1";
+    s.period_start = addMonths(kNow, -1);
+    s.period_end = kNow;
+    s.consecutive_failures = 2;
+    store.subscriptions.push_back(s);
+  }
+};
+
+TEST(BillingProcessor, RenewsThePeriodRecoversThePastDueAndSchedulesTheNextCycle) {
+  RenewalFixture f;
+  Outcome outcome = createPlugin<Processor>()->process(f.context(), f.store);
+  ASSERT_TRUE(outcome.isOk()) << outcome.message();
+
+  const Subscription& s = f.store.subscriptions[0];
+  EXPECT_EQ(s.status, SubscriptionStatus::kActive);
+  EXPECT_EQ(s.consecutive_failures, 0);
+  EXPECT_EQ(s.period_end, addMonths(kNow, 1));
+
+  ASSERT_EQ(f.store.tickets.size(), 1u);
+  EXPECT_EQ(f.store.tickets[0].subscription_id, 7);
+  EXPECT_EQ(f.store.tickets[0].payment_id, "paymentd-sub7-c2-a3");
+  EXPECT_EQ(f.store.tickets[0].period_start, kNow);
+  EXPECT_EQ(f.store.tickets[0].period_end, addMonths(kNow, 1));
+  EXPECT_EQ(f.store.tickets[0].lessons, 4);
+
+  ASSERT_EQ(f.store.outbox.size(), 1u);
+  const OutboxItem& item = f.store.outbox[0];
+  EXPECT_EQ(item.kind, "schedule_payment");
+  EXPECT_EQ(item.dedupe_key, "schedule:paymentd-sub7-c3-a1");
+  EXPECT_NE(item.payload.find("\"time_to_pay_us\":" +
+                              std::to_string(internal::epochMicros(addMonths(kNow, 1)))),
+            std::string::npos)
+      << item.payload;
+  EXPECT_NE(item.payload.find("\"amount\":59000"), std::string::npos) << item.payload;
+  EXPECT_NE(item.payload.find("\"payment_type\":\"BILLING\""), std::string::npos);
+}
+
+TEST(BillingProcessor, RefusesAPaymentIdThatNoScheduleMade) {
+  RenewalFixture f;
+  f.payment.id = "browser-payment-1";
+  EXPECT_EQ(createPlugin<Processor>()->process(f.context(), f.store).code(),
+            "NOT_A_SCHEDULED_PAYMENT");
+  EXPECT_TRUE(f.store.tickets.empty());
+}
+
+TEST(BillingProcessor, RefusesAnotherUsersSubscription) {
+  RenewalFixture f;
+  f.claims.user_id = "43";
+  EXPECT_EQ(createPlugin<Processor>()->process(f.context(), f.store).code(),
+            "SUBSCRIPTION_MISMATCH");
+  EXPECT_TRUE(f.store.outbox.empty());
+}
+
+TEST(BillingProcessor, RefusesAFailedSubscription) {
+  RenewalFixture f;
+  f.store.subscriptions[0].status = SubscriptionStatus::kFailed;
+  EXPECT_EQ(createPlugin<Processor>()->process(f.context(), f.store).code(),
+            "SUBSCRIPTION_NOT_LIVE");
+}
+
+TEST(BillingProcessor, RefusesAnotherBillingKey) {
+  RenewalFixture f;
+  f.payment.billing_key = "billing-key-2";
+  EXPECT_EQ(createPlugin<Processor>()->process(f.context(), f.store).code(),
+            "BILLING_KEY_MISMATCH");
+  EXPECT_EQ(f.store.subscriptions[0].consecutive_failures, 2);
+}
+
+TEST(BillingProcessor, PassesOnTheDuplicateOfASecondChargeForThePeriod) {
+  RenewalFixture f;
+  f.store.tickets.push_back(NewTicket{7, "paymentd-sub7-c2-a1", kNow, addMonths(kNow, 1), 4});
+  EXPECT_EQ(createPlugin<Processor>()->process(f.context(), f.store).code(), kDuplicateCode);
+  EXPECT_TRUE(f.store.outbox.empty());
+}
+
+TEST(ScheduledPaymentId, ParsesWhatItMakesAndNothingElse) {
+  const auto ref = parseScheduledPaymentId(scheduledPaymentId(12, 3, 4));
+  ASSERT_TRUE(ref);
+  EXPECT_EQ(ref->subscription_id, 12);
+  EXPECT_EQ(ref->cycle, 3);
+  EXPECT_EQ(ref->attempt, 4);
+  for (const char* id : {"paymentd-sub12-c3", "paymentd-sub12-c3-a", "paymentd-sub-c3-a1",
+                         "paymentd-sub1-c0-a1", "paymentd-sub1-c1-a1x", "pay-1", ""}) {
+    EXPECT_FALSE(parseScheduledPaymentId(id)) << id;
+  }
+}
+
+}  // namespace
+}  // namespace paymentd::testing
