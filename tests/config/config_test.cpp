@@ -130,12 +130,12 @@ TEST(Config, RefusesAKnownPaymentTypeMappedToNothingAndAnUnknownMappedType) {
     BILLLING: billing
 )");
   ASSERT_EQ(loaded.problems.size(), 2u);
-  EXPECT_EQ(loaded.problems[0],
-            loaded.path +
-                ":9:18: payment type BILLING is mapped to no processor (add "
-                "plugins.processors.BILLING)");
-  EXPECT_EQ(loaded.problems[1],
-            loaded.path + ":12:15: plugins.processors.BILLLING is not one of plugins.payment_types");
+  EXPECT_EQ(loaded.problems[0], loaded.path +
+                                    ":9:18: payment type BILLING is mapped to no processor (add "
+                                    "plugins.processors.BILLING)");
+  EXPECT_EQ(
+      loaded.problems[1],
+      loaded.path + ":12:15: plugins.processors.BILLLING is not one of plugins.payment_types");
 }
 
 TEST(Config, ReadsTheOutboxRecurringPolicyAndPublicUrl) {
