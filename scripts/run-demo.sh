@@ -36,6 +36,7 @@ for _ in $(seq 10); do
   sleep 1
 done
 
+sleep 2  # the outbox worker asks PortOne to schedule the renewal after the commit
 echo "== paymentd --config=config/paymentd.yaml trace $payment"
 build/bin/paymentd --config=config/paymentd.yaml trace "$payment"
 
