@@ -33,6 +33,7 @@
 #include "portone/webhook_event.h"
 #include "portone/webhook_verifier.h"
 #include "storage/migrations.h"
+#include "storage/outbox_stats.h"
 #include "storage/plan_catalog.h"
 #include "storage/readiness_probe.h"
 #include "storage/storage_config.h"
@@ -244,7 +245,14 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
   auto router = std::make_shared<http::Router>();
   http::addHealthRoutes(*router, readiness);
   metrics::Metrics metrics;
-  metrics::addMetricsRoute(*router, metrics);
+  metrics::addMetricsRoute(*router, metrics, [&metrics, &database, &logger] {
+    try {
+      const storage::OutboxStats outbox = storage::outboxStats(*database);
+      metrics.setOutboxCounts(outbox.pending, outbox.dead);
+    } catch (const storage::Error& e) {
+      logger.warning(std::string("metrics: cannot count the outbox: ") + e.what());
+    }
+  });
   router->setObserver([&metrics](const std::string& route, int status, double seconds) {
     metrics.countHttpRequest(route, status, seconds);
   });

@@ -47,7 +47,17 @@ Metrics::Metrics()
       portone_calls_(prometheus::BuildCounter()
                          .Name("paymentd_portone_calls_total")
                          .Help("Calls to PortOne's API, by endpoint and outcome")
-                         .Register(*registry_)) {
+                         .Register(*registry_)),
+      outbox_pending_(prometheus::BuildGauge()
+                          .Name("paymentd_outbox_pending")
+                          .Help("Outbox items waiting to be carried out")
+                          .Register(*registry_)
+                          .Add({})),
+      outbox_dead_(prometheus::BuildGauge()
+                       .Name("paymentd_outbox_dead")
+                       .Help("Outbox items given up after their last attempt")
+                       .Register(*registry_)
+                       .Add({})) {
   prometheus::BuildGauge()
       .Name("paymentd_build_info")
       .Help("The running paymentd's version and plugin API version")
@@ -91,8 +101,14 @@ void Metrics::countPortOneCall(const std::string& endpoint, const std::string& o
   portone_calls_.Add({{"endpoint", endpoint}, {"outcome", outcome}}).Increment();
 }
 
-void addMetricsRoute(http::Router& router, const Metrics& metrics) {
-  router.add("GET", "/metrics", [&metrics](const http::HttpRequest&) {
+void Metrics::setOutboxCounts(std::int64_t pending, std::int64_t dead) {
+  outbox_pending_.Set(static_cast<double>(pending));
+  outbox_dead_.Set(static_cast<double>(dead));
+}
+
+void addMetricsRoute(http::Router& router, const Metrics& metrics, std::function<void()> refresh) {
+  router.add("GET", "/metrics", [&metrics, refresh](const http::HttpRequest&) {
+    if (refresh) refresh();
     http::HttpResponse response;
     response.content_type = "text/plain; version=0.0.4; charset=utf-8";
     response.body = metrics.render();

@@ -11,6 +11,8 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -40,6 +42,8 @@ class Metrics {
   void countLockContention();
   /// One plugin call (name@version) took `seconds`.
   void observePluginCall(const std::string& plugin, double seconds);
+  /// Items waiting in the outbox and items given up (dead), as last counted.
+  void setOutboxCounts(std::int64_t pending, std::int64_t dead);
   /// One call to PortOne's API: `endpoint` (get_payment, cancel_payment, ...) and its
   /// outcome (ok, transient, or PortOne's error type).
   void countPortOneCall(const std::string& endpoint, const std::string& outcome);
@@ -54,9 +58,13 @@ class Metrics {
   prometheus::Counter& lock_contention_;
   prometheus::Family<prometheus::Histogram>& plugin_duration_;
   prometheus::Family<prometheus::Counter>& portone_calls_;
+  prometheus::Gauge& outbox_pending_;
+  prometheus::Gauge& outbox_dead_;
 };
 
-/// Adds GET /metrics.
-void addMetricsRoute(http::Router& router, const Metrics& metrics);
+/// Adds GET /metrics. `refresh`, when given, runs before each scrape (to count
+/// what is cheaper to count on demand than to track, such as the outbox).
+void addMetricsRoute(http::Router& router, const Metrics& metrics,
+                     std::function<void()> refresh = {});
 
 }  // namespace paymentd::metrics
