@@ -66,6 +66,10 @@ class PipelineHarness {
   std::uint16_t port() const { return server_->port(); }
   std::string webhookUrl(const std::string& query) const;
 
+  /// Writes a file into the harness's scratch directory; returns its path.
+  std::string writeFile(const std::string& name, const std::string& content) const {
+    return test_database_.dir().write(name, content);
+  }
   /// Runs `paymentd trace PAYMENT_ID [--json]` against this harness's database.
   ProcessResult trace(const std::string& payment_id, bool json = false) const;
 

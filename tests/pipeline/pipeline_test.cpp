@@ -144,6 +144,22 @@ TYPED_TEST(PipelineTest, RefundsAWrongAmountOnceAndRecordsWhy) {
       metrics.find(R"(paymentd_webhooks_total{outcome="refunded",type="Transaction.Paid"} 1)"),
       std::string::npos);
 
+  // What Prometheus scrapes parses with its own text parser (python3-prometheus-client).
+  const std::string metrics_file = h.writeFile("metrics.txt", metrics);
+  const ProcessResult parsed = testing::runProcess(
+      "/usr/bin/python3",
+      {"-c",
+       "import sys; from prometheus_client.parser import text_string_to_metric_families as p; "
+       "print(' '.join(sorted(f.name for f in p(open(sys.argv[1]).read()))))",
+       metrics_file});
+  EXPECT_EQ(parsed.exit_code, 0) << parsed.err;
+  const std::string families = " " + parsed.out.substr(0, parsed.out.find('\n')) + " ";
+  for (const char* family : {"paymentd_refunds", "paymentd_webhooks", "paymentd_portone_calls",
+                             "paymentd_stage_duration_seconds", "paymentd_build_info"}) {
+    EXPECT_NE(families.find(std::string(" ") + family + " "), std::string::npos)
+        << family << " in" << families;
+  }
+
   for (int i = 0; i < 3; ++i) {
     HttpAnswer again = h.sendWebhook("Transaction.Paid", "pay-2", kFirstBilling);
     EXPECT_EQ(again.status, 200);
