@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the .deb packages built from BUILD_DIR on this machine, as an operator
+# would (docs/operations.md), checks the installed daemon, then purges them.
+# Needs root. CI runs it after the tests:  scripts/check-deb-install.sh build
+set -euo pipefail
+build=$(realpath "${1:?usage: check-deb-install.sh BUILD_DIR}")
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+(cd "$build" && cpack -G DEB -B "$out" >/dev/null)
+apt-get install -y -qq "$out"/paymentd_*_amd64.deb "$out"/paymentd-dev_*_all.deb >/dev/null
+
+getent passwd paymentd >/dev/null || { echo "no paymentd user"; exit 1; }
+test -d /etc/paymentd/credentials
+# The operator's step: the secrets as credentials files (test values here).
+install -m 0600 /dev/stdin /etc/paymentd/credentials/portone-api-secret <<<"test-api-secret"
+install -m 0600 /dev/stdin /etc/paymentd/credentials/portone-webhook-secret \
+  <<<"whsec_dGVzdC13ZWJob29rLXNlY3JldC0xMjM0NTY3OA=="
+# As the unit's ExecStartPre runs it (systemd sets CREDENTIALS_DIRECTORY).
+CREDENTIALS_DIRECTORY=/etc/paymentd/credentials \
+  /usr/bin/paymentd --config=/etc/paymentd/paymentd.yaml --check-config
+if [ -d /run/systemd/system ] || command -v systemd-analyze >/dev/null; then
+  systemd-analyze verify /lib/systemd/system/paymentd.service
+fi
+test -f /usr/include/paymentd/plugin.h
+
+rm -f /etc/paymentd/credentials/portone-api-secret /etc/paymentd/credentials/portone-webhook-secret
+dpkg --purge paymentd-dev paymentd >/dev/null
+if getent passwd paymentd >/dev/null; then echo "purge left the paymentd user"; exit 1; fi
+echo "deb install: ok"
