@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
 #include <future>
+#include <mutex>
+#include <thread>
 
 #include "daemon_process.h"
 #include "support/own_redis.h"
@@ -87,6 +90,102 @@ TEST_F(DaemonCluster, RedisDownIs503WithoutRefundAndRecoveryFulfils) {
   EXPECT_EQ(
       httpCall(daemon.port(), "GET", "/api/v1/payment/check/redis-1").body,
       R"({"data":{"paymentId":"redis-1","status":"completed","paymentType":"FIRST_BILLING","reason":null,"refunded":false}})");
+}
+
+}  // namespace
+}  // namespace paymentd::pipeline
+
+namespace paymentd::pipeline {
+namespace {
+
+// SIGHUP ten times while webhooks and polls keep coming: no request fails, each good
+// reload is in effect for the payments after it, and a broken one changes nothing.
+TEST(DaemonReload, TenReloadsUnderLoadFailNoRequest) {
+  sandbox::Sandbox portone(sandbox::SandboxOptions{});
+  portone.start();
+  testing::TempDir dir;
+  testing::TestDatabase database(storage::Backend::kSqlite);
+  const std::string all = "amount, duplicate-request, card, payment-status, duplicate-lesson";
+  const std::string fewer = "amount, duplicate-request, payment-status";
+  const std::string config = testing::clusterConfig(dir, database.url(), "local", portone, all);
+  const std::string good_all = testing::TempDir::readFile(config);
+  testing::clusterConfig(dir, database.url(), "local", portone, fewer);
+  const std::string good_fewer = testing::TempDir::readFile(config);
+  const std::string broken = good_all + "nonsense: [\n";
+
+  dir.write("paymentd.yaml", good_all);
+  std::atomic<int> failures{0};
+  std::atomic<int> fulfilled{0};
+  std::atomic<bool> stop{false};
+  std::string first_failure;
+  std::mutex failure_mutex;
+  {
+    testing::Daemon daemon(dir, "daemon", config);
+    std::thread load([&] {
+      for (int i = 0; !stop.load() && i < 2000; ++i) {
+        const std::string id = "reload-" + std::to_string(i);
+        testing::createPaidPaymentFor(portone, id, "user-" + std::to_string(i));
+        const auto webhook = testing::signedWebhook(portone, id);
+        HttpAnswer answer;
+        HttpAnswer poll;
+        try {
+          answer = testing::deliver(daemon.port(), webhook,
+                                    "user_id=user-" + std::to_string(i) +
+                                        "&subscribe_id=monthly-4&payment_type=FIRST_BILLING");
+          poll = httpCall(daemon.port(), "GET", "/api/v1/payment/check/" + id);
+        } catch (const std::exception& e) {
+          answer.body = e.what();
+        }
+        if (answer.body == R"({"status":"fulfilled"})" && poll.status == 200) {
+          ++fulfilled;
+        } else {
+          ++failures;
+          std::lock_guard<std::mutex> guard(failure_mutex);
+          if (first_failure.empty()) first_failure = id + ": " + answer.body + " / " + poll.body;
+        }
+      }
+    });
+    for (int reload = 1; reload <= 10; ++reload) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(150));
+      dir.write("paymentd.yaml", reload == 5 ? broken : reload % 2 == 0 ? good_all : good_fewer);
+      daemon.signal(SIGHUP);
+      const std::string expected =
+          reload == 5 ? "reload refused; the running plugins keep serving" : "msg=reloaded";
+      const auto count = [&](const std::string& needle) {
+        const std::string log = daemon.log();
+        int n = 0;
+        for (auto at = log.find(needle); at != std::string::npos; at = log.find(needle, at + 1))
+          ++n;
+        return n;
+      };
+      const int want = reload == 5 ? 1 : (reload < 5 ? reload : reload - 1);
+      for (int wait = 0; wait < 200 && count(expected) < want; ++wait) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      ASSERT_EQ(count(expected), want) << "reload " << reload << "\n" << daemon.log();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    stop = true;
+    load.join();
+  }
+  EXPECT_EQ(failures.load(), 0) << first_failure;
+  EXPECT_GT(fulfilled.load(), 10);
+
+  // The last good reload (10: all five validators) is what the last payments ran.
+  auto db = database.open();
+  const std::string last = testing::queryText(
+      *db,
+      "SELECT payment_id FROM payment_events WHERE stage = 'committed' ORDER BY id DESC LIMIT 1");
+  EXPECT_EQ(testing::queryInt(*db, "SELECT COUNT(*) FROM payment_events WHERE payment_id = '" +
+                                       last + "' AND stage LIKE 'validator:%'"),
+            5);
+  // Payments run under the "fewer" set show three validators.
+  EXPECT_GT(
+      testing::queryInt(*db,
+                        "SELECT COUNT(*) FROM (SELECT payment_id FROM payment_events WHERE "
+                        "stage LIKE 'validator:%' GROUP BY payment_id HAVING COUNT(*) = 3) t"),
+      0);
+  portone.stop();
 }
 
 }  // namespace

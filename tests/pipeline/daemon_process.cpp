@@ -29,42 +29,48 @@ Daemon::~Daemon() {
 }
 
 std::string clusterConfig(const TempDir& dir, const std::string& storage, const std::string& lock,
-                          const sandbox::Sandbox& portone) {
+                          const sandbox::Sandbox& portone, const std::string& validators) {
   dir.write("plans.yaml",
             "- {id: monthly-4, name: Monthly, price: 59000, months: 1, lessons_per_month: 4, "
             "trial: false}\n");
   dir.write("api-secret", portone.options().api_secret + "\n");
   dir.write("webhook-secret", portone.options().webhook_secret + "\n");
-  return dir.write(
-      "paymentd.yaml",
-      "http: {listen: \"127.0.0.1:0\", threads: 32, drain_timeout_s: 5}\n"
-      "storage: \"" +
-          storage +
-          "\"\n"
-          "lock: \"" +
-          lock +
-          "\"\n"
-          "catalog: plans.yaml\n"
-          "portone: {api_base: \"" +
-          portone.baseUrl() + "\", store_id: \"" + portone.options().store_id +
-          "\", api_secret_file: api-secret, webhook_secret_files: [webhook-secret], "
-          "request_deadline_ms: 3000, read_timeout_ms: 2000}\n"
-          "plugins:\n"
-          "  directories: [\"" +
-          std::string(PAYMENTD_BINARY_DIR) +
-          "/lib/paymentd/plugins\"]\n"
-          "  validators: [amount, duplicate-request, card, payment-status, duplicate-lesson]\n"
-          "  processors: {FIRST_BILLING: first-billing}\n");
+  return dir.write("paymentd.yaml",
+                   "http: {listen: \"127.0.0.1:0\", threads: 32, drain_timeout_s: 5}\n"
+                   "storage: \"" +
+                       storage +
+                       "\"\n"
+                       "lock: \"" +
+                       lock +
+                       "\"\n"
+                       "catalog: plans.yaml\n"
+                       "portone: {api_base: \"" +
+                       portone.baseUrl() + "\", store_id: \"" + portone.options().store_id +
+                       "\", api_secret_file: api-secret, webhook_secret_files: [webhook-secret], "
+                       "request_deadline_ms: 3000, read_timeout_ms: 2000}\n"
+                       "plugins:\n"
+                       "  directories: [\"" +
+                       std::string(PAYMENTD_BINARY_DIR) +
+                       "/lib/paymentd/plugins\"]\n"
+                       "  validators: [" +
+                       validators +
+                       "]\n"
+                       "  processors: {FIRST_BILLING: first-billing}\n");
 }
 
 void createPaidPayment(const sandbox::Sandbox& portone, const std::string& id) {
+  createPaidPaymentFor(portone, id, "42");
+}
+
+void createPaidPaymentFor(const sandbox::Sandbox& portone, const std::string& id,
+                          const std::string& customer) {
   Poco::JSON::Object payment;
   payment.set("id", id);
   payment.set("status", "PAID");
   payment.set("amount", 59000);
   payment.set("method", "card");
   payment.set("billingKey", "billing-key-" + id);
-  payment.set("customerId", "42");
+  payment.set("customerId", customer);
   std::ostringstream body;
   payment.stringify(body);
   const HttpAnswer answer = httpCall(portone.port(), "POST", "/_sandbox/payments", body.str());

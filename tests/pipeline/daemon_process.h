@@ -17,6 +17,7 @@ inline const std::string kFirstBillingQuery =
 /// One daemon process; stops with SIGTERM when destroyed.
 class Daemon {
  public:
+  void signal(int signal_number) const { process_.signal(signal_number); }
   /// Starts and waits until it listens. @throws std::runtime_error with its log.
   Daemon(const TempDir& dir, const std::string& name, const std::string& config);
   ~Daemon();
@@ -30,9 +31,14 @@ class Daemon {
 
 /// Writes paymentd.yaml (+ plans and the sandbox's secrets) for the shipped plugins.
 std::string clusterConfig(const TempDir& dir, const std::string& storage, const std::string& lock,
-                          const sandbox::Sandbox& portone);
+                          const sandbox::Sandbox& portone,
+                          const std::string& validators =
+                              "amount, duplicate-request, card, payment-status, duplicate-lesson");
 
 void createPaidPayment(const sandbox::Sandbox& portone, const std::string& id);
+/// A paid card payment of 59,000 KRW with a billing key, for `customer`.
+void createPaidPaymentFor(const sandbox::Sandbox& portone, const std::string& id,
+                          const std::string& customer);
 
 struct SignedWebhook {
   std::string body, id, timestamp, signature;

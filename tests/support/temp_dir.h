@@ -16,6 +16,8 @@ class TempDir {
   const std::filesystem::path& path() const { return path_; }
   /// Writes `content` to `name` inside the directory and returns the full path.
   std::string write(const std::string& name, const std::string& content) const;
+  /// The whole content of a file.
+  static std::string readFile(const std::string& path);
 
  private:
   std::filesystem::path path_;
