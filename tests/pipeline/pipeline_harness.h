@@ -76,6 +76,9 @@ class PipelineHarness {
   std::string webhookUrl(const std::string& query) const;
 
   storage::Database& database() { return *database_; }
+  const std::string& databaseUrl() const { return test_database_.url(); }
+  const sandbox::SandboxOptions& sandboxOptions() const { return sandbox_->options(); }
+  std::string sandboxUrl() const { return sandbox_->baseUrl(); }
   lock::PaymentLock& lock() { return *lock_; }
   metrics::Metrics& metrics() { return metrics_; }
   std::int64_t count(const std::string& sql) { return queryInt(*database_, sql); }
