@@ -9,20 +9,6 @@
 
 namespace paymentd::outbox {
 
-const char* resultName(Attempt::Result result) {
-  switch (result) {
-    case Attempt::Result::kDone:
-      return "done";
-    case Attempt::Result::kDropped:
-      return "dropped";
-    case Attempt::Result::kRetry:
-      return "retry";
-    case Attempt::Result::kDead:
-      return "dead";
-  }
-  return "retry";
-}
-
 OutboxWorker::OutboxWorker(WorkerParts parts, WorkerOptions options)
     : parts_(parts), options_(std::move(options)), random_(std::random_device{}()) {}
 

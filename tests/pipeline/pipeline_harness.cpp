@@ -7,10 +7,12 @@
 #include <Poco/StreamCopier.h>
 
 #include <sstream>
+#include <thread>
 
 #include "config/config.h"
 #include "loader/plugin_set.h"
 #include "pipeline/check_route.h"
+#include "portone/rfc3339.h"
 #include "portone/webhook_signature.h"
 #include "storage/migrations.h"
 #include "storage/plan_catalog.h"
@@ -27,7 +29,8 @@ std::string toJson(const Poco::JSON::Object& object) {
 std::vector<Plan> testPlans() {
   return {Plan{"monthly-4", "Monthly, 4 lessons", 59000, 1, 4, false},
           Plan{"yearly-8", "12 months, 8 lessons a month", 89000, 12, 8, false},
-          Plan{"trial", "Trial lesson", 0, 1, 1, true}};
+          Plan{"trial", "Trial lesson", 0, 1, 1, true},
+          Plan{"trial-paid", "Trial lesson, paid", 9900, 1, 1, true}};
 }
 
 config::PluginEntry entry(const std::string& name) {
@@ -58,7 +61,11 @@ HttpAnswer httpCall(std::uint16_t port, const std::string& method, const std::st
 }
 
 PipelineHarness::PipelineHarness(storage::Backend backend, const std::string& lock_url)
+    : PipelineHarness(backend, HarnessOptions{lock_url, false, {}}) {}
+
+PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harness_options)
     : test_database_(backend) {
+  const std::string& lock_url = harness_options.lock_url;
   database_ = test_database_.open();
   storage::migrate(*database_);
   storage::syncPlanCatalog(*database_, testPlans());
@@ -89,8 +96,19 @@ PipelineHarness::PipelineHarness(storage::Backend backend, const std::string& lo
   }
   plugins.processors.emplace("FIRST_BILLING",
                              config::ProcessorEntry{entry("first-billing"), true, {}});
-  plugins.processors.emplace("LUMP_SUM", config::ProcessorEntry{entry("first-billing"), false, {}});
+  if (harness_options.every_processor) {
+    plugins.processors.emplace("BILLING", config::ProcessorEntry{entry("billing"), true, {}});
+    plugins.processors.emplace("LUMP_SUM", config::ProcessorEntry{entry("lump-sum"), true, {}});
+    plugins.processors.emplace("TRIAL", config::ProcessorEntry{entry("trial"), true, {}});
+    plugins.processors.emplace("TRIAL_FREE", config::ProcessorEntry{entry("trial"), true, {}});
+  } else {
+    plugins.processors.emplace("LUMP_SUM",
+                               config::ProcessorEntry{entry("first-billing"), false, {}});
+  }
   plugins.processors.emplace("BROKEN", config::ProcessorEntry{entry("write-then-fail"), true, {}});
+  for (const char* channel : {"admin_slack", "alimtalk", "sms"}) {
+    plugins.notifiers.emplace(channel, entry("log"));
+  }
   config::ConfigProblems problems;
   auto set = loader::buildPluginSet(plugins, problems);
   if (!set) throw std::runtime_error("plugins: " + problems.lines().front());
@@ -99,7 +117,8 @@ PipelineHarness::PipelineHarness(storage::Backend backend, const std::string& lo
   pipeline_ = std::make_unique<pipeline::PaymentPipeline>(
       pipeline::PipelineParts{clock, *verifier_, *parser_, *portone_, *database_, *lock_, *plugins_,
                               metrics_},
-      pipeline::PipelineOptions{});
+      pipeline::PipelineOptions{std::chrono::milliseconds(60000), "admin_slack",
+                                harness_options.recurring});
   auto router = std::make_shared<http::Router>();
   pipeline::PaymentPipeline* pipeline = pipeline_.get();
   router->add("POST", "/api/v1/payment/webhook", [pipeline](const http::HttpRequest& request) {
@@ -111,6 +130,66 @@ PipelineHarness::PipelineHarness(storage::Backend backend, const std::string& lo
   server_options.threads = 8;
   server_ = std::make_unique<http::HttpServer>(server_options, router);
   server_->start();
+
+  schedules_ = std::make_unique<outbox::ScheduleExecutor>(
+      *portone_, "http://127.0.0.1:" + std::to_string(server_->port()));
+  notices_ = std::make_unique<outbox::NoticeExecutor>(*plugins_, std::chrono::seconds(3600));
+  outbox::WorkerOptions worker_options;
+  worker_options.worker_id = "harness";
+  worker_options.backoff =
+      outbox::BackoffPolicy{std::chrono::milliseconds(1), std::chrono::milliseconds(1)};
+  worker_ = std::make_unique<outbox::OutboxWorker>(
+      outbox::WorkerParts{clock, *database_, *schedules_, *notices_}, worker_options);
+}
+
+std::size_t PipelineHarness::drainOutbox() {
+  std::size_t total = 0;
+  for (std::size_t n; (n = worker_->runOnce()) > 0;) total += n;
+  return total;
+}
+
+Timestamp PipelineHarness::sandboxNow() const {
+  Poco::JSON::Parser parser;
+  auto root = parser.parse(httpCall(sandbox_->port(), "GET", "/_sandbox/clock").body)
+                  .extract<Poco::JSON::Object::Ptr>();
+  const auto now = portone::parseRfc3339(root->getValue<std::string>("now"));
+  if (!now) throw std::runtime_error("sandbox clock unreadable");
+  return *now;
+}
+
+std::vector<std::string> PipelineHarness::advanceSandboxTo(Timestamp time) {
+  const auto seconds = std::chrono::ceil<std::chrono::seconds>(time - sandboxNow()).count() + 1;
+  Poco::JSON::Object body;
+  body.set("seconds", std::max<std::int64_t>(seconds, 0));
+  HttpAnswer answer = httpCall(sandbox_->port(), "POST", "/_sandbox/clock/advance", toJson(body));
+  if (answer.status != 200) throw std::runtime_error("sandbox clock: " + answer.body);
+  Poco::JSON::Parser parser;
+  auto ran = parser.parse(answer.body).extract<Poco::JSON::Object::Ptr>()->getArray("ranSchedules");
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < ran->size(); ++i) ids.push_back(ran->getElement<std::string>(i));
+  return ids;
+}
+
+void PipelineHarness::registerCard(const std::string& billing_key, int declines,
+                                   const std::string& then) {
+  Poco::JSON::Object card;
+  card.set("billingKey", billing_key);
+  card.set("customerId", "42");
+  card.set("declines", declines);
+  card.set("then", then);
+  HttpAnswer answer = httpCall(sandbox_->port(), "POST", "/_sandbox/billing-keys", toJson(card));
+  if (answer.status / 100 != 2)
+    throw std::runtime_error("sandbox refused the card: " + answer.body);
+}
+
+bool PipelineHarness::waitForCount(const std::string& sql, std::int64_t expected,
+                                   std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (count(sql) != expected) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
 }
 
 PipelineHarness::~PipelineHarness() {

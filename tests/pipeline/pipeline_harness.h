@@ -14,6 +14,7 @@
 #include "loader/active_plugins.h"
 #include "lock/payment_lock.h"
 #include "metrics/metrics.h"
+#include "outbox/outbox_worker.h"
 #include "pipeline/payment_pipeline.h"
 #include "portone/api_client.h"
 #include "portone/webhook_event.h"
@@ -34,9 +35,18 @@ HttpAnswer httpCall(std::uint16_t port, const std::string& method, const std::st
                     const std::string& body = "",
                     const std::vector<std::pair<std::string, std::string>>& headers = {});
 
+struct HarnessOptions {
+  std::string lock_url = "local";
+  /// Maps BILLING, LUMP_SUM, TRIAL and TRIAL_FREE to their shipped processors
+  /// (by default only FIRST_BILLING is served and LUMP_SUM is disabled).
+  bool every_processor = false;
+  config::RecurringConfig recurring;
+};
+
 class PipelineHarness {
  public:
   explicit PipelineHarness(storage::Backend backend, const std::string& lock_url = "local");
+  PipelineHarness(storage::Backend backend, HarnessOptions options);
   ~PipelineHarness();
 
   // The sandbox side.
@@ -74,9 +84,30 @@ class PipelineHarness {
   ProcessResult trace(const std::string& payment_id, bool json = false) const;
 
   storage::Database& database() { return *database_; }
+  const std::string& databaseUrl() const { return test_database_.url(); }
+  const sandbox::SandboxOptions& sandboxOptions() const { return sandbox_->options(); }
+  std::string sandboxUrl() const { return sandbox_->baseUrl(); }
   lock::PaymentLock& lock() { return *lock_; }
   metrics::Metrics& metrics() { return metrics_; }
   std::int64_t count(const std::string& sql) { return queryInt(*database_, sql); }
+  const portone::PortOneClient& portone() const { return *portone_; }
+  const loader::ActivePlugins& plugins() const { return *plugins_; }
+  const outbox::ScheduleExecutor& schedules() const { return *schedules_; }
+  const outbox::NoticeExecutor& notices() const { return *notices_; }
+  /// Runs this daemon's outbox worker (real clock) until nothing is due.
+  /// @return items attempted.
+  std::size_t drainOutbox();
+
+  // The sandbox's clock and cards.
+  Timestamp sandboxNow() const;
+  /// Moves the sandbox clock to `time` (if later) and runs the due schedules.
+  /// @return the ids of the schedules that ran.
+  std::vector<std::string> advanceSandboxTo(Timestamp time);
+  /// Registers a card: `declines` declines first, then `then` forever.
+  void registerCard(const std::string& billing_key, int declines, const std::string& then);
+  /// Waits until `sql` counts `expected` (webhooks arrive from the sandbox's thread).
+  bool waitForCount(const std::string& sql, std::int64_t expected,
+                    std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));
   std::string text(const std::string& sql) { return queryText(*database_, sql); }
 
  private:
@@ -91,6 +122,9 @@ class PipelineHarness {
   metrics::Metrics metrics_;
   std::unique_ptr<pipeline::PaymentPipeline> pipeline_;
   std::unique_ptr<http::HttpServer> server_;
+  std::unique_ptr<outbox::ScheduleExecutor> schedules_;
+  std::unique_ptr<outbox::NoticeExecutor> notices_;
+  std::unique_ptr<outbox::OutboxWorker> worker_;
 };
 
 }  // namespace paymentd::testing

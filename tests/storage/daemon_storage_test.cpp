@@ -131,6 +131,40 @@ TYPED_TEST(DaemonStorage, IssuesCouponsIntoTheDatabase) {
             700);
 }
 
+TYPED_TEST(DaemonStorage, ListsDeadOutboxItemsAndRetriesOneOnRequest) {
+  ASSERT_EQ(this->paymentd({"outbox", "list"}).exit_code, 0);  // migrates an empty database
+  {
+    auto database = this->db_->open();
+    paymentd::testing::execute(
+        *database,
+        "INSERT INTO outbox (kind, dedupe_key, payload, status, attempts, due_at_us, last_error, "
+        "created_at_us, updated_at_us) VALUES ('notify', 'notice:a', '{}', 'DEAD', 10, 0, "
+        "'slack answered 404: channel_not_found', 0, 0), ('notify', 'notice:b', '{}', 'DONE', 1, "
+        "0, NULL, 0, 0)");
+  }
+  const auto dead = this->paymentd({"outbox", "list", "--dead"});
+  ASSERT_EQ(dead.exit_code, 0) << dead.err;
+  EXPECT_EQ(dead.out,
+            "ID\tKIND\tSTATUS\tATTEMPTS\tDUE (KST)\tKEY\tLAST ERROR\n"
+            "1\tnotify\tDEAD\t10\t1970-01-01 09:00\tnotice:a\tslack answered 404: "
+            "channel_not_found\n");
+  const auto all = this->paymentd({"outbox", "list"});
+  EXPECT_NE(all.out.find("2\tnotify\tDONE\t1"), std::string::npos) << all.out;
+
+  const auto retried = this->paymentd({"outbox", "retry", "1"});
+  ASSERT_EQ(retried.exit_code, 0) << retried.err;
+  EXPECT_EQ(retried.out, "outbox item 1 is pending again, due now\n");
+  auto database = this->db_->open();
+  EXPECT_EQ(queryText(*database, "SELECT status FROM outbox WHERE id = 1"), "PENDING");
+  EXPECT_EQ(queryInt(*database, "SELECT attempts FROM outbox WHERE id = 1"), 0);
+
+  const auto done = this->paymentd({"outbox", "retry", "2"});
+  EXPECT_EQ(done.exit_code, 1);
+  EXPECT_EQ(done.err, "paymentd: outbox item 2 does not exist or is done\n");
+  EXPECT_EQ(this->paymentd({"outbox", "retry", "x"}).exit_code, 1);
+  EXPECT_EQ(this->paymentd({"outbox", "purge"}).exit_code, 1);
+}
+
 TYPED_TEST(DaemonStorage, RefusesToStartOnANewerSchemaWithOneLine) {
   {
     auto database = this->db_->open();

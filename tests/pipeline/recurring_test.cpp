@@ -1,0 +1,221 @@
+// The other processors and the recurring story end to end: webhooks from the
+// sandbox's schedules, the outbox worker creating the next schedule at the
+// sandbox, and the failure policy of BRIEF section 7 on the sandbox's clock.
+#include <gtest/gtest.h>
+
+#include "paymentd/calendar.h"
+#include "paymentd/outbox.h"
+#include "pipeline_harness.h"
+#include "recurring/failure_policy.h"
+#include "storage/time_codec.h"
+
+namespace paymentd::pipeline {
+namespace {
+
+using Poco::JSON::Object;
+using testing::HarnessOptions;
+using testing::PipelineHarness;
+
+const std::string kFirstBilling = "user_id=42&subscribe_id=monthly-4&payment_type=FIRST_BILLING";
+
+Object paidPayment(const std::string& id, std::int64_t amount,
+                   const std::optional<std::string>& billing_key) {
+  Object payment;
+  payment.set("id", id);
+  payment.set("status", "PAID");
+  payment.set("amount", amount);
+  payment.set("method", "card");
+  if (billing_key) payment.set("billingKey", *billing_key);
+  payment.set("customerId", "42");
+  return payment;
+}
+
+template <typename Backend>
+class RecurringTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    PAYMENTD_REQUIRE_BACKEND(Backend::kBackend);
+    HarnessOptions options;
+    options.every_processor = true;
+    harness_ = std::make_unique<PipelineHarness>(Backend::kBackend, options);
+  }
+
+  PipelineHarness& h() { return *harness_; }
+
+  // First billing on `card`, its schedule created at the sandbox by the worker.
+  void startSubscription(const std::string& card) {
+    h().createPayment(paidPayment("pay-1", 59000, card));
+    ASSERT_EQ(h().sendWebhook("Transaction.Paid", "pay-1", kFirstBilling).body,
+              R"({"status":"fulfilled"})");
+    ASSERT_EQ(h().drainOutbox(), 1u);
+    ASSERT_EQ(h().portoneRequests("POST", "/payments/paymentd-sub1-c1-a1/schedule"), 1);
+  }
+  Timestamp periodEnd() {
+    return storage::fromMicros(h().count("SELECT period_end_us FROM subscriptions WHERE id = 1"));
+  }
+  // The time_to_pay of the schedule item for this payment id.
+  Timestamp scheduledAt(const std::string& payment_id) {
+    const std::string payload =
+        h().text("SELECT payload FROM outbox WHERE dedupe_key = 'schedule:" + payment_id + "'");
+    const auto at = payload.find("\"time_to_pay_us\":");
+    if (at == std::string::npos) return Timestamp{};
+    return storage::fromMicros(std::stoll(payload.substr(at + 17)));
+  }
+  // Runs the schedule for `payment_id` at the sandbox and waits for its webhook's effect.
+  void runSchedule(const std::string& payment_id, const std::string& until_sql,
+                   std::int64_t until) {
+    ASSERT_EQ(h().advanceSandboxTo(scheduledAt(payment_id)).size(), 1u) << payment_id;
+    ASSERT_TRUE(h().waitForCount(until_sql, until)) << payment_id << ": " << until_sql;
+  }
+
+  std::unique_ptr<PipelineHarness> harness_;
+};
+
+using Backends = ::testing::Types<testing::SqliteBackend, testing::PostgresBackend>;
+TYPED_TEST_SUITE(RecurringTest, Backends, testing::BackendNames);
+
+TYPED_TEST(RecurringTest, LumpSumIssuesTwelveTicketsAndSchedulesNothing) {
+  auto& h = this->h();
+  h.createPayment(paidPayment("pay-ls", 89000 * 12, std::nullopt));
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-ls",
+                          "user_id=42&subscribe_id=yearly-8&payment_type=LUMP_SUM")
+                .body,
+            R"({"status":"fulfilled"})");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM subscriptions WHERE plan_id = 'yearly-8' AND "
+                    "status = 'ACTIVE'"),
+            1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets WHERE payment_id = 'pay-ls' AND lessons = 8"),
+            12);
+  EXPECT_EQ(h.count("SELECT COUNT(DISTINCT period_start_us) FROM tickets"), 12);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox"), 0);
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/pay-ls/cancel"), 0);
+}
+
+TYPED_TEST(RecurringTest, ATrialTwiceForOneUserRefundsTheSecond) {
+  auto& h = this->h();
+  const std::string query = "user_id=42&subscribe_id=trial-paid&payment_type=TRIAL";
+  h.createPayment(paidPayment("pay-t1", 9900, std::nullopt));
+  h.createPayment(paidPayment("pay-t2", 9900, std::nullopt));
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-t1", query).body, R"({"status":"fulfilled"})");
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-t2", query).body,
+            R"({"status":"refunded","code":"DUPLICATE_TRIAL"})");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM subscriptions WHERE trial"), 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM lessons WHERE kind = 'TRIAL' AND user_id = '42'"), 1);
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/pay-t1/cancel"), 0);
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/pay-t2/cancel"), 1);
+}
+
+TYPED_TEST(RecurringTest, AFreeTrialOfZeroWonIsFulfilledAndAChargedOneRefunded) {
+  auto& h = this->h();
+  h.createPayment(paidPayment("pay-f1", 0, std::nullopt));
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-f1",
+                          "user_id=42&subscribe_id=trial&payment_type=TRIAL_FREE")
+                .body,
+            R"({"status":"fulfilled"})");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM lessons WHERE kind = 'TRIAL'"), 1);
+  h.createPayment(paidPayment("pay-f2", 100, std::nullopt));
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-f2",
+                          "user_id=43&subscribe_id=trial&payment_type=TRIAL_FREE")
+                .body,
+            R"({"status":"refunded","code":"AMOUNT_MISMATCH"})");
+}
+
+TYPED_TEST(RecurringTest, RenewsAtThePeriodsEndAndSchedulesTheNextCycle) {
+  auto& h = this->h();
+  this->startSubscription("card-ok");
+  const Timestamp first_end = this->periodEnd();
+  EXPECT_EQ(this->scheduledAt("paymentd-sub1-c1-a1"), first_end);
+  // PortOne was asked to notify this daemon with the claims of a renewal.
+  const std::string log = h.portoneRequestLog("POST", "/payments/paymentd-sub1-c1-a1/schedule");
+  EXPECT_NE(log.find("user_id=42&subscribe_id=monthly-4&payment_type=BILLING"), std::string::npos)
+      << log;
+
+  this->runSchedule("paymentd-sub1-c1-a1",
+                    "SELECT COUNT(*) FROM payments WHERE id = 'paymentd-sub1-c1-a1'", 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets WHERE payment_id = 'paymentd-sub1-c1-a1'"), 1);
+  EXPECT_EQ(this->periodEnd(), addMonths(first_end, 1));
+  EXPECT_EQ(h.drainOutbox(), 1u);
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c2-a1/schedule"), 1);
+  EXPECT_EQ(this->scheduledAt("paymentd-sub1-c2-a1"), addMonths(first_end, 1));
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c1-a1/cancel"), 0);
+}
+
+// BRIEF section 7 with the shipped thresholds: 1-2 AlimTalk, 3 SMS, 4-14
+// admin, then FAILED. Every retry runs the next day at 10:00 in Seoul.
+TYPED_TEST(RecurringTest, ACardThatAlwaysDeclinesFollowsTheFourteenDayPolicy) {
+  auto& h = this->h();
+  h.registerCard("card-declines", 0, "decline");
+  this->startSubscription("card-declines");
+  const Timestamp due = this->periodEnd();
+  const std::string failures = "SELECT COUNT(*) FROM billing_failures";
+
+  for (int attempt = 1; attempt <= 15; ++attempt) {
+    const std::string id = scheduledPaymentId(1, 1, attempt);
+    this->runSchedule(id, failures, attempt);
+    if (attempt == 1) {  // a redelivery counts nothing and notifies nobody
+      EXPECT_EQ(h.sendWebhook("Transaction.Failed", id,
+                              "user_id=42&subscribe_id=monthly-4&payment_type=BILLING")
+                    .body,
+                R"({"status":"payment_failed","code":"PAYMENT_FAILED"})");
+      EXPECT_EQ(h.count(failures), 1);
+    }
+    EXPECT_EQ(h.drainOutbox(), attempt <= 14 ? 2u : 1u) << attempt;
+    EXPECT_EQ(h.count("SELECT consecutive_failures FROM subscriptions WHERE id = 1"), attempt);
+    if (attempt <= 14) {
+      const std::string next = scheduledPaymentId(1, 1, attempt + 1);
+      EXPECT_EQ(h.portoneRequests("POST", "/payments/" + next + "/schedule"), 1) << next;
+      // Day `attempt` after the due date, 10:00 KST = 01:00 UTC.
+      const Timestamp expected =
+          Timestamp(std::chrono::floor<std::chrono::days>(due + kSeoulOffset)) - kSeoulOffset +
+          std::chrono::days(attempt) + std::chrono::hours(10);
+      EXPECT_EQ(this->scheduledAt(next), expected) << recurring::seoulText(this->scheduledAt(next));
+      EXPECT_EQ(h.text("SELECT status FROM subscriptions WHERE id = 1"), "PAST_DUE");
+    }
+  }
+  EXPECT_EQ(h.text("SELECT status FROM subscriptions WHERE id = 1"), "FAILED");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE dedupe_key = "
+                    "'schedule:paymentd-sub1-c1-a16'"),
+            0);
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c1-a16/schedule"), 0);
+  // Each failure's notice exactly once, on its tier's channel, and sent.
+  const auto notices = [&](const std::string& where) {
+    return h.count("SELECT COUNT(*) FROM outbox WHERE kind = 'notify' AND status = 'DONE' AND " +
+                   where);
+  };
+  EXPECT_EQ(notices("payload LIKE '%\"channel\":\"alimtalk\"%PAYMENT_FAILED_RETRY%'"), 2);
+  EXPECT_EQ(notices("payload LIKE '%\"channel\":\"sms\"%CHECK_CARD%'"), 1);
+  EXPECT_EQ(notices("payload LIKE '%\"channel\":\"admin_slack\"%BILLING_FAILING%'"), 11);
+  EXPECT_EQ(notices("payload LIKE '%\"channel\":\"admin_slack\"%SUBSCRIPTION_FAILED%'"), 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE kind = 'notify'"), 15);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events WHERE stage = 'outbox:notify' AND "
+                    "result = 'done'"),
+            15);
+  // Nothing more ever runs: the sandbox has no schedule left.
+  EXPECT_TRUE(h.advanceSandboxTo(h.sandboxNow() + std::chrono::days(30)).empty());
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets"), 1);
+}
+
+TYPED_TEST(RecurringTest, ASuccessOnTheFourthAttemptRestoresActiveAndStopsTheNotices) {
+  auto& h = this->h();
+  h.registerCard("card-3-declines", 3, "succeed");
+  this->startSubscription("card-3-declines");
+  const Timestamp first_end = this->periodEnd();
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    this->runSchedule(scheduledPaymentId(1, 1, attempt), "SELECT COUNT(*) FROM billing_failures",
+                      attempt);
+    EXPECT_EQ(h.drainOutbox(), 2u);
+  }
+  this->runSchedule("paymentd-sub1-c1-a4",
+                    "SELECT COUNT(*) FROM payments WHERE id = 'paymentd-sub1-c1-a4'", 1);
+  EXPECT_EQ(h.text("SELECT status FROM subscriptions WHERE id = 1"), "ACTIVE");
+  EXPECT_EQ(h.count("SELECT consecutive_failures FROM subscriptions WHERE id = 1"), 0);
+  EXPECT_EQ(this->periodEnd(), addMonths(first_end, 1));  // the period the customer paid for
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets WHERE payment_id = 'paymentd-sub1-c1-a4'"), 1);
+  EXPECT_EQ(h.drainOutbox(), 1u);  // the next cycle's schedule, and no notice
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c2-a1/schedule"), 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE kind = 'notify'"), 3);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'schedule:%-a5'"), 0);
+}
+
+}  // namespace
+}  // namespace paymentd::pipeline
