@@ -10,7 +10,8 @@ apt-get install -y -qq --no-install-recommends \
   libpoco-dev libboost-dev libboost-filesystem-dev libyaml-cpp-dev libhiredis-dev \
   libgtest-dev libgmock-dev libpq-dev libsqlite3-dev libssl-dev \
   prometheus-cpp-dev libsystemd-dev \
-  postgresql-15 redis-server clang-format dpkg-dev systemd python3-prometheus-client >/dev/null
+  postgresql-15 redis-server clang-format dpkg-dev systemd python3-prometheus-client \
+  curl jq sqlite3 >/dev/null
 # Node runs the PortOne SDK conformance test; keep an existing install (it may bundle npm).
 command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 echo "setup: packages installed"
