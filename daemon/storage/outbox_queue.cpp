@@ -14,31 +14,43 @@ using Poco::Data::Keywords::bind;
 using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::useRef;
 
+// What due() and claim() both read: id, kind, dedupe_key, payload, due_at_us, attempts.
+struct RecordColumns {
+  std::vector<Poco::Int64> ids;
+  std::vector<std::string> kinds;
+  std::vector<std::string> keys;
+  std::vector<std::string> payloads;
+  std::vector<Poco::Int64> due_at;
+  std::vector<Poco::Int64> attempts;
+
+  void bindInto(Statement& s) {
+    s, into(ids), into(kinds), into(keys), into(payloads), into(due_at), into(attempts);
+  }
+
+  std::vector<OutboxRecord> records() const {
+    std::vector<OutboxRecord> out;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      out.push_back(
+          {ids[i], OutboxItem{kinds[i], keys[i], payloads[i], fromMicros(due_at[i])}, attempts[i]});
+    }
+    return out;
+  }
+};
+
 }  // namespace
 
 std::vector<OutboxRecord> OutboxQueue::due(Timestamp now, std::size_t limit) {
   return database_.withConnection(
       [&](Connection& connection) {
-        std::vector<Poco::Int64> ids;
-        std::vector<std::string> kinds;
-        std::vector<std::string> keys;
-        std::vector<std::string> payloads;
-        std::vector<Poco::Int64> due_at;
-        std::vector<Poco::Int64> attempts;
+        RecordColumns columns;
         connection.run(
             "SELECT id, kind, dedupe_key, payload, due_at_us, attempts FROM outbox "
             "WHERE status = 'PENDING' AND due_at_us <= $1 ORDER BY due_at_us, id LIMIT $2",
             [&](Statement& s) {
-              s, bind(toMicros(now)), bind(static_cast<Poco::Int64>(limit)), into(ids), into(kinds),
-                  into(keys), into(payloads), into(due_at), into(attempts);
+              s, bind(toMicros(now)), bind(static_cast<Poco::Int64>(limit));
+              columns.bindInto(s);
             });
-        std::vector<OutboxRecord> records;
-        for (std::size_t i = 0; i < ids.size(); ++i) {
-          records.push_back({ids[i],
-                             OutboxItem{kinds[i], keys[i], payloads[i], fromMicros(due_at[i])},
-                             attempts[i]});
-        }
-        return records;
+        return columns.records();
       },
       true);
 }
@@ -50,12 +62,7 @@ std::vector<OutboxRecord> OutboxQueue::claim(const std::string& worker, Timestam
         // The lock clause is PostgreSQL's; SQLite runs the one statement atomically.
         const std::string lock =
             connection.backend() == Backend::kPostgres ? " FOR UPDATE SKIP LOCKED" : "";
-        std::vector<Poco::Int64> ids;
-        std::vector<std::string> kinds;
-        std::vector<std::string> keys;
-        std::vector<std::string> payloads;
-        std::vector<Poco::Int64> due_at;
-        std::vector<Poco::Int64> attempts;
+        RecordColumns columns;
         const Poco::Int64 now_us = toMicros(now);
         const Poco::Int64 until_us = toMicros(now + lease);
         connection.run(
@@ -65,15 +72,10 @@ std::vector<OutboxRecord> OutboxQueue::claim(const std::string& worker, Timestam
                 lock + ") RETURNING id, kind, dedupe_key, payload, due_at_us, attempts",
             [&](Statement& s) {
               s, useRef(worker), bind(until_us), bind(now_us),
-                  bind(static_cast<Poco::Int64>(limit)), into(ids), into(kinds), into(keys),
-                  into(payloads), into(due_at), into(attempts);
+                  bind(static_cast<Poco::Int64>(limit));
+              columns.bindInto(s);
             });
-        std::vector<OutboxRecord> records;
-        for (std::size_t i = 0; i < ids.size(); ++i) {
-          records.push_back({ids[i],
-                             OutboxItem{kinds[i], keys[i], payloads[i], fromMicros(due_at[i])},
-                             attempts[i]});
-        }
+        std::vector<OutboxRecord> records = columns.records();
         // RETURNING gives no order; work oldest first.
         std::sort(records.begin(), records.end(), [](const auto& a, const auto& b) {
           return a.item.due_at != b.item.due_at ? a.item.due_at < b.item.due_at : a.id < b.id;
