@@ -285,7 +285,8 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
   logger.information(listening);
   // The outbox worker: schedules and notices after commit (docs/operators.md).
   const outbox::ScheduleExecutor schedules(*portone_client, config.public_url);
-  const outbox::NoticeExecutor notices(plugins, std::chrono::seconds(config.outbox.notice_grace_s));
+  const outbox::NoticeExecutor notices(plugins, *database,
+                                       std::chrono::seconds(config.outbox.notice_grace_s));
   outbox::OutboxWorker worker(
       outbox::WorkerParts{clock, *database, schedules, notices},
       outbox::WorkerOptions{

@@ -1,6 +1,8 @@
 // outbox/notice_executor.h: a `notify` item -> the notifier plugin the YAML
 // names for its channel, with the SDK's Outcome semantics (ok: sent;
-// transient: retry later; rejected: dead at once).
+// transient: retry later; rejected: dead at once). A notice addressed to a
+// subscriber gets the phone number stored with the subscription, read at send
+// time; attempt details show it masked.
 #pragma once
 
 #include <chrono>
@@ -9,13 +11,15 @@
 #include "loader/active_plugins.h"
 #include "outbox/attempt.h"
 #include "paymentd/store.h"
+#include "storage/database.h"
 
 namespace paymentd::outbox {
 
 class NoticeExecutor {
  public:
-  NoticeExecutor(const loader::ActivePlugins& plugins, std::chrono::seconds grace)
-      : plugins_(plugins), grace_(grace) {}
+  NoticeExecutor(const loader::ActivePlugins& plugins, storage::Database& database,
+                 std::chrono::seconds grace)
+      : plugins_(plugins), database_(database), grace_(grace) {}
 
   /// A notice due more than `grace` before `now` is dropped: a failure notice
   /// sent a day late is worse than none (the retry may have succeeded since).
@@ -23,6 +27,7 @@ class NoticeExecutor {
 
  private:
   const loader::ActivePlugins& plugins_;
+  storage::Database& database_;
   std::chrono::seconds grace_;
 };
 

@@ -101,7 +101,7 @@ class PaymentPipeline::Run {
   PaymentTrace trace;
   WebhookEvent event;
   Claims claims;
-  Payment payment;
+  portone::FetchedPayment payment;  // plugins see its Payment part only
 };
 
 std::set<portone::WebhookEventType> handledWebhookTypes() {
@@ -300,7 +300,7 @@ PaymentPipeline::Answer PaymentPipeline::fulfil(Run& run) const {
   Outcome outcome = Outcome::ok();
   {
     storage::Transaction transaction(parts_.database);
-    transaction.forPayment(run.payment.id);
+    transaction.forPayment(run.payment.id, run.payment.customer_phone);
     const PaymentContext context{run.payment, claims, run.event, parts_.clock.now()};
     for (const auto& validator : plugins->validators) {
       outcome = callStep(run.trace, parts_.metrics, "validator", validator.identity, [&] {

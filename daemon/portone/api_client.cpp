@@ -96,7 +96,7 @@ PortOneClientOptions PortOneClient::optionsFromConfig(const config::PortOneConfi
   return options;
 }
 
-Payment PortOneClient::getPayment(const std::string& payment_id) const {
+FetchedPayment PortOneClient::getPayment(const std::string& payment_id) const {
   const std::string body = transport_.call(
       {"GET",
        "/payments/" + encodeSegment(payment_id) + "?storeId=" + encodeSegment(options_.store_id),

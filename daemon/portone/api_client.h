@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "paymentd/payment.h"
 #include "portone/api_transport.h"
+#include "portone/payment_json.h"
 
 namespace paymentd::portone {
 
@@ -88,7 +89,7 @@ class PortOneClient {
   static PortOneClientOptions optionsFromConfig(const config::PortOneConfig& config);
 
   /// GET /payments/{paymentId}. ApiError PAYMENT_NOT_FOUND when PortOne has none.
-  Payment getPayment(const std::string& payment_id) const;
+  FetchedPayment getPayment(const std::string& payment_id) const;
   /// POST /payments/{paymentId}/cancel. PAYMENT_ALREADY_CANCELLED, PAYMENT_NOT_PAID, ...
   Cancellation cancelPayment(const CancelRequest& request) const;
   /// POST /payments/{paymentId}/billing-key. A decline is ApiError PG_PROVIDER.

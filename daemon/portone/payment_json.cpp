@@ -70,8 +70,23 @@ PaymentMethodType paymentMethodTypeFromName(std::string_view name) {
   return PaymentMethodType::kUnrecognized;
 }
 
-Payment paymentFromJson(const Object& object) {
-  Payment payment;
+std::optional<std::string> normalizedPhone(std::string_view text) {
+  std::string digits;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') digits += c;
+  }
+  const auto plus = text.find_first_not_of(" \t");
+  if (plus != std::string_view::npos && text[plus] == '+') {
+    if (digits.rfind("82", 0) != 0) return std::nullopt;  // a foreign number: no Korean SMS
+    digits = digits.substr(2);
+    if (digits.empty() || digits[0] != '0') digits = std::string("0") + digits;
+  }
+  if (digits.size() < 9 || digits.size() > 11 || digits[0] != '0') return std::nullopt;
+  return digits;
+}
+
+FetchedPayment paymentFromJson(const Object& object) {
+  FetchedPayment payment;
   auto id = text(object, "id");
   auto status = text(object, "status");
   if (!id || !status) {
@@ -101,7 +116,11 @@ Payment paymentFromJson(const Object& object) {
         type == PaymentMethodType::kEasyPay ? child(*method, "easyPayMethod") : nullptr;
     if (easy && text(*easy, "type") == "PaymentMethodCard") payment.card = cardFacts(*easy);
   }
-  if (Object::Ptr customer = child(object, "customer")) payment.customer_id = text(*customer, "id");
+  if (Object::Ptr customer = child(object, "customer")) {
+    payment.customer_id = text(*customer, "id");
+    if (auto phone = text(*customer, "phoneNumber"))
+      payment.customer_phone = normalizedPhone(*phone);
+  }
   if (Object::Ptr channel = child(object, "channel"))
     payment.live = text(*channel, "type") == "LIVE";
   if (auto paid_at = text(object, "paidAt")) payment.paid_at = parseRfc3339(*paid_at);

@@ -78,6 +78,7 @@ FailureRecord BillingFailures::record(const Payment& payment) const {
           notice.user_id = subscription.user_id;
           notice.payment_id = payment.id;
           notice.send_at = now;
+          if (decision.to_subscriber) notice.recipient_subscription_id = subscription.id;
           notice.fields = {{"subscription_id", std::to_string(subscription.id)},
                            {"plan", plan ? plan->name : subscription.plan_id},
                            {"failure_count", std::to_string(decision.failure_number)}};

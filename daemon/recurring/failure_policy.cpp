@@ -39,9 +39,11 @@ FailureDecision decideFailure(const FailurePolicy& policy, int failure_number, T
   }
   if (failure_number <= r.alimtalk_until) {
     decision.channel = r.alimtalk_channel;
+    decision.to_subscriber = true;
     decision.template_code = "PAYMENT_FAILED_RETRY";
   } else if (failure_number <= r.sms_until) {
     decision.channel = r.sms_channel;
+    decision.to_subscriber = true;
     decision.template_code = "CHECK_CARD";
   } else {
     decision.channel = policy.admin_channel;

@@ -20,6 +20,7 @@ struct FailureDecision {
   int failure_number = 0;             // 1 for the first failure of this streak
   bool give_up = false;               // over the limit: FAILED, nothing scheduled
   std::string channel;                // the notice's channel
+  bool to_subscriber = false;         // AlimTalk/SMS tiers: the notice carries the phone number
   std::string template_code;          // PAYMENT_FAILED_RETRY, CHECK_CARD, BILLING_FAILING, ...
   std::optional<Timestamp> retry_at;  // set unless give_up
 };

@@ -149,6 +149,13 @@ const std::vector<Migration>& migrations() {
   created_at_us BIGINT NOT NULL))",
            "CREATE INDEX billing_failures_by_subscription ON billing_failures (subscription_id)",
        }},
+      {4,
+       "subscriber phone numbers for AlimTalk and SMS notices",
+       {
+           // PortOne's customer.phoneNumber of the payment that created or last
+           // renewed the subscription; digits only. Personal data (docs/schema.md).
+           "ALTER TABLE subscriptions ADD COLUMN recipient_phone TEXT",
+       }},
   };
   return kMigrations;
 }

@@ -193,12 +193,13 @@ Result<std::int64_t> SqlStore::createSubscription(const NewSubscription& sub) {
     const Poco::Int64 now = toMicros(clock_());
     connection_.run(
         "INSERT INTO subscriptions (user_id, plan_id, status, trial, billing_key, period_start_us, "
-        "period_end_us, consecutive_failures, level, created_at_us, updated_at_us) "
-        "VALUES ($1, $2, 'ACTIVE', $3, $4, $5, $6, 0, $7, $8, $8) RETURNING id",
+        "period_end_us, consecutive_failures, level, recipient_phone, created_at_us, "
+        "updated_at_us) VALUES ($1, $2, 'ACTIVE', $3, $4, $5, $6, 0, $7, $8, $9, $9) RETURNING id",
         [&](Statement& s) {
           s, useRef(sub.user_id), useRef(sub.plan_id), bind(sub.trial),
               bind(nullable(sub.billing_key)), bind(toMicros(sub.period_start)),
-              bind(toMicros(sub.period_end)), bind(nullable(sub.level)), bind(now), into(id);
+              bind(toMicros(sub.period_end)), bind(nullable(sub.level)),
+              bind(nullable(payer_phone_)), bind(now), into(id);
         });
     return static_cast<std::int64_t>(id);
   });
@@ -216,6 +217,7 @@ Outcome SqlStore::updateSubscription(const SubscriptionUpdate& update) {
     if (update.consecutive_failures) set("consecutive_failures");
     if (update.billing_key) set("billing_key");
     if (update.level) set("level");
+    if (payer_phone_) set("recipient_phone");
     sql += " WHERE id = $" + std::to_string(next);
     const std::size_t rows = connection_.run(sql, [&](Statement& s) {
       s, bind(toMicros(clock_()));
@@ -225,6 +227,7 @@ Outcome SqlStore::updateSubscription(const SubscriptionUpdate& update) {
         s, bind(static_cast<Poco::Int64>(*update.consecutive_failures));
       if (update.billing_key) s, useRef(*update.billing_key);
       if (update.level) s, useRef(*update.level);
+      if (payer_phone_) s, useRef(*payer_phone_);
       s, bind(static_cast<Poco::Int64>(update.subscription_id));
     });
     if (rows == 0) {

@@ -23,6 +23,11 @@ class SqlStore final : public StoreWriter {
   /// so `paymentd trace` can show what a payment set in motion.
   void setPaymentId(std::string payment_id) { payment_id_ = std::move(payment_id); }
 
+  /// The paying customer's phone number (PortOne's customer.phoneNumber). Every
+  /// subscription this transaction creates or updates keeps it as its notice
+  /// recipient; plugins never see it. nullopt leaves stored numbers as they are.
+  void setPayerPhone(std::optional<std::string> phone) { payer_phone_ = std::move(phone); }
+
   Result<std::optional<Plan>> plan(const std::string& plan_id) const override;
   Result<std::optional<Subscription>> subscription(std::int64_t subscription_id) const override;
   Result<std::optional<Subscription>> currentSubscription(
@@ -45,6 +50,7 @@ class SqlStore final : public StoreWriter {
 
   Connection& connection_;
   std::string payment_id_;  // empty: none
+  std::optional<std::string> payer_phone_;
   Clock clock_;
 };
 

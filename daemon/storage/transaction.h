@@ -40,8 +40,14 @@ class Transaction {
   /// The plugin-facing store on this transaction.
   StoreWriter& store() { return store_; }
 
-  /// Tags what this transaction enqueues with the payment it works for.
-  void forPayment(const std::string& payment_id) { store_.setPaymentId(payment_id); }
+  /// Tags what this transaction enqueues with the payment it works for, and
+  /// stamps the payer's phone number (if PortOne has one) on the subscriptions
+  /// it creates or updates.
+  void forPayment(const std::string& payment_id,
+                  std::optional<std::string> payer_phone = std::nullopt) {
+    store_.setPaymentId(payment_id);
+    store_.setPayerPhone(std::move(payer_phone));
+  }
 
   /// Inserts the payment's row. Throws Duplicate when the payment was already
   /// fulfilled (by this or another daemon; on PostgreSQL a concurrent insert of

@@ -133,7 +133,7 @@ TEST(PluginLoader, RefusesAnotherApiMajor) {
   ASSERT_EQ(built.problems.size(), 1u);
   EXPECT_EQ(built.problems[0], kPlugins +
                                    "/api_major/api_major_mismatch.so: built for plugin API "
-                                   "2.0, but this paymentd implements API 1.0 (major "
+                                   "2.0, but this paymentd implements API 1.1 (major "
                                    "versions differ)");
 }
 
@@ -142,8 +142,18 @@ TEST(PluginLoader, RefusesANewerApiMinor) {
   ASSERT_EQ(built.problems.size(), 1u);
   EXPECT_EQ(built.problems[0], kPlugins +
                                    "/api_newer_minor/api_newer_minor.so: built for plugin "
-                                   "API 1.99, newer than this paymentd's API 1.0 (upgrade "
+                                   "API 1.99, newer than this paymentd's API 1.1 (upgrade "
                                    "paymentd)");
+}
+
+TEST(PluginLoader, LoadsAPluginBuiltForAnOlderApiMinor) {
+  // API 1.1 only appended (Notification::recipient_phone, ...): 1.0 plugins still load.
+  auto plugins = inDirectory("api_older_minor");
+  plugins.validators.push_back(entry("future-validator"));
+  Built built = build(plugins);
+  EXPECT_TRUE(built.problems.empty()) << built.problems.front();
+  ASSERT_NE(built.set, nullptr);
+  ASSERT_EQ(built.set->validators.size(), 1u);
 }
 
 TEST(PluginLoader, RefusesAPluginOfTheWrongKind) {

@@ -133,7 +133,8 @@ PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harnes
 
   schedules_ = std::make_unique<outbox::ScheduleExecutor>(
       *portone_, "http://127.0.0.1:" + std::to_string(server_->port()));
-  notices_ = std::make_unique<outbox::NoticeExecutor>(*plugins_, std::chrono::seconds(3600));
+  notices_ =
+      std::make_unique<outbox::NoticeExecutor>(*plugins_, *database_, std::chrono::seconds(3600));
   outbox::WorkerOptions worker_options;
   worker_options.worker_id = "harness";
   worker_options.backoff =

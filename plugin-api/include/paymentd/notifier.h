@@ -8,6 +8,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "paymentd/outcome.h"
@@ -22,7 +23,21 @@ struct Notification {
   std::string payment_id;
   std::string dedupe_key;
   std::map<std::string, std::string> fields;  // template values; never card numbers
+  /// The subscriber's mobile number, digits only (e.g. "01012345678"), for a
+  /// notice addressed to a subscriber (NoticeRequest::recipient_subscription_id)
+  /// whose payment carried PortOne's `customer.phoneNumber`. Empty for notices
+  /// to operators, and when no number is stored. Personal data: send it to the
+  /// channel and nowhere else; log it only through maskPhone(). (API 1.1)
+  std::optional<std::string> recipient_phone;
 };
+
+/// "010****5678": a phone number fit for a log line or a trace. Keeps the
+/// first three and last four digits of a number of at least nine digits;
+/// anything shorter is masked whole.
+inline std::string maskPhone(const std::string& phone) {
+  if (phone.size() < 9) return std::string(phone.size(), '*');
+  return phone.substr(0, 3) + std::string(phone.size() - 7, '*') + phone.substr(phone.size() - 4);
+}
 
 class Notifier : public PluginInstance {
  public:

@@ -45,6 +45,10 @@ struct NoticeRequest {
   std::string payment_id;
   std::map<std::string, std::string> fields;
   Timestamp send_at;  // a notice whose moment has passed by more than the host's grace is dropped
+  /// Set to reach a subscriber (AlimTalk, SMS): the host hands the notifier the
+  /// phone number stored with this subscription (Notification::recipient_phone).
+  /// 0 for notices to operators, which carry no personal data. (API 1.1)
+  std::int64_t recipient_subscription_id = 0;
 };
 
 /// The PortOne paymentId a schedule uses: derived from subscription, cycle and
@@ -125,10 +129,14 @@ inline OutboxItem toOutboxItem(const NoticeRequest& r, const std::string& dedupe
   OutboxItem item;
   item.kind = kOutboxNotify;
   item.dedupe_key = dedupe_key;
-  item.payload = "{\"channel\":" + jsonString(r.channel) +
-                 ",\"template\":" + jsonString(r.template_code) +
-                 ",\"user_id\":" + jsonString(r.user_id) +
-                 ",\"payment_id\":" + jsonString(r.payment_id) + ",\"fields\":" + fields + "}";
+  item.payload =
+      "{\"channel\":" + jsonString(r.channel) + ",\"template\":" + jsonString(r.template_code) +
+      ",\"user_id\":" + jsonString(r.user_id) + ",\"payment_id\":" + jsonString(r.payment_id) +
+      ",\"fields\":" + fields +
+      (r.recipient_subscription_id > 0
+           ? ",\"recipient_subscription_id\":" + std::to_string(r.recipient_subscription_id)
+           : std::string()) +
+      "}";
   item.due_at = r.send_at;
   return item;
 }

@@ -5,13 +5,19 @@
 //   - the plugin's minor version must not be newer than the host's.
 // A minor bump only appends: new headers, new free functions, new virtual
 // functions at the END of a host-implemented interface (StoreReader,
-// StoreWriter). Anything else is a major bump.
+// StoreWriter), new data members at the END of a struct the host builds and
+// hands to plugins by const reference (Notification), new members at the END
+// of a request struct plugins serialize with an inline SDK function
+// (NoticeRequest). Anything else is a major bump.
+//
+// History: 1.0 first release; 1.1 Notification::recipient_phone,
+// NoticeRequest::recipient_subscription_id, maskPhone().
 #pragma once
 
 #include <cstdint>
 
 #define PAYMENTD_PLUGIN_API_VERSION_MAJOR 1
-#define PAYMENTD_PLUGIN_API_VERSION_MINOR 0
+#define PAYMENTD_PLUGIN_API_VERSION_MINOR 1
 
 namespace paymentd {
 

@@ -1,5 +1,6 @@
 // log_notifier.cpp: a notifier that writes each notice as one line to stderr,
 // so the embedded default shows notices without a Slack or Kakao account.
+// A subscriber's phone number appears masked (paymentd::maskPhone).
 #include <cstdio>
 #include <mutex>
 #include <string>
@@ -17,6 +18,8 @@ class LogNotifier final : public paymentd::Notifier {
     std::string line = prefix_ + " channel=" + notification.channel +
                        " template=" + notification.template_code +
                        " payment_id=" + notification.payment_id;
+    if (notification.recipient_phone)
+      line += " to=" + paymentd::maskPhone(*notification.recipient_phone);
     for (const auto& [key, value] : notification.fields) line += " " + key + "=" + value;
     line += "\n";
     // One fputs per line; the lock keeps lines from interleaving across threads.

@@ -2,8 +2,9 @@
 // (POST {api_base}/messages/v4/send, HMAC-SHA256 API-key authorization).
 // One instance serves one channel: `kind: alimtalk` sends the template id the
 // config maps the notice's template to, with its fields as #{variables};
-// `kind: sms` sends the configured text. The API key and secret come from
-// files; the recipient's phone number from the notice's `phone` field. The
+// `kind: sms` sends the configured text with its #{variables} filled in. The
+// API key and secret come from files; the recipient is the notice's
+// recipient_phone, which the host fills for notices to a subscriber. The
 // plugin logs nothing, so neither secrets nor phone numbers reach a log.
 #include <chrono>
 #include <cstdio>
@@ -34,6 +35,18 @@ std::map<std::string, std::string> pairs(const paymentd::PluginConfig& config,
     out[item.substr(0, eq)] = item.substr(eq + 1);
   }
   return out;
+}
+
+// `text` with each #{key} replaced by the notice's field of that name.
+std::string filled(std::string text, const std::map<std::string, std::string>& fields) {
+  for (const auto& [key, value] : fields) {
+    const std::string token = "#{" + key + "}";
+    for (auto at = text.find(token); at != std::string::npos;
+         at = text.find(token, at + value.size())) {
+      text.replace(at, token.size(), value);
+    }
+  }
+  return text;
 }
 
 std::string isoNow() {
@@ -80,12 +93,11 @@ class SolapiNotifier final : public paymentd::Notifier {
   }
 
   Outcome send(const paymentd::Notification& n) const override {
-    const auto phone = n.fields.find("phone");
-    if (phone == n.fields.end() || phone->second.empty()) {
-      return Outcome::rejected("NO_RECIPIENT", "the notice carries no phone number");
+    if (!n.recipient_phone || n.recipient_phone->empty()) {
+      return Outcome::rejected("NO_RECIPIENT", "no phone number is stored for this subscriber");
     }
     std::string message =
-        "{\"to\":" + jsonString(phone->second) + ",\"from\":" + jsonString(sender_);
+        "{\"to\":" + jsonString(*n.recipient_phone) + ",\"from\":" + jsonString(sender_);
     if (kind_ == "alimtalk") {
       const auto id = templates_.find(n.template_code);
       if (id == templates_.end()) {
@@ -93,7 +105,6 @@ class SolapiNotifier final : public paymentd::Notifier {
       }
       std::string variables = "{";
       for (const auto& [key, value] : n.fields) {
-        if (key == "phone") continue;
         variables += (variables.size() > 1 ? "," : "") + jsonString("#{" + key + "}") + ":" +
                      jsonString(value);
       }
@@ -105,7 +116,7 @@ class SolapiNotifier final : public paymentd::Notifier {
       if (text == texts_.end()) {
         return Outcome::rejected("NO_TEMPLATE", "no SMS text for " + n.template_code);
       }
-      message += ",\"type\":\"SMS\",\"text\":" + jsonString(text->second) + "}";
+      message += ",\"type\":\"SMS\",\"text\":" + jsonString(filled(text->second, n.fields)) + "}";
     }
     paymentd::notifiers::HttpPost post;
     post.url = api_base_ + "/messages/v4/send";

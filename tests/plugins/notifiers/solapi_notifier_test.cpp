@@ -37,17 +37,19 @@ struct SolapiFixture {
     notice.channel = "alimtalk";
     notice.template_code = "PAYMENT_FAILED_RETRY";
     notice.user_id = "42";
-    notice.fields = {{"phone", "01012345678"}, {"retry_date", "2026-12-26 10:00"}};
+    notice.fields = {{"retry_date", "2026-12-26 10:00"}};
+    notice.recipient_phone = "01012345678";
   }
   std::unique_ptr<Notifier> create(const std::string& kind) {
-    return createPlugin<Notifier>({{"api_key_file", dir.write("key", "NCSKEY123\n")},
-                                   {"api_secret_file", dir.write("secret", "SECRET456\n")},
-                                   {"sender", "0212345678"},
-                                   {"kind", kind},
-                                   {"pf_id", "KA01PF000"},
-                                   {"templates", "PAYMENT_FAILED_RETRY=KA01TP111"},
-                                   {"texts", "CHECK_CARD=Please check your card"},
-                                   {"api_base", solapi.url("")}});
+    return createPlugin<Notifier>(
+        {{"api_key_file", dir.write("key", "NCSKEY123\n")},
+         {"api_secret_file", dir.write("secret", "SECRET456\n")},
+         {"sender", "0212345678"},
+         {"kind", kind},
+         {"pf_id", "KA01PF000"},
+         {"templates", "PAYMENT_FAILED_RETRY=KA01TP111"},
+         {"texts", "CHECK_CARD=Please check your card before #{retry_date}"},
+         {"api_base", solapi.url("")}});
   }
 };
 
@@ -80,7 +82,7 @@ TEST(SolapiNotifier, SendsTheConfiguredSmsText) {
   ASSERT_TRUE(f.create("sms")->send(f.notice).isOk());
   EXPECT_EQ(f.solapi.requests().at(0).body,
             R"({"message":{"to":"01012345678","from":"0212345678","type":"SMS",)"
-            R"("text":"Please check your card"}})");
+            R"("text":"Please check your card before 2026-12-26 10:00"}})");
 }
 
 TEST(SolapiNotifier, A5xxIsRetriedAndA4xxIsPermanent) {
@@ -98,7 +100,7 @@ TEST(SolapiNotifier, RefusesANoticeWithoutRecipientOrTemplateWithoutCallingSolap
   SolapiFixture f;
   auto notifier = f.create("alimtalk");
   Notification no_phone = f.notice;
-  no_phone.fields.erase("phone");
+  no_phone.recipient_phone.reset();
   EXPECT_EQ(notifier->send(no_phone).code(), "NO_RECIPIENT");
   Notification unknown = f.notice;
   unknown.template_code = "SOMETHING_ELSE";
