@@ -74,9 +74,10 @@ advance_to_next_schedule() {  # moves the sandbox clock past the newest schedule
 # The customer's card: the first renewal goes through, then three declines, then it works.
 sandbox POST /_sandbox/billing-keys \
   '{"billingKey":"demo-card","customerId":"42","script":["succeed","decline","decline","decline"],"then":"succeed"}' >/dev/null
-# The first billing, paid in the browser; PortOne sends the webhook with the claims.
+# The first billing, paid in the browser with the customer's phone number (AlimTalk and
+# SMS notices go there; the log shows it masked); PortOne sends the webhook with the claims.
 url="http://127.0.0.1:$port/api/v1/payment/webhook?user_id=42&subscribe_id=monthly-4&payment_type=FIRST_BILLING"
-sandbox POST /_sandbox/payments "{\"id\":\"demo-pay-1\",\"amount\":59000,\"method\":\"card\",\"billingKey\":\"demo-card\",\"customerId\":\"42\",\"noticeUrls\":[\"$url\"]}" >/dev/null
+sandbox POST /_sandbox/payments "{\"id\":\"demo-pay-1\",\"amount\":59000,\"method\":\"card\",\"billingKey\":\"demo-card\",\"customerId\":\"42\",\"customerPhone\":\"010-1234-5678\",\"noticeUrls\":[\"$url\"]}" >/dev/null
 sandbox POST /_sandbox/payments/demo-pay-1/pay >/dev/null
 wait_for "SELECT COUNT(*) FROM outbox WHERE kind = 'schedule_payment' AND status = 'DONE'" 1
 show "1. first billing: subscription ACTIVE, renewal scheduled at the period's end"

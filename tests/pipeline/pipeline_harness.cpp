@@ -61,7 +61,7 @@ HttpAnswer httpCall(std::uint16_t port, const std::string& method, const std::st
 }
 
 PipelineHarness::PipelineHarness(storage::Backend backend, const std::string& lock_url)
-    : PipelineHarness(backend, HarnessOptions{lock_url, false, {}}) {}
+    : PipelineHarness(backend, HarnessOptions{lock_url, false, {}, {}}) {}
 
 PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harness_options)
     : test_database_(backend) {
@@ -107,7 +107,9 @@ PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harnes
   }
   plugins.processors.emplace("BROKEN", config::ProcessorEntry{entry("write-then-fail"), true, {}});
   for (const char* channel : {"admin_slack", "alimtalk", "sms"}) {
-    plugins.notifiers.emplace(channel, entry("log"));
+    const auto chosen = harness_options.notifiers.find(channel);
+    plugins.notifiers.emplace(
+        channel, chosen != harness_options.notifiers.end() ? chosen->second : entry("log"));
   }
   config::ConfigProblems problems;
   auto set = loader::buildPluginSet(plugins, problems);

@@ -41,6 +41,9 @@ struct HarnessOptions {
   /// (by default only FIRST_BILLING is served and LUMP_SUM is disabled).
   bool every_processor = false;
   config::RecurringConfig recurring;
+  /// Notifier per channel (admin_slack, alimtalk, sms); a channel not named
+  /// here gets the shipped `log` notifier.
+  std::map<std::string, config::PluginEntry> notifiers;
 };
 
 class PipelineHarness {

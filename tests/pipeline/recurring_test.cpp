@@ -3,11 +3,13 @@
 // sandbox, and the failure policy of BRIEF section 7 on the sandbox's clock.
 #include <gtest/gtest.h>
 
+#include "fake_http_server.h"
 #include "paymentd/calendar.h"
 #include "paymentd/outbox.h"
 #include "pipeline_harness.h"
 #include "recurring/failure_policy.h"
 #include "storage/time_codec.h"
+#include "support/temp_dir.h"
 
 namespace paymentd::pipeline {
 namespace {
@@ -19,7 +21,8 @@ using testing::PipelineHarness;
 const std::string kFirstBilling = "user_id=42&subscribe_id=monthly-4&payment_type=FIRST_BILLING";
 
 Object paidPayment(const std::string& id, std::int64_t amount,
-                   const std::optional<std::string>& billing_key) {
+                   const std::optional<std::string>& billing_key,
+                   const std::optional<std::string>& phone = std::nullopt) {
   Object payment;
   payment.set("id", id);
   payment.set("status", "PAID");
@@ -27,6 +30,7 @@ Object paidPayment(const std::string& id, std::int64_t amount,
   payment.set("method", "card");
   if (billing_key) payment.set("billingKey", *billing_key);
   payment.set("customerId", "42");
+  if (phone) payment.set("customerPhone", *phone);
   return payment;
 }
 
@@ -42,9 +46,33 @@ class RecurringTest : public ::testing::Test {
 
   PipelineHarness& h() { return *harness_; }
 
+  // Routes the alimtalk and sms channels to the shipped Solapi notifier,
+  // pointed at a fake Solapi.
+  void useSolapi(const testing::FakeHttpServer& solapi) {
+    HarnessOptions options;
+    options.every_processor = true;
+    for (const char* kind : {"alimtalk", "sms"}) {
+      config::PluginEntry solapi_entry;
+      solapi_entry.plugin = "solapi";
+      solapi_entry.mark = config::SourceMark{"test.yaml", 1, 1};
+      solapi_entry.config = {{"api_key_file", secrets_.write("solapi-key", "NCSKEY\n")},
+                             {"api_secret_file", secrets_.write("solapi-secret", "SECRET\n")},
+                             {"sender", "0212345678"},
+                             {"kind", kind},
+                             {"pf_id", "KA01PF000"},
+                             {"templates", "PAYMENT_FAILED_RETRY=KA01TP111"},
+                             {"texts", "CHECK_CARD=Check your card by #{retry_date}"},
+                             {"api_base", solapi.url("")}};
+      options.notifiers.emplace(kind, solapi_entry);
+    }
+    harness_.reset();
+    harness_ = std::make_unique<PipelineHarness>(Backend::kBackend, options);
+  }
+
   // First billing on `card`, its schedule created at the sandbox by the worker.
-  void startSubscription(const std::string& card) {
-    h().createPayment(paidPayment("pay-1", 59000, card));
+  void startSubscription(const std::string& card,
+                         const std::optional<std::string>& phone = std::nullopt) {
+    h().createPayment(paidPayment("pay-1", 59000, card, phone));
     ASSERT_EQ(h().sendWebhook("Transaction.Paid", "pay-1", kFirstBilling).body,
               R"({"status":"fulfilled"})");
     ASSERT_EQ(h().drainOutbox(), 1u);
@@ -68,6 +96,7 @@ class RecurringTest : public ::testing::Test {
     ASSERT_TRUE(h().waitForCount(until_sql, until)) << payment_id << ": " << until_sql;
   }
 
+  testing::TempDir secrets_;
   std::unique_ptr<PipelineHarness> harness_;
 };
 
@@ -215,6 +244,69 @@ TYPED_TEST(RecurringTest, ASuccessOnTheFourthAttemptRestoresActiveAndStopsTheNot
   EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c2-a1/schedule"), 1);
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE kind = 'notify'"), 3);
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'schedule:%-a5'"), 0);
+}
+
+// Issue 7's recipient: the phone number PortOne has for the customer of the
+// first payment reaches Solapi for the AlimTalk and SMS tiers, and nothing the
+// daemon writes (outbox, events, trace) holds it in full.
+TYPED_TEST(RecurringTest, FailureNoticesReachTheSubscribersPhoneAndNoRecordShowsTheNumber) {
+  testing::FakeHttpServer solapi;
+  this->useSolapi(solapi);
+  auto& h = this->h();
+  h.registerCard("card-declines", 0, "decline");
+  this->startSubscription("card-declines", "+82 10-2345-6789");
+  EXPECT_EQ(h.text("SELECT recipient_phone FROM subscriptions WHERE id = 1"), "01023456789");
+  for (int attempt = 1; attempt <= 4; ++attempt) {
+    this->runSchedule(scheduledPaymentId(1, 1, attempt), "SELECT COUNT(*) FROM billing_failures",
+                      attempt);
+    EXPECT_EQ(h.drainOutbox(), 2u) << attempt;  // the retry's schedule and the notice
+  }
+  const auto sent = solapi.requests();
+  ASSERT_EQ(sent.size(), 3u);  // failures 1-2 by AlimTalk, 3 by SMS; 4 goes to the admin
+  for (const auto& request : sent) {
+    EXPECT_EQ(request.path, "/messages/v4/send");
+    EXPECT_NE(request.body.find(R"("to":"01023456789","from":"0212345678")"), std::string::npos)
+        << request.body;
+  }
+  EXPECT_NE(sent[0].body.find(R"("type":"ATA")"), std::string::npos);
+  EXPECT_NE(sent[1].body.find(R"("type":"ATA")"), std::string::npos);
+  EXPECT_NE(sent[2].body.find(R"("type":"SMS","text":"Check your card by )"), std::string::npos)
+      << sent[2].body;
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE kind = 'notify' AND status = 'DONE'"), 4);
+  // Masked where the daemon records an attempt; nowhere in full.
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events WHERE stage = 'outbox:notify' AND "
+                    "detail LIKE '%to 010****6789%'"),
+            3);
+  for (const char* table_column : {"outbox:payload", "outbox:last_error", "payment_events:detail",
+                                   "payment_failures:message"}) {
+    const std::string spec = table_column;
+    const std::string table = spec.substr(0, spec.find(':'));
+    const std::string column = spec.substr(spec.find(':') + 1);
+    EXPECT_EQ(h.count("SELECT COUNT(*) FROM " + table + " WHERE " + column +
+                      " LIKE '%23456789%' OR " + column + " LIKE '%2345-6789%'"),
+              0)
+        << spec;
+  }
+  const testing::ProcessResult trace = h.trace(scheduledPaymentId(1, 1, 1));
+  EXPECT_EQ(trace.exit_code, 0) << trace.err;
+  EXPECT_NE(trace.out.find("010****6789"), std::string::npos) << trace.out;
+  EXPECT_EQ(trace.out.find("23456789"), std::string::npos) << trace.out;
+}
+
+TYPED_TEST(RecurringTest, ANoticeToASubscriberWithoutAPhoneNumberGoesDeadSayingWhy) {
+  testing::FakeHttpServer solapi;
+  this->useSolapi(solapi);
+  auto& h = this->h();
+  h.registerCard("card-declines", 0, "decline");
+  this->startSubscription("card-declines");  // PortOne has no phone number for this customer
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM subscriptions WHERE recipient_phone IS NULL"), 1);
+  this->runSchedule(scheduledPaymentId(1, 1, 1), "SELECT COUNT(*) FROM billing_failures", 1);
+  EXPECT_EQ(h.drainOutbox(), 2u);
+  EXPECT_TRUE(solapi.requests().empty());
+  EXPECT_EQ(h.text("SELECT status FROM outbox WHERE kind = 'notify'"), "DEAD");
+  EXPECT_EQ(h.text("SELECT last_error FROM outbox WHERE kind = 'notify'"),
+            "solapi@1.0.0 PAYMENT_FAILED_RETRY (no phone number stored for subscription 1) "
+            "NO_RECIPIENT: no phone number is stored for this subscriber");
 }
 
 }  // namespace

@@ -65,6 +65,7 @@ HttpResponse createPayment(SandboxContext& context, const Object& input) {
   payment.channel_type = optText(input, "channel").value_or("TEST");
   payment.billing_key = optText(input, "billingKey");
   payment.customer_id = optText(input, "customerId");
+  payment.customer_phone = optText(input, "customerPhone");
   payment.custom_data = optText(input, "customData");
   payment.notice_urls = texts(input, "noticeUrls");
   if (auto url = optText(input, "noticeUrl")) payment.notice_urls.push_back(*url);

@@ -129,6 +129,7 @@ Object paymentJson(const SandboxPayment& payment, const SandboxOptions& options)
   json.set("currency", payment.currency);
   Object customer;
   if (payment.customer_id) customer.set("id", *payment.customer_id);
+  if (payment.customer_phone) customer.set("phoneNumber", *payment.customer_phone);
   json.set("customer", customer);
   Object origin;
   origin.set("platformType", "API");
@@ -177,6 +178,7 @@ Object scheduleJson(const SandboxSchedule& schedule, const SandboxOptions& optio
   json.set("isEscrow", false);
   Object customer;
   if (schedule.customer_id) customer.set("id", *schedule.customer_id);
+  if (schedule.customer_phone) customer.set("phoneNumber", *schedule.customer_phone);
   json.set("customer", customer);
   json.set("customData", schedule.custom_data.value_or(""));
   json.set("totalAmount", schedule.total);

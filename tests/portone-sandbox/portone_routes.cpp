@@ -108,6 +108,7 @@ struct ChargeInput {
   std::int64_t total = 0;
   std::string currency;
   std::optional<std::string> customer_id;
+  std::optional<std::string> customer_phone;
   std::optional<std::string> custom_data;
   std::vector<std::string> notice_urls;
 };
@@ -130,6 +131,7 @@ std::optional<ChargeInput> chargeInput(const Object& input, std::string& problem
   charge.custom_data = optText(input, "customData");
   if (Object::Ptr customer = input.has("customer") ? input.getObject("customer") : nullptr) {
     charge.customer_id = optText(*customer, "id");
+    charge.customer_phone = optText(*customer, "phoneNumber");
   }
   if (auto urls = input.has("noticeUrls") ? input.getArray("noticeUrls") : nullptr) {
     for (std::size_t i = 0; i < urls->size(); ++i) {
@@ -174,6 +176,7 @@ HttpResponse payWithBillingKey(SandboxContext& context, const std::string& id,
   payment.currency = charge->currency;
   payment.order_name = charge->order_name;
   payment.customer_id = charge->customer_id;
+  payment.customer_phone = charge->customer_phone;
   payment.custom_data = charge->custom_data;
   payment.notice_urls = charge->notice_urls;
   const bool paid = chargeBillingKey(context, key->second, payment);
@@ -230,6 +233,7 @@ HttpResponse createSchedule(SandboxContext& context, const std::string& id, cons
   schedule.billing_key = charge->billing_key;
   schedule.order_name = charge->order_name;
   schedule.customer_id = charge->customer_id;
+  schedule.customer_phone = charge->customer_phone;
   schedule.custom_data = charge->custom_data;
   schedule.total = charge->total;
   schedule.currency = charge->currency;

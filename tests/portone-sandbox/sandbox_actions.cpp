@@ -72,6 +72,7 @@ std::vector<std::string> runDueSchedules(SandboxContext& context) {
     payment.currency = schedule.currency;
     payment.order_name = schedule.order_name;
     payment.customer_id = schedule.customer_id;
+    payment.customer_phone = schedule.customer_phone;
     payment.custom_data = schedule.custom_data;
     payment.notice_urls = schedule.notice_urls;
     payment.schedule_id = schedule.id;

@@ -40,6 +40,7 @@ struct SandboxPayment {
   std::optional<std::string> billing_key;
   std::optional<std::string> schedule_id;
   std::optional<std::string> customer_id;
+  std::optional<std::string> customer_phone;  // Customer.phoneNumber, as the client sent it
   std::optional<std::string> custom_data;
   std::vector<std::string> notice_urls;
   std::string channel_type = "TEST";
@@ -63,6 +64,7 @@ struct SandboxSchedule {
   std::string billing_key;
   std::string order_name;
   std::optional<std::string> customer_id;
+  std::optional<std::string> customer_phone;
   std::optional<std::string> custom_data;
   std::int64_t total = 0;
   std::string currency = "KRW";

@@ -80,6 +80,29 @@ TEST(PaymentJson, ReadsFailureAndBillingFields) {
   EXPECT_EQ(payment.card->brand, "LOCAL");
 }
 
+TEST(PaymentJson, KeepsTheCustomersPhoneNumberForTheHostOnly) {
+  const FetchedPayment payment = paymentFromJson(*parse(
+      R"({"status":"PAID","id":"p","customer":{"id":"user-42","phoneNumber":"010-1234-5678"}})"));
+  EXPECT_EQ(payment.customer_phone, "01012345678");
+  // The SDK's Payment, which plugins get, has no field for it: the slice is all they see.
+  const Payment& for_plugins = payment;
+  EXPECT_EQ(for_plugins.customer_id, "user-42");
+  EXPECT_FALSE(paymentFromJson(*parse(R"({"status":"PAID","id":"p","customer":{"id":"u"}})"))
+                   .customer_phone);
+}
+
+TEST(PaymentJson, NormalizesPhoneNumbersToDigitsOrNothing) {
+  EXPECT_EQ(normalizedPhone("01012345678"), "01012345678");
+  EXPECT_EQ(normalizedPhone("010 1234 5678"), "01012345678");
+  EXPECT_EQ(normalizedPhone("+82 10-1234-5678"), "01012345678");
+  EXPECT_EQ(normalizedPhone("+82 (0)10 1234 5678"), "01012345678");
+  EXPECT_EQ(normalizedPhone("02-123-4567"), "021234567");
+  EXPECT_EQ(normalizedPhone("+1 415 555 0100"), std::nullopt);  // not a Korean number
+  EXPECT_EQ(normalizedPhone("1234"), std::nullopt);
+  EXPECT_EQ(normalizedPhone("010-1234-5678-9999"), std::nullopt);
+  EXPECT_EQ(normalizedPhone(""), std::nullopt);
+}
+
 TEST(PaymentJson, RefusesAPaymentWithoutIdOrStatus) {
   EXPECT_THROW(paymentFromJson(*parse(R"({"status":"PAID"})")), TransientError);
   EXPECT_THROW(paymentFromJson(*parse(R"({"id":"p"})")), TransientError);

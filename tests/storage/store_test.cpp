@@ -9,6 +9,7 @@
 #include "storage/outbox_queue.h"
 #include "storage/payment_log.h"
 #include "storage/plan_catalog.h"
+#include "storage/subscriber_phone.h"
 #include "storage/test_database.h"
 #include "storage/transaction.h"
 
@@ -171,6 +172,40 @@ TYPED_TEST(StoreTest, UpdatesOnlyTheGivenSubscriptionFields) {
   const Outcome outcome = tx.store().updateSubscription(unknown);
   EXPECT_TRUE(outcome.isRejected());
   EXPECT_EQ(outcome.code(), "SUBSCRIPTION_NOT_FOUND");
+}
+
+TYPED_TEST(StoreTest, KeepsThePayersPhoneWithTheSubscriptionsItWrites) {
+  this->migrateAndSeed();
+  std::int64_t with_phone = 0;
+  {
+    Transaction tx(*this->database_);
+    tx.forPayment("pay-1", "01012345678");
+    auto id = tx.store().createSubscription(
+        {"user-1", "monthly-4", false, "bk-1", kNow, kNow + std::chrono::hours(24), {}});
+    ASSERT_TRUE(id.hasValue());
+    with_phone = *id;
+    tx.commit();
+  }
+  const std::int64_t without_phone = this->createSubscription("user-2", "monthly-4");
+  EXPECT_EQ(subscriberPhone(*this->database_, with_phone), "01012345678");
+  EXPECT_EQ(subscriberPhone(*this->database_, without_phone), std::nullopt);
+  EXPECT_EQ(subscriberPhone(*this->database_, with_phone + 1000), std::nullopt);
+
+  // A renewal paid without a number keeps the stored one; one with a number replaces it.
+  const auto renew = [&](std::optional<std::string> phone) {
+    Transaction tx(*this->database_);
+    tx.forPayment("pay-renewal", std::move(phone));
+    SubscriptionUpdate update;
+    update.subscription_id = with_phone;
+    update.consecutive_failures = 0;
+    ASSERT_TRUE(tx.store().updateSubscription(update).isOk());
+    tx.commit();
+  };
+  renew(std::nullopt);
+  EXPECT_EQ(subscriberPhone(*this->database_, with_phone), "01012345678");
+  renew("01099998888");
+  EXPECT_EQ(subscriberPhone(*this->database_, with_phone), "01099998888");
+  EXPECT_EQ(subscriberPhone(*this->database_, without_phone), std::nullopt);
 }
 
 TYPED_TEST(StoreTest, FulfillingAPaymentTwiceIsATypedDuplicate) {

@@ -4,8 +4,9 @@
 //   - the major versions must be equal;
 //   - the plugin's minor version must not be newer than the host's.
 // A minor bump only appends: new headers, new free functions, new virtual
-// functions at the END of a host-implemented interface (StoreReader,
-// StoreWriter), new data members at the END of a struct the host builds and
+// functions at the END of StoreWriter (not StoreReader: StoreWriter derives
+// from it, so a function appended there would move StoreWriter's vtable
+// slots under plugins built before), new data members at the END of a struct the host builds and
 // hands to plugins by const reference (Notification), new members at the END
 // of a request struct plugins serialize with an inline SDK function
 // (NoticeRequest). Anything else is a major bump.
