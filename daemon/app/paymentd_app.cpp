@@ -27,6 +27,7 @@
 #include "paymentd/version.h"
 #include "pipeline/check_route.h"
 #include "pipeline/payment_pipeline.h"
+#include "pipeline/reconciler.h"
 #include "portone/api_client.h"
 #include "portone/secret_check.h"
 #include "portone/secret_file.h"
@@ -298,6 +299,12 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
                                 std::chrono::milliseconds(config.outbox.backoff_max_ms)}});
   worker.start();
   logger.information("outbox worker started; notice URLs start with " + config.public_url);
+  pipeline::Reconciler reconciler(
+      clock, *database, pipeline,
+      pipeline::ReconcilerOptions{std::chrono::seconds(config.reconcile.interval_s),
+                                  std::chrono::seconds(config.reconcile.grace_s), 50,
+                                  config.recurring.payment_type});
+  reconciler.start();
 
   SystemdNotify systemd;
   systemd.ready(listening);  // only now: config checked, plugins loaded, port bound
@@ -317,7 +324,8 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
   readiness.setDraining();
   const bool drained = server.shutdown(std::chrono::seconds(config.http.drain_timeout_s));
   if (!drained) logger.warning("drain timeout passed; closed the connections still open");
-  worker.stop();  // an item in flight finishes; claimed ones come back when their lease ends
+  reconciler.stop();  // a payment in flight finishes; the next start looks again
+  worker.stop();      // an item in flight finishes; claimed ones come back when their lease ends
   logger.information("stopped");
   return kExitOk;
 }

@@ -161,6 +161,18 @@ void readOutbox(MapReader& root, OutboxConfig& outbox) {
   map.finish();
 }
 
+void readReconcile(MapReader& root, ReconcileConfig& reconcile) {
+  YAML::Node node = root.node("reconcile", false);
+  if (!node.IsDefined()) return;
+  MapReader map(node, root.file(), "reconcile", root.problems());
+  if (!map.valid()) return;
+  if (auto v = map.integer("interval_s", false, 1, 86'400))
+    reconcile.interval_s = static_cast<int>(*v);
+  if (auto v = map.integer("grace_s", false, 60, 7 * 86'400))
+    reconcile.grace_s = static_cast<int>(*v);
+  map.finish();
+}
+
 void readRecurring(MapReader& root, RecurringConfig& recurring) {
   YAML::Node node = root.node("recurring", false);
   if (!node.IsDefined()) return;
@@ -249,6 +261,7 @@ std::optional<Config> loadConfig(const std::string& path, const std::string& def
   readLogging(root, config.logging);
   readOutbox(root, config.outbox);
   readRecurring(root, config.recurring);
+  readReconcile(root, config.reconcile);
   if (auto url = root.string("public_url", false)) {
     if (url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0) {
       problems.add(root.markOfKey("public_url"), "public_url must start with https://");

@@ -93,6 +93,12 @@ struct OutboxConfig {
   int notice_grace_s = 21'600;  // a notice later than this is dropped, not sent late
 };
 
+/// The reconciler: finishes what no webhook finished (docs/operators.md).
+struct ReconcileConfig {
+  int interval_s = 300;  // how often each daemon looks
+  int grace_s = 900;     // how long a webhook may take before paymentd asks PortOne itself
+};
+
 /// Failed recurring payments (BRIEF section 7). Failure n (1-based) sends the
 /// AlimTalk notice while n <= alimtalk_until, the SMS while n <= sms_until,
 /// else the admin alert; after max_failures the subscription is FAILED.
@@ -123,6 +129,7 @@ struct Config {
   std::string public_url;
   OutboxConfig outbox;
   RecurringConfig recurring;
+  ReconcileConfig reconcile;
 };
 
 /// Reads and checks a config file. Relative paths inside it are resolved

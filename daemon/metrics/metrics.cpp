@@ -48,6 +48,11 @@ Metrics::Metrics()
                          .Name("paymentd_portone_calls_total")
                          .Help("Calls to PortOne's API, by endpoint and outcome")
                          .Register(*registry_)),
+      reconciled_(prometheus::BuildCounter()
+                      .Name("paymentd_reconciled_total")
+                      .Help("Payments no webhook finished, taken up by the reconciler, by reason "
+                            "and outcome")
+                      .Register(*registry_)),
       outbox_pending_(prometheus::BuildGauge()
                           .Name("paymentd_outbox_pending")
                           .Help("Outbox items waiting to be carried out")
@@ -87,6 +92,10 @@ void Metrics::observeStage(const std::string& stage, double seconds) {
 
 void Metrics::countRefund(const std::string& reason, const std::string& result) {
   refunds_.Add({{"reason", reason}, {"result", result}}).Increment();
+}
+
+void Metrics::countReconciled(const std::string& reason, const std::string& outcome) {
+  reconciled_.Add({{"reason", reason}, {"outcome", outcome}}).Increment();
 }
 
 void Metrics::countLockContention() {

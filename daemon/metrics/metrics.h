@@ -47,6 +47,9 @@ class Metrics {
   /// One call to PortOne's API: `endpoint` (get_payment, cancel_payment, ...) and its
   /// outcome (ok, transient, or PortOne's error type).
   void countPortOneCall(const std::string& endpoint, const std::string& outcome);
+  /// One payment the reconciler took up: why (overdue_schedule, unfinished_refund)
+  /// and how its run ended (the outcome a webhook would have got).
+  void countReconciled(const std::string& reason, const std::string& outcome);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -58,6 +61,7 @@ class Metrics {
   prometheus::Counter& lock_contention_;
   prometheus::Family<prometheus::Histogram>& plugin_duration_;
   prometheus::Family<prometheus::Counter>& portone_calls_;
+  prometheus::Family<prometheus::Counter>& reconciled_;
   prometheus::Gauge& outbox_pending_;
   prometheus::Gauge& outbox_dead_;
 };

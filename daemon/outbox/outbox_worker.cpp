@@ -10,7 +10,12 @@
 namespace paymentd::outbox {
 
 OutboxWorker::OutboxWorker(WorkerParts parts, WorkerOptions options)
-    : parts_(parts), options_(std::move(options)), random_(std::random_device{}()) {}
+    : parts_(parts),
+      options_(std::move(options)),
+      random_(std::random_device{}()),
+      // A full batch suggests more are due: go again without waiting.
+      loop_("paymentd.outbox", options_.poll_interval,
+            [this] { return runOnce() >= options_.batch_size; }) {}
 
 OutboxWorker::~OutboxWorker() {
   stop();
@@ -81,32 +86,11 @@ void OutboxWorker::finish(const storage::OutboxRecord& record, const Attempt& at
 }
 
 void OutboxWorker::start() {
-  thread_ = std::thread([this] {
-    std::unique_lock<std::mutex> lock(wake_mutex_);
-    while (!stopping_) {
-      lock.unlock();
-      std::size_t done = 0;
-      try {
-        done = runOnce();
-      } catch (const std::exception& e) {
-        Poco::Logger::get("paymentd.outbox").warning(std::string("outbox: ") + e.what());
-      }
-      lock.lock();
-      // A full batch suggests more are due: go again without waiting.
-      if (done < options_.batch_size) {
-        wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_; });
-      }
-    }
-  });
+  loop_.start();
 }
 
 void OutboxWorker::stop() {
-  {
-    std::lock_guard<std::mutex> lock(wake_mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  loop_.stop();
 }
 
 }  // namespace paymentd::outbox

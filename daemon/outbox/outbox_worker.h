@@ -10,16 +10,14 @@
 // poll interval until stop(). Thread-safe.
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <mutex>
 #include <random>
 #include <string>
-#include <thread>
 
 #include "clock/clock.h"
+#include "clock/periodic_loop.h"
 #include "outbox/backoff.h"
 #include "outbox/notice_executor.h"
 #include "outbox/schedule_executor.h"
@@ -67,10 +65,7 @@ class OutboxWorker {
   WorkerOptions options_;
   std::mutex random_mutex_;
   std::mt19937_64 random_;
-  std::mutex wake_mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicLoop loop_;  // last: stopped first, while the members it uses live
 };
 
 }  // namespace paymentd::outbox

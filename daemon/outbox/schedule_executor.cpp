@@ -1,10 +1,10 @@
 #include "outbox/schedule_executor.h"
 
-#include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
 
 #include <set>
 
+#include "outbox/schedule_payload.h"
 #include "portone/api_error.h"
 
 namespace paymentd::outbox {
@@ -35,21 +35,19 @@ std::string ScheduleExecutor::noticeUrl(const std::string& user_id, const std::s
 Attempt ScheduleExecutor::execute(const std::string& payload) const {
   portone::PaymentScheduleRequest request;
   try {
-    Poco::JSON::Parser parser;
-    auto root = parser.parse(payload).extract<Poco::JSON::Object::Ptr>();
-    request.payment_id = root->getValue<std::string>("payment_id");
-    request.charge.billing_key = root->getValue<std::string>("billing_key");
-    request.charge.order_name = root->getValue<std::string>("order_name");
-    request.charge.customer_id = root->getValue<std::string>("user_id");
-    request.charge.amount = root->getValue<Poco::Int64>("amount");
-    request.charge.currency = root->getValue<std::string>("currency");
-    request.charge.notice_urls = {noticeUrl(root->getValue<std::string>("user_id"),
-                                            root->getValue<std::string>("plan_id"),
-                                            root->getValue<std::string>("payment_type"))};
-    request.time_to_pay = Timestamp(std::chrono::duration_cast<Timestamp::duration>(
-        std::chrono::microseconds(root->getValue<Poco::Int64>("time_to_pay_us"))));
-  } catch (const Poco::Exception& e) {
-    return {Attempt::Result::kDead, "bad schedule_payment payload: " + e.displayText()};
+    const SchedulePaymentRequest schedule = parseSchedulePayload(payload);
+    request.payment_id =
+        scheduledPaymentId(schedule.subscription_id, schedule.cycle, schedule.attempt);
+    request.charge.billing_key = schedule.billing_key;
+    request.charge.order_name = schedule.order_name;
+    request.charge.customer_id = schedule.user_id;
+    request.charge.amount = schedule.amount;
+    request.charge.currency = schedule.currency;
+    request.charge.notice_urls = {
+        noticeUrl(schedule.user_id, schedule.plan_id, schedule.payment_type)};
+    request.time_to_pay = schedule.time_to_pay;
+  } catch (const std::invalid_argument& e) {
+    return {Attempt::Result::kDead, std::string("bad schedule_payment payload: ") + e.what()};
   }
   // The same key on every retry: a lost answer is replayed, not repeated.
   request.idempotency_key = "paymentd-schedule-" + request.payment_id;

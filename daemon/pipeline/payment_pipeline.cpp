@@ -100,6 +100,7 @@ class PaymentPipeline::Run {
 
   PaymentTrace trace;
   WebhookEvent event;
+  bool event_from_status = false;  // the reconciler's runs: PortOne's status decides the event
   Claims claims;
   portone::FetchedPayment payment;  // plugins see its Payment part only
 };
@@ -156,14 +157,32 @@ PaymentPipeline::Answer PaymentPipeline::handleVerified(const http::HttpRequest&
                                 ? WebhookEvent::kTransactionPaid
                                 : WebhookEvent::kTransactionFailed;
   Run run(log, parts_.clock, *event.payment_id, kind, claimsFrom(request));
+  return runLocked(run, "received",
+                   event.type_name + " payment_type=" + run.claims.payment_type.value_or("-") +
+                       " subscribe_id=" + run.claims.subscribe_id.value_or("-"));
+}
+
+std::string PaymentPipeline::reconcile(const ReconcileRequest& request) const {
+  storage::PaymentLog log(parts_.database);
+  Run run(log, parts_.clock, request.payment_id, WebhookEvent::kTransactionPaid, request.claims);
+  run.event_from_status = true;
+  const Answer answer =
+      runLocked(run, "reconcile",
+                request.reason + " payment_type=" + run.claims.payment_type.value_or("-") +
+                    " subscribe_id=" + run.claims.subscribe_id.value_or("-"));
+  parts_.metrics.countReconciled(request.reason, answer.outcome);
+  return answer.outcome;
+}
+
+PaymentPipeline::Answer PaymentPipeline::runLocked(Run& run, const std::string& stage,
+                                                   const std::string& detail) const {
+  const std::string& payment_id = run.trace.paymentId();
   try {
-    run.trace.record("received", "ok",
-                     event.type_name + " payment_type=" + run.claims.payment_type.value_or("-") +
-                         " subscribe_id=" + run.claims.subscribe_id.value_or("-"));
+    run.trace.record(stage, "ok", detail);
 
     const Stopwatch lock_watch;
     const lock::AcquireResult acquired =
-        parts_.lock.acquire("payment:" + *event.payment_id, options_.lock_ttl);
+        parts_.lock.acquire("payment:" + payment_id, options_.lock_ttl);
     parts_.metrics.observeStage("lock", lock_watch.seconds());
     if (acquired.status == lock::AcquireStatus::kHeld) {
       parts_.metrics.countLockContention();
@@ -211,6 +230,10 @@ PaymentPipeline::Answer PaymentPipeline::processLocked(Run& run) const {
   }
   parts_.metrics.observeStage("portone_get", fetch_watch.seconds());
   const Payment& payment = run.payment;
+  if (run.event_from_status) {
+    run.event = payment.status == PaymentStatus::kFailed ? WebhookEvent::kTransactionFailed
+                                                         : WebhookEvent::kTransactionPaid;
+  }
   run.trace.add("verified", "ok",
                 std::string("status=") + statusName(payment.status) +
                     " total=" + std::to_string(payment.amount.total) + " " + payment.currency,
@@ -248,6 +271,20 @@ PaymentPipeline::Answer PaymentPipeline::processLocked(Run& run) const {
 
   if (payment.status == PaymentStatus::kCancelled ||
       payment.status == PaymentStatus::kPartialCancelled) {
+    if (known.status == storage::PaymentCheck::Status::kFailed) {
+      auto failure = log.failure(id);
+      if (failure && (failure->refund == storage::RefundState::kIntended ||
+                      failure->refund == storage::RefundState::kFailed)) {
+        if (payment.status == PaymentStatus::kPartialCancelled) {
+          // Part of the money is still charged: refund the rest, with the same key.
+          return fail(run, Outcome::rejected(failure->code, failure->message));
+        }
+        // Our unfinished refund, finished at PortOne (by our last call, or an operator).
+        log.setRefund(id, storage::RefundState::kDone);
+        run.trace.add("refund", "done", "PortOne shows the payment cancelled");
+        return Answer{200, "refunded", failure->code};
+      }
+    }
     if (known.status != storage::PaymentCheck::Status::kFailed) {
       log.recordFailure(storage::PaymentFailure{id, run.claims.payment_type, kCancelled,
                                                 "PortOne shows the payment as cancelled",

@@ -43,6 +43,13 @@ struct PipelineParts {
   metrics::Metrics& metrics;
 };
 
+/// A payment no webhook finished, as the reconciler found it.
+struct ReconcileRequest {
+  std::string payment_id;
+  Claims claims;       // what paymentd recorded of it (the schedule, the failure)
+  std::string reason;  // overdue_schedule, unfinished_refund: for the trace and metrics
+};
+
 /// The webhook types the pipeline acts on; every other type is acknowledged.
 std::set<portone::WebhookEventType> handledWebhookTypes();
 
@@ -52,11 +59,19 @@ class PaymentPipeline {
 
   http::HttpResponse handleWebhook(const http::HttpRequest& request) const;
 
+  /// Runs the payment as if PortOne had delivered the webhook its current status
+  /// implies (FAILED: Transaction.Failed, else Transaction.Paid), under the same
+  /// lock and with the same decisions. @return the outcome a webhook would have
+  /// been answered with (fulfilled, refunded, not_paid, already_processing, ...).
+  std::string reconcile(const ReconcileRequest& request) const;
+
  private:
   struct Answer;
   class Run;
 
   Answer handleVerified(const http::HttpRequest& request, const portone::WebhookEvent& event) const;
+  /// Records how the run started, takes the payment's lock, and processes.
+  Answer runLocked(Run& run, const std::string& stage, const std::string& detail) const;
   Answer processLocked(Run& run) const;
   Answer fulfil(Run& run) const;
   Answer fail(Run& run, const Outcome& outcome) const;

@@ -156,6 +156,16 @@ const std::vector<Migration>& migrations() {
            // renewed the subscription; digits only. Personal data (docs/schema.md).
            "ALTER TABLE subscriptions ADD COLUMN recipient_phone TEXT",
        }},
+      {5,
+       "each subscription's next scheduled payment, for the reconciler",
+       {
+           // Set whenever a schedule_payment item for the subscription is
+           // enqueued; a payment due long ago that no webhook settled is one
+           // the reconciler asks PortOne about.
+           "ALTER TABLE subscriptions ADD COLUMN next_payment_id TEXT",
+           "ALTER TABLE subscriptions ADD COLUMN next_payment_due_us BIGINT",
+           "CREATE INDEX subscriptions_next_payment_due ON subscriptions (next_payment_due_us)",
+       }},
   };
   return kMigrations;
 }

@@ -126,6 +126,33 @@ std::optional<PaymentFailure> PaymentLog::failure(const std::string& payment_id)
       true);
 }
 
+std::vector<PaymentFailure> PaymentLog::unfinishedRefunds(Timestamp before, std::size_t limit) {
+  return database_.withConnection(
+      [&](Connection& connection) {
+        std::vector<std::string> id;
+        std::vector<Poco::Nullable<std::string>> type;
+        std::vector<std::string> code;
+        std::vector<std::string> message;
+        std::vector<std::string> refund;
+        connection.run(
+            "SELECT payment_id, payment_type, code, message, refund FROM payment_failures WHERE "
+            "refund IN ('INTENDED', 'FAILED') AND updated_at_us < $1 ORDER BY updated_at_us "
+            "LIMIT $2",
+            [&](Statement& s) {
+              s, bind(toMicros(before)), bind(static_cast<Poco::Int64>(limit)), into(id),
+                  into(type), into(code), into(message), into(refund);
+            });
+        std::vector<PaymentFailure> failures;
+        for (std::size_t i = 0; i < id.size(); ++i) {
+          PaymentFailure failure{id[i], std::nullopt, code[i], message[i], refundFrom(refund[i])};
+          if (!type[i].isNull()) failure.payment_type = type[i].value();
+          failures.push_back(std::move(failure));
+        }
+        return failures;
+      },
+      true);
+}
+
 PaymentCheck PaymentLog::check(const std::string& payment_id) {
   // One statement: the browser polls this once a second per payment.
   return database_.withConnection(

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "outbox/schedule_payload.h"
 #include "storage/time_codec.h"
 
 namespace paymentd::storage {
@@ -314,7 +315,7 @@ Outcome SqlStore::enqueueOutbox(const OutboxItem& item) {
     const Poco::Nullable<std::string> payment_id = payment_id_.empty()
                                                        ? Poco::Nullable<std::string>()
                                                        : Poco::Nullable<std::string>(payment_id_);
-    connection_.run(
+    const std::size_t inserted = connection_.run(
         "INSERT INTO outbox (kind, dedupe_key, payload, status, attempts, due_at_us, "
         "created_at_us, updated_at_us, payment_id) VALUES ($1, $2, $3, 'PENDING', 0, $4, $5, $5, "
         "$6) ON CONFLICT (dedupe_key) DO NOTHING",
@@ -322,8 +323,27 @@ Outcome SqlStore::enqueueOutbox(const OutboxItem& item) {
           s, useRef(item.kind), useRef(item.dedupe_key), useRef(item.payload),
               bind(toMicros(item.due_at)), bind(now), bind(payment_id);
         });
+    // A repeated enqueue changes nothing, not even which payment comes next.
+    if (inserted > 0 && item.kind == kOutboxSchedulePayment) noteNextPayment(item.payload);
     return Outcome::ok();
   });
+}
+
+void SqlStore::noteNextPayment(const std::string& payload) {
+  SchedulePaymentRequest schedule;
+  try {
+    schedule = outbox::parseSchedulePayload(payload);
+  } catch (const std::invalid_argument& e) {
+    throw Invalid(std::string("schedule_payment payload: ") + e.what());
+  }
+  const std::string next_id =
+      scheduledPaymentId(schedule.subscription_id, schedule.cycle, schedule.attempt);
+  connection_.run(
+      "UPDATE subscriptions SET next_payment_id = $1, next_payment_due_us = $2 WHERE id = $3",
+      [&](Statement& s) {
+        s, useRef(next_id), bind(toMicros(schedule.time_to_pay)),
+            bind(static_cast<Poco::Int64>(schedule.subscription_id));
+      });
 }
 
 }  // namespace paymentd::storage

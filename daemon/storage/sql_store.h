@@ -45,6 +45,8 @@ class SqlStore final : public StoreWriter {
   Outcome enqueueOutbox(const OutboxItem& item) override;
 
  private:
+  // Remembers a subscription's next scheduled payment (the reconciler's lead).
+  void noteNextPayment(const std::string& payload);
   std::optional<Subscription> readSubscription(
       const std::string& where, const std::function<void(Poco::Data::Statement&)>& bind_keys) const;
 

@@ -158,6 +158,23 @@ recurring: {retry_hour: 9, max_failures: 7, alimtalk_until: 1, sms_until: 2}
   EXPECT_EQ(defaults.config->recurring.max_failures, 14);
 }
 
+TEST(Config, ReadsTheReconcilerSettingsAndRefusesAGraceTooShort) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + "reconcile: {interval_s: 60, grace_s: 1800}\n");
+  ASSERT_TRUE(loaded.config) << loaded.problems.front();
+  EXPECT_EQ(loaded.config->reconcile.interval_s, 60);
+  EXPECT_EQ(loaded.config->reconcile.grace_s, 1800);
+  Loaded defaults = load(dir, kMinimal);
+  ASSERT_TRUE(defaults.config);
+  EXPECT_EQ(defaults.config->reconcile.interval_s, 300);
+  EXPECT_EQ(defaults.config->reconcile.grace_s, 900);
+  Loaded short_grace = load(dir, kMinimal + "reconcile:\n  grace_s: 5\n");
+  EXPECT_FALSE(short_grace.config);
+  ASSERT_EQ(short_grace.problems.size(), 1u);
+  EXPECT_EQ(short_grace.problems[0].rfind(short_grace.path + ":9:12: reconcile.grace_s", 0), 0u)
+      << short_grace.problems[0];
+}
+
 TEST(Config, RefusesAnUnknownTopLevelKeyAtItsPosition) {
   testing::TempDir dir;
   Loaded loaded = load(dir, kMinimal + "htpp:\n  listen: \"0.0.0.0:80\"\n");

@@ -9,9 +9,11 @@
 #include <sstream>
 #include <thread>
 
+#include "clock/manual_clock.h"
 #include "config/config.h"
 #include "loader/plugin_set.h"
 #include "pipeline/check_route.h"
+#include "pipeline/reconciler.h"
 #include "portone/rfc3339.h"
 #include "portone/webhook_signature.h"
 #include "storage/migrations.h"
@@ -64,7 +66,7 @@ PipelineHarness::PipelineHarness(storage::Backend backend, const std::string& lo
     : PipelineHarness(backend, HarnessOptions{lock_url, false, {}, {}}) {}
 
 PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harness_options)
-    : test_database_(backend) {
+    : test_database_(backend), recurring_payment_type_(harness_options.recurring.payment_type) {
   const std::string& lock_url = harness_options.lock_url;
   database_ = test_database_.open();
   storage::migrate(*database_);
@@ -143,6 +145,14 @@ PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harnes
       outbox::BackoffPolicy{std::chrono::milliseconds(1), std::chrono::milliseconds(1)};
   worker_ = std::make_unique<outbox::OutboxWorker>(
       outbox::WorkerParts{clock, *database_, *schedules_, *notices_}, worker_options);
+}
+
+std::size_t PipelineHarness::reconcileAt(Timestamp now, std::chrono::seconds grace) {
+  const ManualClock clock(now);
+  pipeline::ReconcilerOptions options;
+  options.grace = grace;
+  options.renewal_payment_type = recurring_payment_type_;
+  return pipeline::Reconciler(clock, *database_, *pipeline_, options).runOnce();
 }
 
 std::size_t PipelineHarness::drainOutbox() {

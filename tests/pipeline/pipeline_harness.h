@@ -100,6 +100,9 @@ class PipelineHarness {
   /// Runs this daemon's outbox worker (real clock) until nothing is due.
   /// @return items attempted.
   std::size_t drainOutbox();
+  /// One reconciler pass as a daemon whose clock reads `now` would run it
+  /// (the sandbox's clock runs ahead of the system's in recurring tests).
+  std::size_t reconcileAt(Timestamp now, std::chrono::seconds grace = std::chrono::seconds(900));
 
   // The sandbox's clock and cards.
   Timestamp sandboxNow() const;
@@ -124,6 +127,7 @@ class PipelineHarness {
   std::unique_ptr<loader::ActivePlugins> plugins_;
   metrics::Metrics metrics_;
   std::unique_ptr<pipeline::PaymentPipeline> pipeline_;
+  std::string recurring_payment_type_;
   std::unique_ptr<http::HttpServer> server_;
   std::unique_ptr<outbox::ScheduleExecutor> schedules_;
   std::unique_ptr<outbox::NoticeExecutor> notices_;

@@ -389,6 +389,72 @@ TYPED_TEST(PipelineTest, AFailedRefundIsRecordedAndFinishedByTheNextDeliveryWith
   for (const auto& key : keys) EXPECT_EQ(key, "paymentd-refund-pay-15");
 }
 
+// PortOne gave up redelivering while the refund kept failing: the reconciler
+// finishes it, with the same key, once the refund has been left alone for the grace.
+TYPED_TEST(PipelineTest, TheReconcilerFinishesARefundNoDeliveryFinished) {
+  auto& h = this->h();
+  h.createPayment(paidCardPayment("pay-16", 1000));
+  Object fault;
+  fault.set("method", "POST");
+  fault.set("path", "/payments/pay-16/cancel");
+  fault.set("kind", "status");
+  fault.set("status", 500);
+  fault.set("count", -1);
+  h.addFault(fault);
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-16", kFirstBilling).body,
+            R"({"status":"refund_failed","code":"AMOUNT_MISMATCH"})");
+  const int failed_cancels = this->cancels("pay-16");
+  h.clearFaults();
+
+  const Timestamp now = std::chrono::system_clock::now();
+  EXPECT_EQ(h.reconcileAt(now, std::chrono::seconds(900)), 0u);  // within the grace: not yet
+  EXPECT_EQ(this->cancels("pay-16"), failed_cancels);
+  EXPECT_EQ(h.reconcileAt(now + std::chrono::hours(1)), 1u);
+  EXPECT_EQ(h.text("SELECT refund FROM payment_failures WHERE payment_id = 'pay-16'"), "DONE");
+  EXPECT_EQ(h.text("SELECT code FROM payment_failures WHERE payment_id = 'pay-16'"),
+            "AMOUNT_MISMATCH");
+  EXPECT_EQ(this->cancels("pay-16"), failed_cancels + 1);
+  for (const auto& key : h.idempotencyKeys("POST", "/payments/pay-16/cancel")) {
+    EXPECT_EQ(key, "paymentd-refund-pay-16");
+  }
+  EXPECT_EQ(h.check("pay-16").body,
+            R"({"data":{"paymentId":"pay-16","status":"failed","paymentType":"FIRST_BILLING",)"
+            R"("reason":"AMOUNT_MISMATCH","refunded":true}})");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events WHERE payment_id = 'pay-16' AND "
+                    "stage = 'reconcile' AND detail LIKE 'unfinished_refund%'"),
+            1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE dedupe_key = "
+                    "'notice:PAYMENT_REFUNDED:pay-16'"),
+            1);  // the admin hears that the money went back after all
+  EXPECT_EQ(h.reconcileAt(now + std::chrono::hours(2)), 0u);  // nothing left to finish
+  EXPECT_EQ(this->cancels("pay-16"), failed_cancels + 1);
+}
+
+// An operator cancelled the payment in PortOne's console while our refund was
+// failing: the money is back, so the refund is done without another cancel.
+TYPED_TEST(PipelineTest, AnUnfinishedRefundOfAPaymentCancelledMeanwhileIsMarkedDone) {
+  auto& h = this->h();
+  h.createPayment(paidCardPayment("pay-17", 1000));
+  Object fault;
+  fault.set("method", "POST");
+  fault.set("path", "/payments/pay-17/cancel");
+  fault.set("kind", "status");
+  fault.set("status", 500);
+  fault.set("count", -1);
+  h.addFault(fault);
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-17", kFirstBilling).body,
+            R"({"status":"refund_failed","code":"AMOUNT_MISMATCH"})");
+  h.clearFaults();
+  Object cancelled = paidCardPayment("pay-17", 1000);
+  cancelled.set("status", "CANCELLED");
+  cancelled.set("cancelledAmount", 1000);
+  h.createPayment(cancelled);
+  const int cancels_before = this->cancels("pay-17");
+  EXPECT_EQ(h.reconcileAt(std::chrono::system_clock::now() + std::chrono::hours(1)), 1u);
+  EXPECT_EQ(h.text("SELECT refund FROM payment_failures WHERE payment_id = 'pay-17'"), "DONE");
+  EXPECT_EQ(this->cancels("pay-17"), cancels_before);
+}
+
 TYPED_TEST(PipelineTest, RacingDeliveriesFulfilExactlyOnce) {
   auto& h = this->h();
   h.createPayment(paidCardPayment("pay-16", 59000));

@@ -246,6 +246,63 @@ TYPED_TEST(RecurringTest, ASuccessOnTheFourthAttemptRestoresActiveAndStopsTheNot
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'schedule:%-a5'"), 0);
 }
 
+// PortOne ran the renewal but its webhook never reached us (dropped here; in
+// life, answered 503 until PortOne gave up): the reconciler asks PortOne and
+// fulfils it as the webhook would have, and the chain of renewals goes on.
+TYPED_TEST(RecurringTest, TheReconcilerFulfilsARenewalWhoseWebhookWasLost) {
+  auto& h = this->h();
+  h.registerCard("card-ok", 0, "succeed");
+  this->startSubscription("card-ok");
+  const std::string renewal = scheduledPaymentId(1, 1, 1);
+  const Timestamp due = this->scheduledAt(renewal);
+  EXPECT_EQ(h.text("SELECT next_payment_id FROM subscriptions WHERE id = 1"), renewal);
+  ASSERT_EQ(
+      testing::httpCall(h.sandboxPort(), "POST", "/_sandbox/webhooks/mode", R"({"dropNext":1})")
+          .status,
+      200);
+  ASSERT_EQ(h.advanceSandboxTo(due).size(), 1u);  // charged at PortOne; the webhook is lost
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments WHERE id = '" + renewal + "'"), 0);
+
+  EXPECT_EQ(h.reconcileAt(due + std::chrono::minutes(5)), 0u);  // a webhook may still come
+  EXPECT_EQ(h.reconcileAt(due + std::chrono::hours(6)), 1u);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments WHERE id = '" + renewal + "'"), 1);
+  EXPECT_EQ(h.text("SELECT payment_type FROM payments WHERE id = '" + renewal + "'"), "BILLING");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets WHERE payment_id = '" + renewal + "'"), 1);
+  EXPECT_EQ(this->periodEnd(), addMonths(due, 1));
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events WHERE payment_id = '" + renewal +
+                    "' AND stage = 'reconcile' AND detail LIKE 'overdue_schedule%'"),
+            1);
+  EXPECT_EQ(h.drainOutbox(), 1u);  // the next cycle, scheduled as after any renewal
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c2-a1/schedule"), 1);
+  EXPECT_EQ(h.text("SELECT next_payment_id FROM subscriptions WHERE id = 1"),
+            "paymentd-sub1-c2-a1");
+  EXPECT_EQ(h.reconcileAt(due + std::chrono::hours(7)), 0u);  // settled: nothing to do
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets"), 2);
+}
+
+// The same for a declined renewal: the failure is counted and the retry scheduled.
+TYPED_TEST(RecurringTest, TheReconcilerCountsADeclinedRenewalWhoseWebhookWasLost) {
+  auto& h = this->h();
+  h.registerCard("card-declines", 0, "decline");
+  this->startSubscription("card-declines");
+  const std::string renewal = scheduledPaymentId(1, 1, 1);
+  const Timestamp due = this->scheduledAt(renewal);
+  ASSERT_EQ(
+      testing::httpCall(h.sandboxPort(), "POST", "/_sandbox/webhooks/mode", R"({"dropNext":1})")
+          .status,
+      200);
+  ASSERT_EQ(h.advanceSandboxTo(due).size(), 1u);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM billing_failures"), 0);
+  EXPECT_EQ(h.reconcileAt(due + std::chrono::hours(1)), 1u);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM billing_failures WHERE payment_id = '" + renewal + "'"),
+            1);
+  EXPECT_EQ(h.text("SELECT status FROM subscriptions WHERE id = 1"), "PAST_DUE");
+  EXPECT_EQ(h.drainOutbox(), 2u);  // the retry's schedule and the first notice
+  EXPECT_EQ(h.text("SELECT next_payment_id FROM subscriptions WHERE id = 1"),
+            scheduledPaymentId(1, 1, 2));
+  EXPECT_EQ(h.reconcileAt(due + std::chrono::hours(2)), 0u);  // the retry is not due yet
+}
+
 // Issue 7's recipient: the phone number PortOne has for the customer of the
 // first payment reaches Solapi for the AlimTalk and SMS tiers, and nothing the
 // daemon writes (outbox, events, trace) holds it in full.

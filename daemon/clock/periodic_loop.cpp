@@ -1,0 +1,44 @@
+#include "clock/periodic_loop.h"
+
+#include <Poco/Logger.h>
+
+#include <exception>
+#include <string>
+
+namespace paymentd {
+
+PeriodicLoop::PeriodicLoop(std::string logger_name, std::chrono::milliseconds interval,
+                           std::function<bool()> pass)
+    : logger_name_(std::move(logger_name)), interval_(interval), pass_(std::move(pass)) {}
+
+PeriodicLoop::~PeriodicLoop() {
+  stop();
+}
+
+void PeriodicLoop::start() {
+  thread_ = std::thread([this] {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      bool more = false;
+      try {
+        more = pass_();
+      } catch (const std::exception& e) {
+        Poco::Logger::get(logger_name_).warning(std::string("pass failed: ") + e.what());
+      }
+      lock.lock();
+      if (!more) wake_.wait_for(lock, interval_, [this] { return stopping_; });
+    }
+  });
+}
+
+void PeriodicLoop::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace paymentd

@@ -1,0 +1,39 @@
+// clock/periodic_loop.h: runs one pass of background work on its own thread,
+// again and again, waiting `interval` between passes unless a pass asks to go
+// on at once. stop() wakes the wait and joins. A pass that throws is logged
+// and the loop goes on: background work outlives a database outage.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace paymentd {
+
+class PeriodicLoop {
+ public:
+  /// @param pass returns true when more work is waiting (run again at once).
+  PeriodicLoop(std::string logger_name, std::chrono::milliseconds interval,
+               std::function<bool()> pass);
+  ~PeriodicLoop();
+  PeriodicLoop(const PeriodicLoop&) = delete;
+  PeriodicLoop& operator=(const PeriodicLoop&) = delete;
+
+  void start();
+  /// Idempotent; returns once the current pass, if any, has finished.
+  void stop();
+
+ private:
+  std::string logger_name_;
+  std::chrono::milliseconds interval_;
+  std::function<bool()> pass_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace paymentd

@@ -1,0 +1,18 @@
+// outbox/schedule_payload.h: reads back a `schedule_payment` item's payload.
+//
+// The inverse of the SDK's toOutboxItem(SchedulePaymentRequest); the one
+// reader of that format in the host (the worker sending the schedule to
+// PortOne, the store noting a subscription's next payment, the amount check).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "paymentd/outbox.h"
+
+namespace paymentd::outbox {
+
+/// @throws std::invalid_argument naming what is missing or malformed.
+SchedulePaymentRequest parseSchedulePayload(const std::string& payload);
+
+}  // namespace paymentd::outbox

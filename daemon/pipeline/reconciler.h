@@ -1,0 +1,59 @@
+// pipeline/reconciler.h: finishes what no webhook finished (BRIEF section 5).
+//
+// PortOne redelivers a webhook five times over about five hours; after that,
+// a payment our daemons answered 503 (or never heard of) stays unsettled. Every
+// `interval` the reconciler looks for two kinds, each older than `grace`:
+//   - overdue renewals: a payment paymentd scheduled whose time has passed with
+//     no fulfilment and no counted failure (storage/overdue_renewals.h);
+//   - unfinished refunds: a refund recorded as INTENDED or FAILED.
+// Each is run through PaymentPipeline::reconcile(): the same lock, the same
+// fetch from PortOne, the same decisions as a webhook. Daemons sharing a
+// database may all run it; the per-payment lock and the database's unique
+// guards keep a payment from being settled twice.
+//
+// Browser payments whose webhook never arrived at all are not found here: the
+// claims (user, plan, type) are only in the webhook URL. See docs/operators.md.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+#include "clock/clock.h"
+#include "clock/periodic_loop.h"
+#include "pipeline/payment_pipeline.h"
+#include "storage/database.h"
+
+namespace paymentd::pipeline {
+
+struct ReconcilerOptions {
+  std::chrono::seconds interval{300};
+  std::chrono::seconds grace{900};
+  std::size_t batch_size = 50;  // per kind and pass
+  std::string renewal_payment_type = "BILLING";
+};
+
+class Reconciler {
+ public:
+  Reconciler(const Clock& clock, storage::Database& database, const PaymentPipeline& pipeline,
+             ReconcilerOptions options);
+  ~Reconciler();
+  Reconciler(const Reconciler&) = delete;
+  Reconciler& operator=(const Reconciler&) = delete;
+
+  /// One pass over both kinds. @return payments taken up.
+  /// @throws storage::Transient when the database cannot be read (the loop logs it).
+  std::size_t runOnce() const;
+
+  void start();
+  void stop();
+
+ private:
+  const Clock& clock_;
+  storage::Database& database_;
+  const PaymentPipeline& pipeline_;
+  ReconcilerOptions options_;
+  PeriodicLoop loop_;  // last: stopped first, while the members it uses live
+};
+
+}  // namespace paymentd::pipeline
