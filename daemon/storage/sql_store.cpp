@@ -202,6 +202,7 @@ Result<std::int64_t> SqlStore::createSubscription(const NewSubscription& sub) {
               bind(toMicros(sub.period_end)), bind(nullable(sub.level)),
               bind(nullable(payer_phone_)), bind(now), into(id);
         });
+    paid_subscription_ = static_cast<std::int64_t>(id);
     return static_cast<std::int64_t>(id);
   });
 }
@@ -235,6 +236,7 @@ Outcome SqlStore::updateSubscription(const SubscriptionUpdate& update) {
       return Outcome::rejected("SUBSCRIPTION_NOT_FOUND",
                                "no subscription " + std::to_string(update.subscription_id));
     }
+    paid_subscription_ = update.subscription_id;
     return Outcome::ok();
   });
 }

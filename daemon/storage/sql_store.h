@@ -28,6 +28,10 @@ class SqlStore final : public StoreWriter {
   /// recipient; plugins never see it. nullopt leaves stored numbers as they are.
   void setPayerPhone(std::optional<std::string> phone) { payer_phone_ = std::move(phone); }
 
+  /// The subscription this transaction's payment paid for: the last one it
+  /// created or updated (payments.subscription_id). nullopt: none.
+  std::optional<std::int64_t> paidSubscription() const { return paid_subscription_; }
+
   Result<std::optional<Plan>> plan(const std::string& plan_id) const override;
   Result<std::optional<Subscription>> subscription(std::int64_t subscription_id) const override;
   Result<std::optional<Subscription>> currentSubscription(
@@ -53,6 +57,7 @@ class SqlStore final : public StoreWriter {
   Connection& connection_;
   std::string payment_id_;  // empty: none
   std::optional<std::string> payer_phone_;
+  std::optional<std::int64_t> paid_subscription_;
   Clock clock_;
 };
 

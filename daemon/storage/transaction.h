@@ -49,9 +49,10 @@ class Transaction {
     store_.setPayerPhone(std::move(payer_phone));
   }
 
-  /// Inserts the payment's row. Throws Duplicate when the payment was already
-  /// fulfilled (by this or another daemon; on PostgreSQL a concurrent insert of
-  /// the same id waits for the other transaction and then fails).
+  /// Inserts the payment's row; without a subscription_id, the one the store
+  /// says this payment paid for (SqlStore::paidSubscription). Throws Duplicate when the payment was
+  /// already fulfilled (by this or another daemon; on PostgreSQL a concurrent insert of the same id
+  /// waits for the other transaction and then fails).
   void recordFulfilment(const FulfilledPayment& payment);
 
   /// Throws Transient when the outcome is unknown (connection lost at commit):

@@ -116,6 +116,9 @@ TYPED_TEST(RecurringTest, LumpSumIssuesTwelveTicketsAndSchedulesNothing) {
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets WHERE payment_id = 'pay-ls' AND lessons = 8"),
             12);
   EXPECT_EQ(h.count("SELECT COUNT(DISTINCT period_start_us) FROM tickets"), 12);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments p JOIN subscriptions s ON "
+                    "s.id = p.subscription_id WHERE p.id = 'pay-ls' AND s.plan_id = 'yearly-8'"),
+            1);
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox"), 0);
   EXPECT_EQ(h.portoneRequests("POST", "/payments/pay-ls/cancel"), 0);
 }
@@ -267,6 +270,8 @@ TYPED_TEST(RecurringTest, TheReconcilerFulfilsARenewalWhoseWebhookWasLost) {
   EXPECT_EQ(h.reconcileAt(due + std::chrono::hours(6)), 1u);
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments WHERE id = '" + renewal + "'"), 1);
   EXPECT_EQ(h.text("SELECT payment_type FROM payments WHERE id = '" + renewal + "'"), "BILLING");
+  // Both payments name the subscription they paid for.
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments WHERE subscription_id = 1"), 2);
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets WHERE payment_id = '" + renewal + "'"), 1);
   EXPECT_EQ(this->periodEnd(), addMonths(due, 1));
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events WHERE payment_id = '" + renewal +
