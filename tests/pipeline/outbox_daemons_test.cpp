@@ -94,10 +94,13 @@ TEST_F(OutboxDaemons, TwoDaemonsCarryOutEveryItemOnce) {
 }
 
 TEST_F(OutboxDaemons, ADaemonKilledHoldingAClaimLosesNothing) {
-  Poco::JSON::Object fault;  // the first request hangs long enough to kill its daemon
+  // The first request hangs long enough to kill its daemon, even on a loaded
+  // machine where noticing the claim takes a while (2 s was seen to be too short),
+  // and well within the daemon's 10 s read timeout.
+  Poco::JSON::Object fault;
   fault.set("path", schedulePath(300));
   fault.set("kind", "delay");
-  fault.set("delayMs", 2000);
+  fault.set("delayMs", 6000);
   harness_->addFault(fault);
   enqueue(300);
   auto doomed = daemon("doomed");
