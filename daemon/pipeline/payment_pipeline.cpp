@@ -11,6 +11,7 @@
 #include "storage/errors.h"
 #include "storage/payment_log.h"
 #include "storage/transaction.h"
+#include "storage/unsettled_webhooks.h"
 
 namespace paymentd::pipeline {
 namespace {
@@ -157,12 +158,25 @@ PaymentPipeline::Answer PaymentPipeline::handleVerified(const http::HttpRequest&
                                 ? WebhookEvent::kTransactionPaid
                                 : WebhookEvent::kTransactionFailed;
   Run run(log, parts_.clock, *event.payment_id, kind, claimsFrom(request));
-  return runLocked(run, "received",
-                   event.type_name + " payment_type=" + run.claims.payment_type.value_or("-") +
-                       " subscribe_id=" + run.claims.subscribe_id.value_or("-"));
+  const Answer answer =
+      runLocked(run, "received",
+                event.type_name + " payment_type=" + run.claims.payment_type.value_or("-") +
+                    " subscribe_id=" + run.claims.subscribe_id.value_or("-"));
+  if (answer.status == 503 || answer.code == kNotPaid) {
+    // PortOne retries these for about five hours; the reconciler takes over
+    // after that, with the claims only this URL carries.
+    try {
+      storage::rememberUnsettledWebhook(
+          parts_.database, {*event.payment_id, event.type_name, run.claims, answer.code});
+    } catch (const storage::Error& e) {
+      run.trace.logger().warning("payment_id=" + *event.payment_id +
+                                 " not kept for the reconciler: " + e.what());
+    }
+  }
+  return answer;
 }
 
-std::string PaymentPipeline::reconcile(const ReconcileRequest& request) const {
+ReconcileResult PaymentPipeline::reconcile(const ReconcileRequest& request) const {
   storage::PaymentLog log(parts_.database);
   Run run(log, parts_.clock, request.payment_id, WebhookEvent::kTransactionPaid, request.claims);
   run.event_from_status = true;
@@ -171,7 +185,7 @@ std::string PaymentPipeline::reconcile(const ReconcileRequest& request) const {
                 request.reason + " payment_type=" + run.claims.payment_type.value_or("-") +
                     " subscribe_id=" + run.claims.subscribe_id.value_or("-"));
   parts_.metrics.countReconciled(request.reason, answer.outcome);
-  return answer.outcome;
+  return ReconcileResult{answer.status == 200, answer.outcome, answer.code};
 }
 
 PaymentPipeline::Answer PaymentPipeline::runLocked(Run& run, const std::string& stage,

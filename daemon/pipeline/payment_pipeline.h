@@ -47,7 +47,13 @@ struct PipelineParts {
 struct ReconcileRequest {
   std::string payment_id;
   Claims claims;       // what paymentd recorded of it (the schedule, the failure)
-  std::string reason;  // overdue_schedule, unfinished_refund: for the trace and metrics
+  std::string reason;  // overdue_schedule, unfinished_refund, unsettled_webhook
+};
+
+struct ReconcileResult {
+  bool settled = false;  // a final answer: nothing left for the reconciler
+  std::string outcome;   // what a webhook would have been answered (fulfilled, ...)
+  std::string code;      // its code, if any
 };
 
 /// The webhook types the pipeline acts on; every other type is acknowledged.
@@ -61,9 +67,8 @@ class PaymentPipeline {
 
   /// Runs the payment as if PortOne had delivered the webhook its current status
   /// implies (FAILED: Transaction.Failed, else Transaction.Paid), under the same
-  /// lock and with the same decisions. @return the outcome a webhook would have
-  /// been answered with (fulfilled, refunded, not_paid, already_processing, ...).
-  std::string reconcile(const ReconcileRequest& request) const;
+  /// lock and with the same decisions.
+  ReconcileResult reconcile(const ReconcileRequest& request) const;
 
  private:
   struct Answer;

@@ -4,6 +4,7 @@
 
 #include "storage/overdue_renewals.h"
 #include "storage/payment_log.h"
+#include "storage/unsettled_webhooks.h"
 
 namespace paymentd::pipeline {
 
@@ -15,7 +16,7 @@ Reconciler::Reconciler(const Clock& clock, storage::Database& database,
       options_(std::move(options)),
       loop_("paymentd.reconcile", options_.interval, [this] {
         // A full batch suggests more are waiting: go again without waiting.
-        return runOnce() >= 2 * options_.batch_size;
+        return runOnce() >= 3 * options_.batch_size;
       }) {}
 
 Reconciler::~Reconciler() {
@@ -33,7 +34,7 @@ std::size_t Reconciler::runOnce() const {
     request.claims.subscribe_id = renewal.plan_id;
     request.claims.payment_type = options_.renewal_payment_type;
     request.reason = "overdue_schedule";
-    const std::string outcome = pipeline_.reconcile(request);
+    const std::string outcome = pipeline_.reconcile(request).outcome;
     logger.information("payment_id=" + renewal.payment_id + " stage=reconcile result=" + outcome +
                        " overdue renewal of subscription " +
                        std::to_string(renewal.subscription_id));
@@ -45,9 +46,26 @@ std::size_t Reconciler::runOnce() const {
     request.payment_id = failure.payment_id;
     request.claims.payment_type = failure.payment_type;
     request.reason = "unfinished_refund";
-    const std::string outcome = pipeline_.reconcile(request);
+    const std::string outcome = pipeline_.reconcile(request).outcome;
     logger.information("payment_id=" + failure.payment_id + " stage=reconcile result=" + outcome +
                        " unfinished refund (" + failure.code + ")");
+    ++taken;
+  }
+  const Timestamp since = clock_.now() - options_.give_up_after;
+  for (auto& webhook : storage::unsettledWebhooks(database_, before, since, options_.batch_size)) {
+    ReconcileRequest request;
+    request.payment_id = webhook.payment_id;
+    request.claims = webhook.claims;
+    request.reason = "unsettled_webhook";
+    const ReconcileResult result = pipeline_.reconcile(request);
+    if (result.settled) {
+      storage::forgetUnsettledWebhook(database_, webhook.payment_id);
+    } else {
+      webhook.answer = result.code;  // looked at now: next look after another grace
+      storage::rememberUnsettledWebhook(database_, webhook);
+    }
+    logger.information("payment_id=" + webhook.payment_id + " stage=reconcile result=" +
+                       result.outcome + " webhook last answered " + webhook.answer);
     ++taken;
   }
   return taken;

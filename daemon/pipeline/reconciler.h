@@ -2,17 +2,20 @@
 //
 // PortOne redelivers a webhook five times over about five hours; after that,
 // a payment our daemons answered 503 (or never heard of) stays unsettled. Every
-// `interval` the reconciler looks for two kinds, each older than `grace`:
+// `interval` the reconciler looks for three kinds, each older than `grace`:
 //   - overdue renewals: a payment paymentd scheduled whose time has passed with
 //     no fulfilment and no counted failure (storage/overdue_renewals.h);
-//   - unfinished refunds: a refund recorded as INTENDED or FAILED.
+//   - unfinished refunds: a refund recorded as INTENDED or FAILED;
+//   - unsettled webhooks: a verified webhook answered 503 or PAYMENT_NOT_PAID,
+//     with the claims of its URL (storage/unsettled_webhooks.h).
 // Each is run through PaymentPipeline::reconcile(): the same lock, the same
 // fetch from PortOne, the same decisions as a webhook. Daemons sharing a
 // database may all run it; the per-payment lock and the database's unique
 // guards keep a payment from being settled twice.
 //
-// Browser payments whose webhook never arrived at all are not found here: the
-// claims (user, plan, type) are only in the webhook URL. See docs/operators.md.
+// Browser payments whose webhook never reached any daemon are not found here:
+// their claims (user, plan, type) are only in the webhook URL. See
+// docs/operators.md.
 #pragma once
 
 #include <chrono>
@@ -31,6 +34,8 @@ struct ReconcilerOptions {
   std::chrono::seconds grace{900};
   std::size_t batch_size = 50;  // per kind and pass
   std::string renewal_payment_type = "BILLING";
+  /// An unsettled webhook first seen longer ago is left to an operator.
+  std::chrono::hours give_up_after{24 * 7};
 };
 
 class Reconciler {

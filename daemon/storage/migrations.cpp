@@ -166,6 +166,21 @@ const std::vector<Migration>& migrations() {
            "ALTER TABLE subscriptions ADD COLUMN next_payment_due_us BIGINT",
            "CREATE INDEX subscriptions_next_payment_due ON subscriptions (next_payment_due_us)",
        }},
+      {6,
+       "verified webhooks answered 503 or PAYMENT_NOT_PAID, for the reconciler",
+       {
+           R"(CREATE TABLE unsettled_webhooks (
+  payment_id TEXT PRIMARY KEY,
+  event TEXT NOT NULL,
+  user_id TEXT,
+  subscribe_id TEXT,
+  payment_type TEXT,
+  coupon_id TEXT,
+  answer TEXT NOT NULL,
+  first_seen_us BIGINT NOT NULL,
+  last_seen_us BIGINT NOT NULL))",
+           "CREATE INDEX unsettled_webhooks_by_last_seen ON unsettled_webhooks (last_seen_us)",
+       }},
   };
   return kMigrations;
 }

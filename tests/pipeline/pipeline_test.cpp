@@ -363,6 +363,75 @@ TYPED_TEST(PipelineTest, APortOneOutageIs503WithoutRefundAndARedeliveryFinishes)
             R"({"status":"fulfilled"})");
 }
 
+// PortOne's API was down through every redelivery: the 503'd webhook's claims
+// were kept, and the reconciler fulfils the payment once PortOne answers again.
+TYPED_TEST(PipelineTest, TheReconcilerFulfilsAPaymentWhoseWebhooksAllMetAnOutage) {
+  auto& h = this->h();
+  h.createPayment(paidCardPayment("pay-18", 59000));
+  Object fault;
+  fault.set("method", "GET");
+  fault.set("path", "/payments/pay-18");
+  fault.set("kind", "status");
+  fault.set("status", 503);
+  fault.set("count", -1);
+  h.addFault(fault);
+  const std::string claims = kFirstBilling + "&coupon_id=";
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-18", claims).status, 503);
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-18", claims).status, 503);  // a redelivery
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM unsettled_webhooks"), 1);
+  EXPECT_EQ(h.text("SELECT user_id || '/' || subscribe_id || '/' || payment_type || '/' || "
+                   "answer FROM unsettled_webhooks WHERE payment_id = 'pay-18'"),
+            "42/monthly-4/FIRST_BILLING/PORTONE_UNAVAILABLE");
+
+  const Timestamp now = std::chrono::system_clock::now();
+  EXPECT_EQ(h.reconcileAt(now + std::chrono::hours(1)), 1u);  // still down: kept for later
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM unsettled_webhooks"), 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments"), 0);
+
+  h.clearFaults();
+  EXPECT_EQ(h.reconcileAt(now + std::chrono::hours(2)), 1u);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments WHERE id = 'pay-18' AND user_id = '42' AND "
+                    "payment_type = 'FIRST_BILLING'"),
+            1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM subscriptions WHERE user_id = '42' AND "
+                    "status = 'ACTIVE'"),
+            1);
+  EXPECT_EQ(this->cancels("pay-18"), 0);
+  EXPECT_NE(h.check("pay-18").body.find(R"("status":"completed")"), std::string::npos);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM unsettled_webhooks"), 0);  // settled: forgotten
+  EXPECT_EQ(h.reconcileAt(now + std::chrono::hours(3)), 0u);
+  // A fulfilled webhook leaves nothing behind for the reconciler.
+  h.createPayment(paidCardPayment("pay-19", 89000 * 12));
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-19",
+                          "user_id=42&subscribe_id=yearly-8&payment_type=FIRST_BILLING")
+                .body,
+            R"({"status":"fulfilled"})");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM unsettled_webhooks"), 0);
+}
+
+// The webhook raced ahead of the payment (409 PAYMENT_NOT_PAID) and the
+// delivery for the real payment was lost: the reconciler still fulfils it.
+TYPED_TEST(PipelineTest, TheReconcilerFulfilsAPaymentWhoseWebhookRacedAheadOfIt) {
+  auto& h = this->h();
+  Object ready = paidCardPayment("pay-20", 59000);
+  ready.set("status", "READY");
+  h.createPayment(ready);
+  const HttpAnswer early = h.sendWebhook("Transaction.Paid", "pay-20", kFirstBilling);
+  EXPECT_EQ(early.status, 409);
+  EXPECT_EQ(h.text("SELECT answer FROM unsettled_webhooks WHERE payment_id = 'pay-20'"),
+            "PAYMENT_NOT_PAID");
+  ASSERT_EQ(
+      testing::httpCall(h.sandboxPort(), "POST", "/_sandbox/webhooks/mode", R"({"dropNext":1})")
+          .status,
+      200);
+  ASSERT_EQ(testing::httpCall(h.sandboxPort(), "POST", "/_sandbox/payments/pay-20/pay").status,
+            200);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments"), 0);
+  EXPECT_EQ(h.reconcileAt(std::chrono::system_clock::now() + std::chrono::hours(1)), 1u);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments WHERE id = 'pay-20'"), 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM unsettled_webhooks"), 0);
+}
+
 TYPED_TEST(PipelineTest, AFailedRefundIsRecordedAndFinishedByTheNextDeliveryWithTheSameKey) {
   auto& h = this->h();
   h.createPayment(paidCardPayment("pay-15", 1000));
