@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "loader/plugin_call.h"
+#include "paymentd/outbox.h"
 #include "pipeline/payment_trace.h"
 #include "pipeline/stopwatch.h"
 #include "portone/api_error.h"
@@ -80,6 +81,23 @@ Outcome callStep(PaymentTrace& trace, metrics::Metrics& metrics, const std::stri
   trace.add(kind + ":" + identity, kindName(outcome),
             outcome.isOk() ? "" : outcome.code() + ": " + outcome.message(), watch.elapsed());
   return outcome;
+}
+
+// PaymentContext::scheduled_amount: for a payment paymentd scheduled itself,
+// the amount its schedule asked PortOne to charge, read in the payment's
+// transaction. An id that looks scheduled without a recorded schedule is
+// traced and left without one, so the amount validator refuses it.
+std::optional<std::int64_t> scheduledAmount(PaymentTrace& trace, const Payment& payment,
+                                            storage::Transaction& transaction) {
+  if (!parseScheduledPaymentId(payment.id)) return std::nullopt;
+  const auto charge = transaction.scheduledCharge(payment.id);
+  if (!charge) {
+    trace.add("schedule", "missing", "the id looks scheduled, but paymentd never scheduled it");
+    return std::nullopt;
+  }
+  trace.add("schedule", "ok",
+            "paymentd scheduled " + std::to_string(charge->amount) + " " + charge->currency);
+  return charge->amount;
 }
 
 }  // namespace
@@ -352,7 +370,8 @@ PaymentPipeline::Answer PaymentPipeline::fulfil(Run& run) const {
   {
     storage::Transaction transaction(parts_.database);
     transaction.forPayment(run.payment.id, run.payment.customer_phone);
-    const PaymentContext context{run.payment, claims, run.event, parts_.clock.now()};
+    const PaymentContext context{run.payment, claims, run.event, parts_.clock.now(),
+                                 scheduledAmount(run.trace, run.payment, transaction)};
     for (const auto& validator : plugins->validators) {
       outcome = callStep(run.trace, parts_.metrics, "validator", validator.identity, [&] {
         return validator.instance->validate(context, transaction.store());

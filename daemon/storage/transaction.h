@@ -11,6 +11,7 @@
 
 #include "paymentd/payment.h"
 #include "storage/database.h"
+#include "storage/scheduled_charge.h"
 #include "storage/sql_store.h"
 
 namespace paymentd::storage {
@@ -47,6 +48,12 @@ class Transaction {
                   std::optional<std::string> payer_phone = std::nullopt) {
     store_.setPaymentId(payment_id);
     store_.setPayerPhone(std::move(payer_phone));
+  }
+
+  /// The charge paymentd scheduled under `payment_id`, read in this
+  /// transaction; nullopt when it never scheduled one (storage/scheduled_charge.h).
+  std::optional<ScheduledCharge> scheduledCharge(const std::string& payment_id) {
+    return findScheduledCharge(*connection_, payment_id);
   }
 
   /// Inserts the payment's row; without a subscription_id, the one the store

@@ -155,6 +155,14 @@ std::size_t PipelineHarness::reconcileAt(Timestamp now, std::chrono::seconds gra
   return pipeline::Reconciler(clock, *database_, *pipeline_, options).runOnce();
 }
 
+void PipelineHarness::changePlanPrice(const std::string& plan_id, std::int64_t price) {
+  std::vector<Plan> plans = testPlans();
+  for (Plan& plan : plans) {
+    if (plan.id == plan_id) plan.price = price;
+  }
+  storage::syncPlanCatalog(*database_, plans);
+}
+
 std::size_t PipelineHarness::drainOutbox() {
   std::size_t total = 0;
   for (std::size_t n; (n = worker_->runOnce()) > 0;) total += n;

@@ -93,6 +93,9 @@ class PipelineHarness {
   lock::PaymentLock& lock() { return *lock_; }
   metrics::Metrics& metrics() { return metrics_; }
   std::int64_t count(const std::string& sql) { return queryInt(*database_, sql); }
+  /// Syncs the test catalog again with `plan_id` at `price`, as a restart
+  /// after an operator edited plans.yaml would.
+  void changePlanPrice(const std::string& plan_id, std::int64_t price);
   const portone::PortOneClient& portone() const { return *portone_; }
   const loader::ActivePlugins& plugins() const { return *plugins_; }
   const outbox::ScheduleExecutor& schedules() const { return *schedules_; }

@@ -19,6 +19,7 @@ using testing::HarnessOptions;
 using testing::PipelineHarness;
 
 const std::string kFirstBilling = "user_id=42&subscribe_id=monthly-4&payment_type=FIRST_BILLING";
+const std::string kRenewal = "user_id=42&subscribe_id=monthly-4&payment_type=BILLING";
 
 Object paidPayment(const std::string& id, std::int64_t amount,
                    const std::optional<std::string>& billing_key,
@@ -88,6 +89,14 @@ class RecurringTest : public ::testing::Test {
     const auto at = payload.find("\"time_to_pay_us\":");
     if (at == std::string::npos) return Timestamp{};
     return storage::fromMicros(std::stoll(payload.substr(at + 17)));
+  }
+  // The amount the schedule item for this payment id asks PortOne to charge.
+  std::int64_t scheduledAmount(const std::string& payment_id) {
+    const std::string payload =
+        h().text("SELECT payload FROM outbox WHERE dedupe_key = 'schedule:" + payment_id + "'");
+    const auto at = payload.find("\"amount\":");
+    if (at == std::string::npos) return -1;
+    return std::stoll(payload.substr(at + 9));
   }
   // Runs the schedule for `payment_id` at the sandbox and waits for its webhook's effect.
   void runSchedule(const std::string& payment_id, const std::string& until_sql,
@@ -369,6 +378,56 @@ TYPED_TEST(RecurringTest, ANoticeToASubscriberWithoutAPhoneNumberGoesDeadSayingW
   EXPECT_EQ(h.text("SELECT last_error FROM outbox WHERE kind = 'notify'"),
             "solapi@1.0.0 PAYMENT_FAILED_RETRY (no phone number stored for subscription 1) "
             "NO_RECIPIENT: no phone number is stored for this subscriber");
+}
+
+// A price change reaches a subscriber one cycle later: the renewal PortOne was
+// already asked for is charged, and fulfilled, at the amount it was scheduled
+// with; the renewal after it is scheduled at the new price.
+TYPED_TEST(RecurringTest, ARenewalScheduledBeforeAPriceChangeIsFulfilledAtTheScheduledAmount) {
+  auto& h = this->h();
+  this->startSubscription("card-ok");
+  EXPECT_EQ(this->scheduledAmount("paymentd-sub1-c1-a1"), 59000);
+  h.changePlanPrice("monthly-4", 69000);
+  ASSERT_EQ(h.count("SELECT price FROM plans WHERE id = 'monthly-4'"), 69000);
+
+  this->runSchedule("paymentd-sub1-c1-a1",
+                    "SELECT COUNT(*) FROM payments WHERE id = 'paymentd-sub1-c1-a1'", 1);
+  EXPECT_EQ(h.count("SELECT amount FROM payments WHERE id = 'paymentd-sub1-c1-a1'"), 59000);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_failures"), 0);
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c1-a1/cancel"), 0);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events WHERE payment_id = "
+                    "'paymentd-sub1-c1-a1' AND stage = 'schedule' AND result = 'ok' AND "
+                    "detail = 'paymentd scheduled 59000 KRW'"),
+            1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets WHERE payment_id = 'paymentd-sub1-c1-a1'"), 1);
+
+  // The next cycle is scheduled at the new price, and fulfilled at it.
+  EXPECT_EQ(h.drainOutbox(), 1u);
+  EXPECT_EQ(this->scheduledAmount("paymentd-sub1-c2-a1"), 69000);
+  this->runSchedule("paymentd-sub1-c2-a1",
+                    "SELECT COUNT(*) FROM payments WHERE id = 'paymentd-sub1-c2-a1'", 1);
+  EXPECT_EQ(h.count("SELECT amount FROM payments WHERE id = 'paymentd-sub1-c2-a1'"), 69000);
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c2-a1/cancel"), 0);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets"), 3);
+  EXPECT_EQ(h.text("SELECT status FROM subscriptions WHERE id = 1"), "ACTIVE");
+}
+
+// Only paymentd makes ids like paymentd-sub1-c7-a1, and it records each one it
+// makes. A payment that merely borrows the pattern is refunded, even at the
+// plan's price and with the subscription's billing key.
+TYPED_TEST(RecurringTest, APaidPaymentThatBorrowsAScheduledIdIsRefunded) {
+  auto& h = this->h();
+  this->startSubscription("card-ok");
+  h.createPayment(paidPayment("paymentd-sub1-c7-a1", 59000, std::string("card-ok")));
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "paymentd-sub1-c7-a1", kRenewal).body,
+            R"({"status":"refunded","code":"UNKNOWN_SCHEDULE"})");
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c7-a1/cancel"), 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets"), 1);
+  EXPECT_EQ(this->periodEnd(),
+            storage::fromMicros(h.count("SELECT period_end_us FROM tickets WHERE id = 1")));
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events WHERE payment_id = "
+                    "'paymentd-sub1-c7-a1' AND stage = 'schedule' AND result = 'missing'"),
+            1);
 }
 
 }  // namespace

@@ -7,12 +7,13 @@
 // functions at the END of StoreWriter (not StoreReader: StoreWriter derives
 // from it, so a function appended there would move StoreWriter's vtable
 // slots under plugins built before), new data members at the END of a struct the host builds and
-// hands to plugins by const reference (Notification), new members at the END
+// hands to plugins by const reference (Notification, PaymentContext), new members at the END
 // of a request struct plugins serialize with an inline SDK function
 // (NoticeRequest). Anything else is a major bump.
 //
 // History: 1.0 first release; 1.1 Notification::recipient_phone,
-// NoticeRequest::recipient_subscription_id, maskPhone().
+// NoticeRequest::recipient_subscription_id, maskPhone(),
+// PaymentContext::scheduled_amount.
 #pragma once
 
 #include <cstdint>

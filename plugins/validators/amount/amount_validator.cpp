@@ -1,8 +1,12 @@
 // amount_validator.cpp: the paid total must be the plan's price for its months,
-// less the user's coupon (never below zero), in KRW.
+// less the user's coupon (never below zero), in KRW. A payment paymentd
+// scheduled itself (a renewal, or its retry) must instead be exactly the amount
+// the schedule asked PortOne to charge: the plan's price may have changed since,
+// and coupons never apply to scheduled payments.
 #include <algorithm>
 #include <string>
 
+#include "paymentd/outbox.h"
 #include "paymentd/plugin.h"
 
 namespace {
@@ -21,6 +25,14 @@ class AmountValidator final : public paymentd::Validator {
     if (payment.currency != currency_) {
       return Outcome::rejected("CURRENCY_MISMATCH",
                                "paid in " + payment.currency + ", expected " + currency_);
+    }
+    if (context.scheduled_amount) return checkScheduled(payment, *context.scheduled_amount);
+    if (paymentd::parseScheduledPaymentId(payment.id)) {
+      // Only paymentd makes such ids, and it recorded every one it made: this
+      // payment borrows the pattern, and no price can be trusted for it.
+      return Outcome::rejected("UNKNOWN_SCHEDULE", "payment id " + payment.id +
+                                                       " looks scheduled, but paymentd never "
+                                                       "scheduled it");
     }
     if (!context.claims.subscribe_id) return Outcome::rejected("MISSING_CLAIM", "no subscribe_id");
     auto plan = store.plan(*context.claims.subscribe_id);
@@ -47,6 +59,13 @@ class AmountValidator final : public paymentd::Validator {
   }
 
  private:
+  static Outcome checkScheduled(const paymentd::Payment& payment, std::int64_t scheduled) {
+    if (payment.amount.total == scheduled) return Outcome::ok();
+    return Outcome::rejected("AMOUNT_MISMATCH", "paid " + std::to_string(payment.amount.total) +
+                                                    ", expected " + std::to_string(scheduled) +
+                                                    " (the amount paymentd scheduled)");
+  }
+
   // The coupon must exist, be the user's, unexpired, and unused (or used by
   // this very payment, which is a redelivery).
   static paymentd::Result<std::int64_t> couponDiscount(const paymentd::PaymentContext& context,
@@ -81,5 +100,6 @@ constexpr paymentd::ConfigKey kConfigKeys[] = {
 PAYMENTD_PLUGIN(AmountValidator,
                 {.name = "amount",
                  .version = "1.0.0",
-                 .description = "Paid total equals plan price x months less the coupon, in KRW",
+                 .description = "Paid total equals plan price x months less the coupon (a "
+                                "scheduled payment: the scheduled amount), in KRW",
                  .config_keys = kConfigKeys})

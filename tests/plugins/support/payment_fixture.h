@@ -17,6 +17,7 @@ struct PaymentFixture {
   Claims claims;
   MemoryStore store;
   WebhookEvent event = WebhookEvent::kTransactionPaid;
+  std::optional<std::int64_t> scheduled_amount;  // the host's record, for scheduled ids
 
   PaymentFixture() {
     payment.id = "pay-1";
@@ -38,7 +39,9 @@ struct PaymentFixture {
     store.plans["yearly-8"] = Plan{"yearly-8", "12 months, 8 lessons", 89000, 12, 8, false};
   }
 
-  PaymentContext context() const { return PaymentContext{payment, claims, event, kNow}; }
+  PaymentContext context() const {
+    return PaymentContext{payment, claims, event, kNow, scheduled_amount};
+  }
 
   Subscription liveSubscription(const std::string& plan_id, SubscriptionStatus status) const {
     Subscription s;
