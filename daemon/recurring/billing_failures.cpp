@@ -2,6 +2,7 @@
 
 #include "paymentd/outbox.h"
 #include "storage/errors.h"
+#include "storage/scheduled_charge.h"
 #include "storage/sql_store.h"
 #include "storage/time_codec.h"
 
@@ -35,6 +36,14 @@ FailureRecord BillingFailures::record(const Payment& payment) const {
       [&](storage::Connection& connection) -> FailureRecord {
         connection.begin();
         try {
+          // Only a schedule paymentd asked for is counted and retried: a failed
+          // payment that merely borrows the id pattern must not push a
+          // subscription towards FAILED, nor make us charge anyone.
+          const auto charge = storage::findScheduledCharge(connection, payment.id);
+          if (!charge) {
+            connection.rollback();
+            return {Result::kIgnored, "paymentd never scheduled " + payment.id};
+          }
           storage::SqlStore store(connection, [this] { return clock_.now(); });
           const auto found = require(store.subscription(ref->subscription_id));
           if (!found || (found->status != SubscriptionStatus::kActive &&
@@ -92,8 +101,12 @@ FailureRecord BillingFailures::record(const Payment& payment) const {
             retry.plan_id = subscription.plan_id;
             retry.payment_type = policy_.recurring.payment_type;
             retry.billing_key = subscription.billing_key.value_or("");
-            retry.amount = plan ? plan->price : payment.amount.total;
-            retry.order_name = plan ? plan->name : payment.order_name;
+            // The retry charges what the failed attempt asked for: the cycle's
+            // price was fixed when it was first scheduled, whatever the plan
+            // costs now.
+            retry.amount = charge->amount;
+            retry.currency = charge->currency;
+            retry.order_name = charge->order_name;
             retry.time_to_pay = *decision.retry_at;
             require(store.enqueueOutbox(toOutboxItem(retry)));
           }

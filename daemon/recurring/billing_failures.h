@@ -1,6 +1,8 @@
 // recurring/billing_failures.h: a verified Transaction.Failed of a renewal.
 //
-// In one database transaction: counts the failure once per payment id (a
+// Only a payment paymentd scheduled itself (its schedule is recorded:
+// storage/scheduled_charge.h) is counted. In one database transaction: counts
+// the failure once per payment id (a
 // billing_failures row; a redelivery finds it and changes nothing), marks the
 // subscription PAST_DUE with the new count, and enqueues the tier's notice and
 // the next day's retry schedule in the outbox; over the limit the subscription
@@ -21,7 +23,7 @@ struct FailureRecord {
   enum class Result {
     kCounted = 1,     // this failure changed the subscription
     kCountedAlready,  // a redelivery: nothing changed
-    kIgnored,         // not a renewal paymentd scheduled, or the subscription is not live
+    kIgnored,         // no schedule of paymentd's, or the subscription is not live
   };
   Result result;
   std::string detail;  // for the trace

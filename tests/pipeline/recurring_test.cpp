@@ -430,5 +430,49 @@ TYPED_TEST(RecurringTest, APaidPaymentThatBorrowsAScheduledIdIsRefunded) {
             1);
 }
 
+// The retry of a declined renewal charges what the declined attempt asked for,
+// not the price the plan has now.
+TYPED_TEST(RecurringTest, ARetryAfterAPriceChangeChargesTheDeclinedAttemptsAmount) {
+  auto& h = this->h();
+  h.registerCard("card-1-decline", 1, "succeed");
+  this->startSubscription("card-1-decline");
+  h.changePlanPrice("monthly-4", 69000);
+
+  this->runSchedule("paymentd-sub1-c1-a1", "SELECT COUNT(*) FROM billing_failures", 1);
+  EXPECT_EQ(h.drainOutbox(), 2u);  // the notice and the retry's schedule
+  EXPECT_EQ(this->scheduledAmount("paymentd-sub1-c1-a2"), 59000);
+  const std::string asked = h.portoneRequestLog("POST", "/payments/paymentd-sub1-c1-a2/schedule");
+  EXPECT_NE(asked.find("59000"), std::string::npos) << asked;
+  EXPECT_EQ(asked.find("69000"), std::string::npos) << asked;
+
+  this->runSchedule("paymentd-sub1-c1-a2",
+                    "SELECT COUNT(*) FROM payments WHERE id = 'paymentd-sub1-c1-a2'", 1);
+  EXPECT_EQ(h.count("SELECT amount FROM payments WHERE id = 'paymentd-sub1-c1-a2'"), 59000);
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c1-a2/cancel"), 0);
+  EXPECT_EQ(h.text("SELECT status FROM subscriptions WHERE id = 1"), "ACTIVE");
+  EXPECT_EQ(h.drainOutbox(), 1u);
+  EXPECT_EQ(this->scheduledAmount("paymentd-sub1-c2-a1"), 69000);
+}
+
+// A declined payment under a borrowed id counts against nobody: it must not
+// push a subscription towards FAILED, nor make paymentd schedule a retry.
+TYPED_TEST(RecurringTest, AFailedPaymentThatBorrowsAScheduledIdIsNotCounted) {
+  auto& h = this->h();
+  this->startSubscription("card-ok");
+  Object failed = paidPayment("paymentd-sub1-c8-a1", 59000, std::string("card-ok"));
+  failed.set("status", "FAILED");
+  h.createPayment(failed);
+  EXPECT_EQ(h.sendWebhook("Transaction.Failed", "paymentd-sub1-c8-a1", kRenewal).body,
+            R"({"status":"payment_failed","code":"PAYMENT_FAILED"})");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM billing_failures"), 0);
+  EXPECT_EQ(h.count("SELECT consecutive_failures FROM subscriptions WHERE id = 1"), 0);
+  EXPECT_EQ(h.text("SELECT status FROM subscriptions WHERE id = 1"), "ACTIVE");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE '%c8%'"), 0);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events WHERE payment_id = "
+                    "'paymentd-sub1-c8-a1' AND stage = 'recurring' AND result = 'skipped' AND "
+                    "detail = 'paymentd never scheduled paymentd-sub1-c8-a1'"),
+            1);
+}
+
 }  // namespace
 }  // namespace paymentd::pipeline
