@@ -32,6 +32,11 @@ class BillingProcessor final : public paymentd::Processor {
       return Outcome::rejected("NOT_A_SCHEDULED_PAYMENT",
                                "a BILLING payment id must come from a paymentd schedule");
     }
+    // The host vouches for the schedules it made; an id that only looks like
+    // one renews nothing, whichever validators the YAML lists.
+    if (!context.scheduled_amount) {
+      return Outcome::rejected("UNKNOWN_SCHEDULE", "paymentd never scheduled " + payment.id);
+    }
     auto found = store.subscription(ref->subscription_id);
     if (!found) return found.error();
     if (!found->has_value()) {
@@ -81,6 +86,9 @@ class BillingProcessor final : public paymentd::Processor {
     next.plan_id = subscription.plan_id;
     next.payment_type = renewal_type_;
     next.billing_key = *subscription.billing_key;
+    // The next cycle costs what the plan costs now, while this one was charged
+    // what it was scheduled for: a price change reaches a subscription one
+    // cycle later (docs/operators.md).
     next.amount = (*plan)->price;
     next.order_name = (*plan)->name;
     next.time_to_pay = end;

@@ -12,6 +12,7 @@ namespace {
 struct RenewalFixture : PaymentFixture {
   RenewalFixture() {
     payment.id = scheduledPaymentId(7, 2, 3);
+    scheduled_amount = 59000;
     claims.payment_type = "BILLING";
     Subscription s = liveSubscription("monthly-4", SubscriptionStatus::kPastDue);
     s.billing_key = "billing-key-1";
@@ -57,6 +58,26 @@ TEST(BillingProcessor, RefusesAPaymentIdThatNoScheduleMade) {
   EXPECT_EQ(createPlugin<Processor>()->process(f.context(), f.store).code(),
             "NOT_A_SCHEDULED_PAYMENT");
   EXPECT_TRUE(f.store.tickets.empty());
+}
+
+TEST(BillingProcessor, SchedulesTheNextCycleAtThePlansPriceNow) {
+  RenewalFixture f;
+  f.store.plans["monthly-4"].price = 69000;  // changed after this renewal was scheduled at 59000
+  ASSERT_TRUE(createPlugin<Processor>()->process(f.context(), f.store).isOk());
+  ASSERT_EQ(f.store.outbox.size(), 1u);
+  EXPECT_NE(f.store.outbox[0].payload.find("\"amount\":69000"), std::string::npos)
+      << f.store.outbox[0].payload;
+}
+
+TEST(BillingProcessor, RefusesAScheduledLookingIdPaymentdNeverScheduled) {
+  RenewalFixture f;
+  f.scheduled_amount.reset();
+  const Outcome outcome = createPlugin<Processor>()->process(f.context(), f.store);
+  EXPECT_EQ(outcome.code(), "UNKNOWN_SCHEDULE");
+  EXPECT_EQ(outcome.message(), "paymentd never scheduled paymentd-sub7-c2-a3");
+  EXPECT_TRUE(f.store.tickets.empty());
+  EXPECT_TRUE(f.store.outbox.empty());
+  EXPECT_EQ(f.store.subscriptions[0].status, SubscriptionStatus::kPastDue);
 }
 
 TEST(BillingProcessor, RefusesAnotherUsersSubscription) {
