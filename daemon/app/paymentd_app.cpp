@@ -285,7 +285,8 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
       "listening on " + config.http.host + ":" + std::to_string(server.port());
   logger.information(listening);
   // The outbox worker: schedules and notices after commit (docs/operators.md).
-  const outbox::ScheduleExecutor schedules(*portone_client, config.public_url);
+  const outbox::ScheduleExecutor schedules(*portone_client, config.public_url,
+                                           config.recurring.payment_type);
   const outbox::NoticeExecutor notices(plugins, *database,
                                        std::chrono::seconds(config.outbox.notice_grace_s));
   outbox::OutboxWorker worker(

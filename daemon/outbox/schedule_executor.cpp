@@ -26,10 +26,10 @@ std::string query(const std::string& value) {
 
 }  // namespace
 
-std::string ScheduleExecutor::noticeUrl(const std::string& user_id, const std::string& plan_id,
-                                        const std::string& payment_type) const {
+std::string ScheduleExecutor::noticeUrl(const std::string& user_id,
+                                        const std::string& plan_id) const {
   return public_url_ + "/api/v1/payment/webhook?user_id=" + query(user_id) +
-         "&subscribe_id=" + query(plan_id) + "&payment_type=" + query(payment_type);
+         "&subscribe_id=" + query(plan_id) + "&payment_type=" + query(payment_type_);
 }
 
 Attempt ScheduleExecutor::execute(const std::string& payload) const {
@@ -43,8 +43,8 @@ Attempt ScheduleExecutor::execute(const std::string& payload) const {
     request.charge.customer_id = schedule.user_id;
     request.charge.amount = schedule.amount;
     request.charge.currency = schedule.currency;
-    request.charge.notice_urls = {
-        noticeUrl(schedule.user_id, schedule.plan_id, schedule.payment_type)};
+    // schedule.payment_type is not read: the host's setting decides (schedule_executor.h).
+    request.charge.notice_urls = {noticeUrl(schedule.user_id, schedule.plan_id)};
     request.time_to_pay = schedule.time_to_pay;
   } catch (const std::invalid_argument& e) {
     return {Attempt::Result::kDead, std::string("bad schedule_payment payload: ") + e.what()};

@@ -99,11 +99,10 @@ FailureRecord BillingFailures::record(const Payment& payment) const {
             retry.attempt = ref->attempt + 1;
             retry.user_id = subscription.user_id;
             retry.plan_id = subscription.plan_id;
-            retry.payment_type = policy_.recurring.payment_type;
             retry.billing_key = subscription.billing_key.value_or("");
             // The retry charges what the failed attempt asked for: the cycle's
             // price was fixed when it was first scheduled, whatever the plan
-            // costs now.
+            // costs now. (Its payment type is the host's: schedule_executor.h.)
             retry.amount = charge->amount;
             retry.currency = charge->currency;
             retry.order_name = charge->order_name;

@@ -63,6 +63,24 @@ TEST(PaymentdCli, CheckConfigRefusesAnUnknownKeyWithFileLineColumn) {
       << result.err;
 }
 
+// The renewals' payment type is recurring.payment_type alone: a config written
+// for an older paymentd that still sets the processors' key is refused.
+TEST(PaymentdCli, CheckConfigRefusesTheRemovedRenewalPaymentTypeKey) {
+  testing::TempDir dir;
+  const std::string plugins = "plugins:\n  directories: [\"" + std::string(PAYMENTD_BINARY_DIR) +
+                              "/lib/paymentd/plugins\"]\n  processors:\n    FIRST_BILLING: "
+                              "{plugin: first-billing, config: {renewal_payment_type: BILLING}}\n";
+  std::string text = minimalConfig();
+  text.replace(text.find("plugins: {directories: []}\n"), 27, plugins);
+  const std::string path = writeConfig(dir, text);
+  auto result = runProcess(kPaymentd, {"--config=" + path, "--check-config"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_TRUE(std::regex_search(
+      result.err, std::regex(R"(paymentd\.yaml:12:\d+: plugin 'first-billing' \(.*\) has no )"
+                             R"(config key 'renewal_payment_type')")))
+      << result.err;
+}
+
 TEST(PaymentdCli, CheckConfigRefusesAYamlSyntaxErrorWithFileLineColumn) {
   testing::TempDir dir;
   const std::string path = writeConfig(dir, "http:\n  listen: [\"a\"\nstorage: x\n");

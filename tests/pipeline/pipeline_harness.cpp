@@ -99,7 +99,8 @@ PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harnes
   plugins.processors.emplace("FIRST_BILLING",
                              config::ProcessorEntry{entry("first-billing"), true, {}});
   if (harness_options.every_processor) {
-    plugins.processors.emplace("BILLING", config::ProcessorEntry{entry("billing"), true, {}});
+    plugins.processors.emplace(harness_options.recurring.payment_type,
+                               config::ProcessorEntry{entry("billing"), true, {}});
     plugins.processors.emplace("LUMP_SUM", config::ProcessorEntry{entry("lump-sum"), true, {}});
     plugins.processors.emplace("TRIAL", config::ProcessorEntry{entry("trial"), true, {}});
     plugins.processors.emplace("TRIAL_FREE", config::ProcessorEntry{entry("trial"), true, {}});
@@ -136,7 +137,8 @@ PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harnes
   server_->start();
 
   schedules_ = std::make_unique<outbox::ScheduleExecutor>(
-      *portone_, "http://127.0.0.1:" + std::to_string(server_->port()));
+      *portone_, "http://127.0.0.1:" + std::to_string(server_->port()),
+      harness_options.recurring.payment_type);
   notices_ =
       std::make_unique<outbox::NoticeExecutor>(*plugins_, *database_, std::chrono::seconds(3600));
   outbox::WorkerOptions worker_options;

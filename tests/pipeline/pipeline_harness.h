@@ -37,8 +37,9 @@ HttpAnswer httpCall(std::uint16_t port, const std::string& method, const std::st
 
 struct HarnessOptions {
   std::string lock_url = "local";
-  /// Maps BILLING, LUMP_SUM, TRIAL and TRIAL_FREE to their shipped processors
-  /// (by default only FIRST_BILLING is served and LUMP_SUM is disabled).
+  /// Maps the renewals' type (`recurring.payment_type`, BILLING by default),
+  /// LUMP_SUM, TRIAL and TRIAL_FREE to their shipped processors (by default
+  /// only FIRST_BILLING is served and LUMP_SUM is disabled).
   bool every_processor = false;
   config::RecurringConfig recurring;
   /// Notifier per channel (admin_slack, alimtalk, sms); a channel not named

@@ -70,6 +70,15 @@ class RecurringTest : public ::testing::Test {
     harness_ = std::make_unique<PipelineHarness>(Backend::kBackend, options);
   }
 
+  // A fresh harness whose renewals carry `payment_type` (recurring.payment_type).
+  void useRenewalType(const std::string& payment_type) {
+    harness_.reset();
+    HarnessOptions options;
+    options.every_processor = true;
+    options.recurring.payment_type = payment_type;
+    harness_ = std::make_unique<PipelineHarness>(Backend::kBackend, options);
+  }
+
   // First billing on `card`, its schedule created at the sandbox by the worker.
   void startSubscription(const std::string& card,
                          const std::optional<std::string>& phone = std::nullopt) {
@@ -472,6 +481,39 @@ TYPED_TEST(RecurringTest, AFailedPaymentThatBorrowsAScheduledIdIsNotCounted) {
                     "'paymentd-sub1-c8-a1' AND stage = 'recurring' AND result = 'skipped' AND "
                     "detail = 'paymentd never scheduled paymentd-sub1-c8-a1'"),
             1);
+}
+
+// recurring.payment_type is the one setting for renewals: the schedules the
+// processors ask for carry it to PortOne, the failure policy counts it, and
+// BILLING means nothing to this deployment.
+TYPED_TEST(RecurringTest, ANonDefaultRenewalTypeRenewsRetriesAndSchedulesUnderThatType) {
+  this->useRenewalType("RENEWAL");
+  auto& h = this->h();
+  h.registerCard("card-1-decline", 1, "succeed");
+  this->startSubscription("card-1-decline");
+  const std::string renewal = "user_id=42&subscribe_id=monthly-4&payment_type=RENEWAL";
+  const std::string asked = h.portoneRequestLog("POST", "/payments/paymentd-sub1-c1-a1/schedule");
+  EXPECT_NE(asked.find(renewal), std::string::npos) << asked;
+
+  // The decline is counted under RENEWAL, and its retry is scheduled with it.
+  this->runSchedule("paymentd-sub1-c1-a1", "SELECT COUNT(*) FROM billing_failures", 1);
+  EXPECT_EQ(h.text("SELECT payment_type FROM payment_failures WHERE payment_id = "
+                   "'paymentd-sub1-c1-a1'"),
+            "RENEWAL");
+  EXPECT_EQ(h.drainOutbox(), 2u);
+  const std::string retry = h.portoneRequestLog("POST", "/payments/paymentd-sub1-c1-a2/schedule");
+  EXPECT_NE(retry.find(renewal), std::string::npos) << retry;
+
+  this->runSchedule("paymentd-sub1-c1-a2",
+                    "SELECT COUNT(*) FROM payments WHERE id = 'paymentd-sub1-c1-a2'", 1);
+  EXPECT_EQ(h.text("SELECT payment_type FROM payments WHERE id = 'paymentd-sub1-c1-a2'"),
+            "RENEWAL");
+  EXPECT_EQ(h.text("SELECT status FROM subscriptions WHERE id = 1"), "ACTIVE");
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c1-a2/cancel"), 0);
+  EXPECT_EQ(h.drainOutbox(), 1u);
+  const std::string next = h.portoneRequestLog("POST", "/payments/paymentd-sub1-c2-a1/schedule");
+  EXPECT_NE(next.find(renewal), std::string::npos) << next;
+  EXPECT_EQ(next.find("payment_type=BILLING"), std::string::npos) << next;
 }
 
 }  // namespace

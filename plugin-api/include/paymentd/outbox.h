@@ -29,7 +29,9 @@ struct SchedulePaymentRequest {
   int attempt = 1;  // retries of a failed cycle count up from 1
   std::string user_id;
   std::string plan_id;
-  std::string payment_type;  // the type the scheduled payment's webhook will carry, e.g. BILLING
+  /// Ignored since API 1.1: the host's `recurring.payment_type` is the type
+  /// every scheduled payment's webhook carries. Kept for layout; leave it empty.
+  std::string payment_type;
   std::string billing_key;
   std::int64_t amount = 0;  // KRW
   std::string currency = "KRW";

@@ -13,7 +13,8 @@
 //
 // History: 1.0 first release; 1.1 Notification::recipient_phone,
 // NoticeRequest::recipient_subscription_id, maskPhone(),
-// PaymentContext::scheduled_amount.
+// PaymentContext::scheduled_amount; the host ignores
+// SchedulePaymentRequest::payment_type (recurring.payment_type decides).
 #pragma once
 
 #include <cstdint>

@@ -17,8 +17,7 @@ using paymentd::SubscriptionStatus;
 
 class BillingProcessor final : public paymentd::Processor {
  public:
-  explicit BillingProcessor(const paymentd::PluginConfig& config)
-      : renewal_type_(config.getString("renewal_payment_type", "BILLING")) {}
+  explicit BillingProcessor(const paymentd::PluginConfig&) {}
 
   Outcome process(const paymentd::PaymentContext& context,
                   paymentd::StoreWriter& store) const override {
@@ -84,7 +83,6 @@ class BillingProcessor final : public paymentd::Processor {
     next.cycle = ref->cycle + 1;
     next.user_id = subscription.user_id;
     next.plan_id = subscription.plan_id;
-    next.payment_type = renewal_type_;
     next.billing_key = *subscription.billing_key;
     // The next cycle costs what the plan costs now, while this one was charged
     // what it was scheduled for: a price change reaches a subscription one
@@ -94,14 +92,6 @@ class BillingProcessor final : public paymentd::Processor {
     next.time_to_pay = end;
     return store.enqueueOutbox(paymentd::toOutboxItem(next));
   }
-
- private:
-  std::string renewal_type_;
-};
-
-constexpr paymentd::ConfigKey kConfigKeys[] = {
-    {"renewal_payment_type", paymentd::ConfigKey::kOptional,
-     "payment type of the next scheduled renewal (default BILLING)"},
 };
 
 }  // namespace
@@ -109,5 +99,4 @@ constexpr paymentd::ConfigKey kConfigKeys[] = {
 PAYMENTD_PLUGIN(BillingProcessor,
                 {.name = "billing",
                  .version = "1.0.0",
-                 .description = "Renews a subscription for one period; schedules the next",
-                 .config_keys = kConfigKeys})
+                 .description = "Renews a subscription for one period; schedules the next"})

@@ -14,8 +14,7 @@ using paymentd::Outcome;
 
 class FirstBillingProcessor final : public paymentd::Processor {
  public:
-  explicit FirstBillingProcessor(const paymentd::PluginConfig& config)
-      : renewal_type_(config.getString("renewal_payment_type", "BILLING")) {}
+  explicit FirstBillingProcessor(const paymentd::PluginConfig&) {}
 
   Outcome process(const paymentd::PaymentContext& context,
                   paymentd::StoreWriter& store) const override {
@@ -58,21 +57,12 @@ class FirstBillingProcessor final : public paymentd::Processor {
     next.cycle = 1;
     next.user_id = *claims.user_id;
     next.plan_id = (*plan)->id;
-    next.payment_type = renewal_type_;
     next.billing_key = *payment.billing_key;
     next.amount = (*plan)->price;
     next.order_name = (*plan)->name;
     next.time_to_pay = end;
     return store.enqueueOutbox(paymentd::toOutboxItem(next));
   }
-
- private:
-  std::string renewal_type_;
-};
-
-constexpr paymentd::ConfigKey kConfigKeys[] = {
-    {"renewal_payment_type", paymentd::ConfigKey::kOptional,
-     "payment type of the scheduled renewal (default BILLING)"},
 };
 
 }  // namespace
@@ -80,5 +70,4 @@ constexpr paymentd::ConfigKey kConfigKeys[] = {
 PAYMENTD_PLUGIN(FirstBillingProcessor,
                 {.name = "first-billing",
                  .version = "1.0.0",
-                 .description = "Creates the subscription and first ticket; schedules the renewal",
-                 .config_keys = kConfigKeys})
+                 .description = "Creates the subscription and first ticket; schedules the renewal"})

@@ -32,7 +32,8 @@ TEST(FirstBillingProcessor, CreatesTheSubscriptionTicketAndRenewalSchedule) {
   const OutboxItem& item = f.store.outbox[0];
   EXPECT_EQ(item.kind, "schedule_payment");
   EXPECT_EQ(item.dedupe_key, "schedule:paymentd-sub1-c1-a1");
-  EXPECT_NE(item.payload.find("\"payment_type\":\"BILLING\""), std::string::npos) << item.payload;
+  // The renewal's payment type is the host's (recurring.payment_type), not the plugin's.
+  EXPECT_NE(item.payload.find("\"payment_type\":\"\""), std::string::npos) << item.payload;
   EXPECT_NE(item.payload.find("\"amount\":59000"), std::string::npos) << item.payload;
   EXPECT_NE(item.payload.find("\"billing_key\":\"billing-key-1\""), std::string::npos);
 }
