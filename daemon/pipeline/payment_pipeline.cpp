@@ -290,8 +290,12 @@ PaymentPipeline::Answer PaymentPipeline::processLocked(Run& run) const {
                                   storage::RefundState::kNone});
     }
     run.trace.add("status", "failed", payment.failure_reason.value_or(""));
-    if (run.claims.payment_type == options_.recurring.payment_type) {
-      // Counted once per payment id, so a redelivery (or a retry after a 503) is safe.
+    if (parseScheduledPaymentId(id)) {
+      // A renewal by the host's facts (BillingFailures counts only a schedule
+      // it recorded), not by the URL's payment_type: schedules PortOne already
+      // holds keep the type they were created with after an operator changed
+      // recurring.payment_type. Counted once per payment id, so a redelivery
+      // (or a retry after a 503) is safe.
       const recurring::FailureRecord counted = billing_failures_.record(payment);
       run.trace.add(
           "recurring",

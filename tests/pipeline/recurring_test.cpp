@@ -516,5 +516,30 @@ TYPED_TEST(RecurringTest, ANonDefaultRenewalTypeRenewsRetriesAndSchedulesUnderTh
   EXPECT_EQ(next.find("payment_type=BILLING"), std::string::npos) << next;
 }
 
+// Schedules PortOne already holds keep the payment type they were created
+// with. After an operator switched recurring.payment_type from BILLING to
+// RENEWAL, a decline arriving under BILLING is still a renewal's decline: it
+// is counted and retried (under RENEWAL), or the subscription would lapse
+// silently.
+TYPED_TEST(RecurringTest, ADeclineUnderTheFormerRenewalTypeIsStillCountedAndRetried) {
+  this->useRenewalType("RENEWAL");
+  auto& h = this->h();
+  h.registerCard("card-declines", 0, "decline");
+  this->startSubscription("card-declines");
+  // PortOne's own webhook is lost; the one that arrives carries the former type.
+  ASSERT_EQ(
+      testing::httpCall(h.sandboxPort(), "POST", "/_sandbox/webhooks/mode", R"({"dropNext":1})")
+          .status,
+      200);
+  ASSERT_EQ(h.advanceSandboxTo(this->scheduledAt("paymentd-sub1-c1-a1")).size(), 1u);
+  EXPECT_EQ(h.sendWebhook("Transaction.Failed", "paymentd-sub1-c1-a1", kRenewal).body,
+            R"({"status":"payment_failed","code":"PAYMENT_FAILED"})");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM billing_failures"), 1);
+  EXPECT_EQ(h.text("SELECT status FROM subscriptions WHERE id = 1"), "PAST_DUE");
+  EXPECT_EQ(h.drainOutbox(), 2u);
+  const std::string retry = h.portoneRequestLog("POST", "/payments/paymentd-sub1-c1-a2/schedule");
+  EXPECT_NE(retry.find("payment_type=RENEWAL"), std::string::npos) << retry;
+}
+
 }  // namespace
 }  // namespace paymentd::pipeline
