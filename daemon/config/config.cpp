@@ -173,7 +173,7 @@ void readReconcile(MapReader& root, ReconcileConfig& reconcile) {
   map.finish();
 }
 
-void readRecurring(MapReader& root, RecurringConfig& recurring) {
+void readRecurring(MapReader& root, const PluginsConfig& plugins, RecurringConfig& recurring) {
   YAML::Node node = root.node("recurring", false);
   if (!node.IsDefined()) return;
   MapReader map(node, root.file(), "recurring", root.problems());
@@ -181,7 +181,15 @@ void readRecurring(MapReader& root, RecurringConfig& recurring) {
   const auto read = [&](const char* key, std::int64_t min, std::int64_t max, int& out) {
     if (auto v = map.integer(key, false, min, max)) out = static_cast<int>(*v);
   };
-  if (auto v = map.string("payment_type", false)) recurring.payment_type = *v;
+  if (auto v = map.string("payment_type", false)) {
+    recurring.payment_type = *v;
+    // A misspelt type would have every renewal refunded as UNKNOWN_PAYMENT_TYPE.
+    if (!plugins.processors.empty() && plugins.processors.count(*v) == 0) {
+      map.problems().add(map.markOfKey("payment_type"),
+                         "recurring.payment_type " + *v +
+                             " is mapped to no processor (add plugins.processors." + *v + ")");
+    }
+  }
   read("retry_hour", 0, 23, recurring.retry_hour);
   read("alimtalk_until", 0, 1000, recurring.alimtalk_until);
   read("sms_until", 0, 1000, recurring.sms_until);
@@ -260,7 +268,7 @@ std::optional<Config> loadConfig(const std::string& path, const std::string& def
   readPipeline(root, config.portone, config.pipeline);
   readLogging(root, config.logging);
   readOutbox(root, config.outbox);
-  readRecurring(root, config.recurring);
+  readRecurring(root, config.plugins, config.recurring);
   readReconcile(root, config.reconcile);
   if (auto url = root.string("public_url", false)) {
     if (url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0) {

@@ -88,7 +88,7 @@ TEST(Config, ReadsARolloutWithACanary) {
   Loaded loaded = load(dir, kMinimal + R"(plugins:
   processors:
     FIRST_BILLING:
-      plugin: first-billing@1.0.0
+      plugin: first-billing@1.1.0
       canary: {plugin: first-billing@2.0.0, percent: 5, users: ["42", "77"]}
     LUMP_SUM: {plugin: lump-sum, enabled: false}
 )");
@@ -156,6 +156,21 @@ recurring: {retry_hour: 9, max_failures: 7, alimtalk_until: 1, sms_until: 2}
   ASSERT_TRUE(defaults.config);
   EXPECT_EQ(defaults.config->public_url, "http://127.0.0.1:8080");
   EXPECT_EQ(defaults.config->recurring.max_failures, 14);
+}
+
+TEST(Config, RefusesARenewalPaymentTypeNoProcessorServes) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + R"(plugins:
+  processors:
+    FIRST_BILLING: {plugin: first-billing}
+recurring:
+  payment_type: BILLNG
+)");
+  EXPECT_FALSE(loaded.config);
+  ASSERT_EQ(loaded.problems.size(), 1u) << loaded.problems.front();
+  EXPECT_EQ(loaded.problems[0], loaded.path +
+                                    ":12:17: recurring.payment_type BILLNG is mapped to "
+                                    "no processor (add plugins.processors.BILLNG)");
 }
 
 TEST(Config, ReadsTheReconcilerSettingsAndRefusesAGraceTooShort) {

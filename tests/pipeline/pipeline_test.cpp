@@ -102,7 +102,7 @@ TYPED_TEST(PipelineTest, FulfilsAFirstBillingOnceAndAnswersRedeliveriesWithoutCh
   // The trace names every step and each plugin with its version.
   EXPECT_EQ(h.text("SELECT stage FROM payment_events WHERE payment_id = 'pay-1' AND stage LIKE "
                    "'processor:%'"),
-            "processor:first-billing@1.0.0");
+            "processor:first-billing@1.1.0");
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events WHERE payment_id = 'pay-1' AND stage LIKE "
                     "'validator:%'"),
             5);
@@ -168,7 +168,7 @@ TYPED_TEST(PipelineTest, RefundsAWrongAmountOnceAndRecordsWhy) {
   EXPECT_EQ(this->cancels("pay-2"), 1) << "a redelivery must not refund twice";
 
   const ProcessResult trace = h.trace("pay-2");
-  EXPECT_NE(trace.out.find("validator:amount@1.0.0"), std::string::npos);
+  EXPECT_NE(trace.out.find("validator:amount@1.1.0"), std::string::npos);
   EXPECT_NE(trace.out.find("AMOUNT_MISMATCH: paid 50000, expected 59000"), std::string::npos)
       << trace.out;
   EXPECT_NE(trace.out.find("refund                             intended"), std::string::npos)

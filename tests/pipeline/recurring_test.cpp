@@ -385,7 +385,7 @@ TYPED_TEST(RecurringTest, ANoticeToASubscriberWithoutAPhoneNumberGoesDeadSayingW
   EXPECT_TRUE(solapi.requests().empty());
   EXPECT_EQ(h.text("SELECT status FROM outbox WHERE kind = 'notify'"), "DEAD");
   EXPECT_EQ(h.text("SELECT last_error FROM outbox WHERE kind = 'notify'"),
-            "solapi@1.0.0 PAYMENT_FAILED_RETRY (no phone number stored for subscription 1) "
+            "solapi@1.1.0 PAYMENT_FAILED_RETRY (no phone number stored for subscription 1) "
             "NO_RECIPIENT: no phone number is stored for this subscriber");
 }
 

@@ -42,6 +42,6 @@ constexpr paymentd::ConfigKey kConfigKeys[] = {
 }  // namespace
 
 PAYMENTD_PLUGIN(LogNotifier, {.name = "log",
-                              .version = "1.0.0",
+                              .version = "1.1.0",
                               .description = "Writes each notice as one line to stderr",
                               .config_keys = kConfigKeys})

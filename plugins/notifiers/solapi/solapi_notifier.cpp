@@ -152,6 +152,6 @@ constexpr paymentd::ConfigKey kConfigKeys[] = {
 }  // namespace
 
 PAYMENTD_PLUGIN(SolapiNotifier, {.name = "solapi",
-                                 .version = "1.0.0",
+                                 .version = "1.1.0",
                                  .description = "Kakao AlimTalk or SMS through Solapi",
                                  .config_keys = kConfigKeys})

@@ -98,5 +98,5 @@ class BillingProcessor final : public paymentd::Processor {
 
 PAYMENTD_PLUGIN(BillingProcessor,
                 {.name = "billing",
-                 .version = "1.0.0",
+                 .version = "1.1.0",
                  .description = "Renews a subscription for one period; schedules the next"})

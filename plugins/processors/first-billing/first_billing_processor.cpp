@@ -69,5 +69,5 @@ class FirstBillingProcessor final : public paymentd::Processor {
 
 PAYMENTD_PLUGIN(FirstBillingProcessor,
                 {.name = "first-billing",
-                 .version = "1.0.0",
+                 .version = "1.1.0",
                  .description = "Creates the subscription and first ticket; schedules the renewal"})

@@ -99,7 +99,7 @@ constexpr paymentd::ConfigKey kConfigKeys[] = {
 
 PAYMENTD_PLUGIN(AmountValidator,
                 {.name = "amount",
-                 .version = "1.0.0",
+                 .version = "1.1.0",
                  .description = "Paid total equals plan price x months less the coupon (a "
                                 "scheduled payment: the scheduled amount), in KRW",
                  .config_keys = kConfigKeys})
