@@ -255,6 +255,12 @@ void PipelineHarness::addFault(const Poco::JSON::Object& fault) {
   if (answer.status != 201) throw std::runtime_error("sandbox refused the fault: " + answer.body);
 }
 
+void PipelineHarness::dropNextWebhooks(int count) {
+  HttpAnswer answer = httpCall(sandbox_->port(), "POST", "/_sandbox/webhooks/mode",
+                               "{\"dropNext\":" + std::to_string(count) + "}");
+  if (answer.status != 200) throw std::runtime_error("sandbox refused dropNext: " + answer.body);
+}
+
 void PipelineHarness::clearFaults() {
   httpCall(sandbox_->port(), "DELETE", "/_sandbox/faults");
 }

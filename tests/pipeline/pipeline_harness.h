@@ -64,6 +64,8 @@ class PipelineHarness {
   std::vector<std::string> idempotencyKeys(const std::string& method,
                                            const std::string& path) const;
   void addFault(const Poco::JSON::Object& fault);
+  /// The sandbox never sends its next `count` webhooks (a lost delivery).
+  void dropNextWebhooks(int count);
   void clearFaults();
   std::uint16_t sandboxPort() const { return sandbox_->port(); }
 

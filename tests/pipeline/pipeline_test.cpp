@@ -59,6 +59,16 @@ class PipelineTest : public ::testing::Test {
   int cancels(const std::string& id) {
     return h().portoneRequests("POST", "/payments/" + id + "/cancel");
   }
+  // PortOne answers `status` to every `method` request on `path` until clearFaults().
+  void failAlways(const std::string& method, const std::string& path, int status) {
+    Object fault;
+    fault.set("method", method);
+    fault.set("path", path);
+    fault.set("kind", "status");
+    fault.set("status", status);
+    fault.set("count", -1);
+    h().addFault(fault);
+  }
 
   std::unique_ptr<PipelineHarness> harness_;
 };
@@ -346,13 +356,7 @@ TYPED_TEST(PipelineTest, AnswersAlreadyProcessingWhileAnotherWorkerHoldsTheLock)
 TYPED_TEST(PipelineTest, APortOneOutageIs503WithoutRefundAndARedeliveryFinishes) {
   auto& h = this->h();
   h.createPayment(paidCardPayment("pay-14", 59000));
-  Object fault;
-  fault.set("method", "GET");
-  fault.set("path", "/payments/pay-14");
-  fault.set("kind", "status");
-  fault.set("status", 503);
-  fault.set("count", -1);
-  h.addFault(fault);
+  this->failAlways("GET", "/payments/pay-14", 503);
   HttpAnswer down = h.sendWebhook("Transaction.Paid", "pay-14", kFirstBilling);
   EXPECT_EQ(down.status, 503);
   EXPECT_EQ(down.body, R"({"status":"unavailable","code":"PORTONE_UNAVAILABLE"})");
@@ -368,13 +372,7 @@ TYPED_TEST(PipelineTest, APortOneOutageIs503WithoutRefundAndARedeliveryFinishes)
 TYPED_TEST(PipelineTest, TheReconcilerFulfilsAPaymentWhoseWebhooksAllMetAnOutage) {
   auto& h = this->h();
   h.createPayment(paidCardPayment("pay-18", 59000));
-  Object fault;
-  fault.set("method", "GET");
-  fault.set("path", "/payments/pay-18");
-  fault.set("kind", "status");
-  fault.set("status", 503);
-  fault.set("count", -1);
-  h.addFault(fault);
+  this->failAlways("GET", "/payments/pay-18", 503);
   const std::string claims = kFirstBilling + "&coupon_id=";
   EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-18", claims).status, 503);
   EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-18", claims).status, 503);  // a redelivery
@@ -420,10 +418,7 @@ TYPED_TEST(PipelineTest, TheReconcilerFulfilsAPaymentWhoseWebhookRacedAheadOfIt)
   EXPECT_EQ(early.status, 409);
   EXPECT_EQ(h.text("SELECT answer FROM unsettled_webhooks WHERE payment_id = 'pay-20'"),
             "PAYMENT_NOT_PAID");
-  ASSERT_EQ(
-      testing::httpCall(h.sandboxPort(), "POST", "/_sandbox/webhooks/mode", R"({"dropNext":1})")
-          .status,
-      200);
+  h.dropNextWebhooks(1);
   ASSERT_EQ(testing::httpCall(h.sandboxPort(), "POST", "/_sandbox/payments/pay-20/pay").status,
             200);
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments"), 0);
@@ -435,13 +430,7 @@ TYPED_TEST(PipelineTest, TheReconcilerFulfilsAPaymentWhoseWebhookRacedAheadOfIt)
 TYPED_TEST(PipelineTest, AFailedRefundIsRecordedAndFinishedByTheNextDeliveryWithTheSameKey) {
   auto& h = this->h();
   h.createPayment(paidCardPayment("pay-15", 1000));
-  Object fault;
-  fault.set("method", "POST");
-  fault.set("path", "/payments/pay-15/cancel");
-  fault.set("kind", "status");
-  fault.set("status", 500);
-  fault.set("count", -1);
-  h.addFault(fault);
+  this->failAlways("POST", "/payments/pay-15/cancel", 500);
   HttpAnswer first = h.sendWebhook("Transaction.Paid", "pay-15", kFirstBilling);
   EXPECT_EQ(first.status, 200);
   EXPECT_EQ(first.body, R"({"status":"refund_failed","code":"AMOUNT_MISMATCH"})");
@@ -463,13 +452,7 @@ TYPED_TEST(PipelineTest, AFailedRefundIsRecordedAndFinishedByTheNextDeliveryWith
 TYPED_TEST(PipelineTest, TheReconcilerFinishesARefundNoDeliveryFinished) {
   auto& h = this->h();
   h.createPayment(paidCardPayment("pay-16", 1000));
-  Object fault;
-  fault.set("method", "POST");
-  fault.set("path", "/payments/pay-16/cancel");
-  fault.set("kind", "status");
-  fault.set("status", 500);
-  fault.set("count", -1);
-  h.addFault(fault);
+  this->failAlways("POST", "/payments/pay-16/cancel", 500);
   EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-16", kFirstBilling).body,
             R"({"status":"refund_failed","code":"AMOUNT_MISMATCH"})");
   const int failed_cancels = this->cancels("pay-16");
@@ -504,13 +487,7 @@ TYPED_TEST(PipelineTest, TheReconcilerFinishesARefundNoDeliveryFinished) {
 TYPED_TEST(PipelineTest, AnUnfinishedRefundOfAPaymentCancelledMeanwhileIsMarkedDone) {
   auto& h = this->h();
   h.createPayment(paidCardPayment("pay-17", 1000));
-  Object fault;
-  fault.set("method", "POST");
-  fault.set("path", "/payments/pay-17/cancel");
-  fault.set("kind", "status");
-  fault.set("status", 500);
-  fault.set("count", -1);
-  h.addFault(fault);
+  this->failAlways("POST", "/payments/pay-17/cancel", 500);
   EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-17", kFirstBilling).body,
             R"({"status":"refund_failed","code":"AMOUNT_MISMATCH"})");
   h.clearFaults();

@@ -277,10 +277,7 @@ TYPED_TEST(RecurringTest, TheReconcilerFulfilsARenewalWhoseWebhookWasLost) {
   const std::string renewal = scheduledPaymentId(1, 1, 1);
   const Timestamp due = this->scheduledAt(renewal);
   EXPECT_EQ(h.text("SELECT next_payment_id FROM subscriptions WHERE id = 1"), renewal);
-  ASSERT_EQ(
-      testing::httpCall(h.sandboxPort(), "POST", "/_sandbox/webhooks/mode", R"({"dropNext":1})")
-          .status,
-      200);
+  h.dropNextWebhooks(1);
   ASSERT_EQ(h.advanceSandboxTo(due).size(), 1u);  // charged at PortOne; the webhook is lost
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments WHERE id = '" + renewal + "'"), 0);
 
@@ -310,10 +307,7 @@ TYPED_TEST(RecurringTest, TheReconcilerCountsADeclinedRenewalWhoseWebhookWasLost
   this->startSubscription("card-declines");
   const std::string renewal = scheduledPaymentId(1, 1, 1);
   const Timestamp due = this->scheduledAt(renewal);
-  ASSERT_EQ(
-      testing::httpCall(h.sandboxPort(), "POST", "/_sandbox/webhooks/mode", R"({"dropNext":1})")
-          .status,
-      200);
+  h.dropNextWebhooks(1);
   ASSERT_EQ(h.advanceSandboxTo(due).size(), 1u);
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM billing_failures"), 0);
   EXPECT_EQ(h.reconcileAt(due + std::chrono::hours(1)), 1u);
@@ -527,10 +521,7 @@ TYPED_TEST(RecurringTest, ADeclineUnderTheFormerRenewalTypeIsStillCountedAndRetr
   h.registerCard("card-declines", 0, "decline");
   this->startSubscription("card-declines");
   // PortOne's own webhook is lost; the one that arrives carries the former type.
-  ASSERT_EQ(
-      testing::httpCall(h.sandboxPort(), "POST", "/_sandbox/webhooks/mode", R"({"dropNext":1})")
-          .status,
-      200);
+  h.dropNextWebhooks(1);
   ASSERT_EQ(h.advanceSandboxTo(this->scheduledAt("paymentd-sub1-c1-a1")).size(), 1u);
   EXPECT_EQ(h.sendWebhook("Transaction.Failed", "paymentd-sub1-c1-a1", kRenewal).body,
             R"({"status":"payment_failed","code":"PAYMENT_FAILED"})");
