@@ -1,5 +1,6 @@
 #include "storage/payment_log.h"
 
+#include "storage/nullable_codec.h"
 #include "storage/time_codec.h"
 
 namespace paymentd::storage {
@@ -119,7 +120,7 @@ std::optional<PaymentFailure> PaymentLog::failure(const std::string& payment_id)
                   into(failure.message), into(refund);
             });
         if (rows == 0) return std::nullopt;
-        if (!type.isNull()) failure.payment_type = type.value();
+        failure.payment_type = fromNullable(type);
         failure.refund = refundFrom(refund);
         return failure;
       },
@@ -144,9 +145,8 @@ std::vector<PaymentFailure> PaymentLog::unfinishedRefunds(Timestamp before, std:
             });
         std::vector<PaymentFailure> failures;
         for (std::size_t i = 0; i < id.size(); ++i) {
-          PaymentFailure failure{id[i], std::nullopt, code[i], message[i], refundFrom(refund[i])};
-          if (!type[i].isNull()) failure.payment_type = type[i].value();
-          failures.push_back(std::move(failure));
+          failures.push_back(PaymentFailure{id[i], fromNullable(type[i]), code[i], message[i],
+                                            refundFrom(refund[i])});
         }
         return failures;
       },

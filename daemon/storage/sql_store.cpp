@@ -5,6 +5,7 @@
 #include <string>
 
 #include "outbox/schedule_payload.h"
+#include "storage/nullable_codec.h"
 #include "storage/time_codec.h"
 
 namespace paymentd::storage {
@@ -39,16 +40,6 @@ SubscriptionStatus statusFrom(const std::string& name) {
   if (name == "CANCELLED") return SubscriptionStatus::kCancelled;
   if (name == "ACTIVE") return SubscriptionStatus::kActive;
   throw Error("unknown subscription status '" + name + "' in the database");
-}
-
-template <typename T>
-Poco::Nullable<T> nullable(const std::optional<T>& value) {
-  return value ? Poco::Nullable<T>(*value) : Poco::Nullable<T>();
-}
-
-std::optional<std::string> optionalOf(const Poco::Nullable<std::string>& value) {
-  if (value.isNull()) return std::nullopt;
-  return value.value();
 }
 
 // Runs `work`, turning storage exceptions into the Outcome a plugin gets.
@@ -111,8 +102,8 @@ std::optional<Subscription> SqlStore::readSubscription(
   });
   if (rows == 0) return std::nullopt;
   sub.status = statusFrom(status);
-  sub.billing_key = optionalOf(billing_key);
-  sub.level = optionalOf(level);
+  sub.billing_key = fromNullable(billing_key);
+  sub.level = fromNullable(level);
   sub.period_start = fromMicros(start);
   sub.period_end = fromMicros(end);
   sub.consecutive_failures = static_cast<int>(failures);
@@ -148,7 +139,7 @@ Result<std::optional<Coupon>> SqlStore::coupon(const std::string& coupon_id) con
               into(used_by), into(expires);
         });
     if (rows == 0) return std::optional<Coupon>();
-    coupon.used_by_payment_id = optionalOf(used_by);
+    coupon.used_by_payment_id = fromNullable(used_by);
     if (!expires.isNull()) coupon.expires_at = fromMicros(expires.value());
     return std::optional<Coupon>(std::move(coupon));
   });
@@ -198,9 +189,9 @@ Result<std::int64_t> SqlStore::createSubscription(const NewSubscription& sub) {
         "updated_at_us) VALUES ($1, $2, 'ACTIVE', $3, $4, $5, $6, 0, $7, $8, $9, $9) RETURNING id",
         [&](Statement& s) {
           s, useRef(sub.user_id), useRef(sub.plan_id), bind(sub.trial),
-              bind(nullable(sub.billing_key)), bind(toMicros(sub.period_start)),
-              bind(toMicros(sub.period_end)), bind(nullable(sub.level)),
-              bind(nullable(payer_phone_)), bind(now), into(id);
+              bind(toNullable(sub.billing_key)), bind(toMicros(sub.period_start)),
+              bind(toMicros(sub.period_end)), bind(toNullable(sub.level)),
+              bind(toNullable(payer_phone_)), bind(now), into(id);
         });
     paid_subscription_ = static_cast<std::int64_t>(id);
     return static_cast<std::int64_t>(id);

@@ -1,27 +1,14 @@
 #include "storage/unsettled_webhooks.h"
 
-#include <Poco/Nullable.h>
-
 #include "storage/connection.h"
+#include "storage/nullable_codec.h"
 #include "storage/time_codec.h"
 
 namespace paymentd::storage {
-namespace {
 
 using Poco::Data::Keywords::bind;
 using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::useRef;
-
-Poco::Nullable<std::string> nullable(const std::optional<std::string>& value) {
-  return value ? Poco::Nullable<std::string>(*value) : Poco::Nullable<std::string>();
-}
-
-std::optional<std::string> optional(const Poco::Nullable<std::string>& value) {
-  if (value.isNull()) return std::nullopt;
-  return value.value();
-}
-
-}  // namespace
 
 void rememberUnsettledWebhook(Database& database, const UnsettledWebhook& webhook) {
   database.withConnection(
@@ -34,10 +21,10 @@ void rememberUnsettledWebhook(Database& database, const UnsettledWebhook& webhoo
             "excluded.answer, last_seen_us = excluded.last_seen_us",
             [&](Poco::Data::Statement& s) {
               s, useRef(webhook.payment_id), useRef(webhook.event),
-                  bind(nullable(webhook.claims.user_id)),
-                  bind(nullable(webhook.claims.subscribe_id)),
-                  bind(nullable(webhook.claims.payment_type)),
-                  bind(nullable(webhook.claims.coupon_id)), useRef(webhook.answer), bind(now);
+                  bind(toNullable(webhook.claims.user_id)),
+                  bind(toNullable(webhook.claims.subscribe_id)),
+                  bind(toNullable(webhook.claims.payment_type)),
+                  bind(toNullable(webhook.claims.coupon_id)), useRef(webhook.answer), bind(now);
             });
       },
       true);
@@ -74,10 +61,10 @@ std::vector<UnsettledWebhook> unsettledWebhooks(Database& database, Timestamp be
             });
         std::vector<UnsettledWebhook> webhooks;
         for (std::size_t i = 0; i < id.size(); ++i) {
-          webhooks.push_back(
-              {id[i], event[i],
-               Claims{optional(user[i]), optional(plan[i]), optional(type[i]), optional(coupon[i])},
-               answer[i]});
+          webhooks.push_back({id[i], event[i],
+                              Claims{fromNullable(user[i]), fromNullable(plan[i]),
+                                     fromNullable(type[i]), fromNullable(coupon[i])},
+                              answer[i]});
         }
         return webhooks;
       },
