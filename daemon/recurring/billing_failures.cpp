@@ -39,8 +39,8 @@ FailureRecord BillingFailures::record(const Payment& payment) const {
           // Only a schedule paymentd asked for is counted and retried: a failed
           // payment that merely borrows the id pattern must not push a
           // subscription towards FAILED, nor make us charge anyone.
-          const auto charge = storage::findScheduledCharge(connection, payment.id);
-          if (!charge) {
+          const auto failed = storage::findScheduledCharge(connection, payment.id);
+          if (!failed) {
             connection.rollback();
             return {Result::kIgnored, "paymentd never scheduled " + payment.id};
           }
@@ -93,19 +93,13 @@ FailureRecord BillingFailures::record(const Payment& payment) const {
                            {"failure_count", std::to_string(decision.failure_number)}};
           if (decision.retry_at) {
             notice.fields["retry_date"] = seoulText(*decision.retry_at);
-            SchedulePaymentRequest retry;
-            retry.subscription_id = subscription.id;
-            retry.cycle = ref->cycle;
+            // The failed attempt again, one attempt later: the same charge (the
+            // cycle's price was fixed when it was first scheduled, whatever the
+            // plan costs now), on the subscription's current card. (Its payment
+            // type is the host's: schedule_executor.h.)
+            SchedulePaymentRequest retry = *failed;
             retry.attempt = ref->attempt + 1;
-            retry.user_id = subscription.user_id;
-            retry.plan_id = subscription.plan_id;
             retry.billing_key = subscription.billing_key.value_or("");
-            // The retry charges what the failed attempt asked for: the cycle's
-            // price was fixed when it was first scheduled, whatever the plan
-            // costs now. (Its payment type is the host's: schedule_executor.h.)
-            retry.amount = charge->amount;
-            retry.currency = charge->currency;
-            retry.order_name = charge->order_name;
             retry.time_to_pay = *decision.retry_at;
             require(store.enqueueOutbox(toOutboxItem(retry)));
           }

@@ -3,15 +3,14 @@
 #include <stdexcept>
 
 #include "outbox/schedule_payload.h"
-#include "paymentd/outbox.h"
 
 namespace paymentd::storage {
 
 using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::useRef;
 
-std::optional<ScheduledCharge> findScheduledCharge(Connection& connection,
-                                                   const std::string& payment_id) {
+std::optional<SchedulePaymentRequest> findScheduledCharge(Connection& connection,
+                                                          const std::string& payment_id) {
   const std::string key = "schedule:" + payment_id;
   const std::string kind = kOutboxSchedulePayment;
   std::string payload;
@@ -20,8 +19,7 @@ std::optional<ScheduledCharge> findScheduledCharge(Connection& connection,
       [&](Poco::Data::Statement& s) { s, useRef(key), useRef(kind), into(payload); });
   if (rows == 0) return std::nullopt;
   try {
-    const SchedulePaymentRequest schedule = outbox::parseSchedulePayload(payload);
-    return ScheduledCharge{schedule.amount, schedule.currency, schedule.order_name};
+    return outbox::parseSchedulePayload(payload);
   } catch (const std::invalid_argument& e) {
     throw Error("the schedule_payment item " + key + " is unreadable: " + e.what());
   }

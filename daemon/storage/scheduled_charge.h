@@ -8,25 +8,19 @@
 // was asked. Outbox items are never deleted (docs/schema.md).
 #pragma once
 
-#include <cstdint>
 #include <optional>
 #include <string>
 
+#include "paymentd/outbox.h"
 #include "storage/connection.h"
 
 namespace paymentd::storage {
 
-struct ScheduledCharge {
-  std::int64_t amount = 0;  // KRW
-  std::string currency;
-  std::string order_name;
-};
-
-/// The charge paymentd scheduled under `payment_id`, read on `connection`
+/// The schedule paymentd asked for under `payment_id`, read on `connection`
 /// (inside the caller's transaction, if any); nullopt when paymentd never
 /// asked for one. Throws Transient when the database is down, and Error when
 /// the item's payload cannot be read (a bug: never guess an amount).
-std::optional<ScheduledCharge> findScheduledCharge(Connection& connection,
-                                                   const std::string& payment_id);
+std::optional<SchedulePaymentRequest> findScheduledCharge(Connection& connection,
+                                                          const std::string& payment_id);
 
 }  // namespace paymentd::storage

@@ -52,7 +52,7 @@ class Transaction {
 
   /// The charge paymentd scheduled under `payment_id`, read in this
   /// transaction; nullopt when it never scheduled one (storage/scheduled_charge.h).
-  std::optional<ScheduledCharge> scheduledCharge(const std::string& payment_id) {
+  std::optional<SchedulePaymentRequest> scheduledCharge(const std::string& payment_id) {
     return findScheduledCharge(*connection_, payment_id);
   }
 
