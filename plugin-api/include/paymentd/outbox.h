@@ -39,6 +39,25 @@ struct SchedulePaymentRequest {
   Timestamp time_to_pay;
 };
 
+/// The first attempt at renewing subscription `subscription_id` for `cycle`,
+/// due at `due`, at the plan's current monthly price: what a processor asks
+/// for once a period is paid. (API 1.1)
+inline SchedulePaymentRequest renewalSchedule(std::int64_t subscription_id, int cycle,
+                                              const std::string& user_id,
+                                              const std::string& billing_key, const Plan& plan,
+                                              Timestamp due) {
+  SchedulePaymentRequest next;
+  next.subscription_id = subscription_id;
+  next.cycle = cycle;
+  next.user_id = user_id;
+  next.plan_id = plan.id;
+  next.billing_key = billing_key;
+  next.amount = plan.price;
+  next.order_name = plan.name;
+  next.time_to_pay = due;
+  return next;
+}
+
 /// A notice through the notifier the YAML names for `channel`.
 struct NoticeRequest {
   std::string channel;  // e.g. admin_slack, alimtalk, sms

@@ -13,7 +13,7 @@
 //
 // History: 1.0 first release; 1.1 Notification::recipient_phone,
 // NoticeRequest::recipient_subscription_id, maskPhone(),
-// PaymentContext::scheduled_amount; the host ignores
+// PaymentContext::scheduled_amount, renewalSchedule(); the host ignores
 // SchedulePaymentRequest::payment_type (recurring.payment_type decides).
 #pragma once
 

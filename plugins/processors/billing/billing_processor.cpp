@@ -78,19 +78,12 @@ class BillingProcessor final : public paymentd::Processor {
     Outcome updated = store.updateSubscription(update);
     if (!updated.isOk()) return updated;
 
-    paymentd::SchedulePaymentRequest next;
-    next.subscription_id = subscription.id;
-    next.cycle = ref->cycle + 1;
-    next.user_id = subscription.user_id;
-    next.plan_id = subscription.plan_id;
-    next.billing_key = *subscription.billing_key;
     // The next cycle costs what the plan costs now, while this one was charged
     // what it was scheduled for: a price change reaches a subscription one
     // cycle later (docs/operators.md).
-    next.amount = (*plan)->price;
-    next.order_name = (*plan)->name;
-    next.time_to_pay = end;
-    return store.enqueueOutbox(paymentd::toOutboxItem(next));
+    return store.enqueueOutbox(paymentd::toOutboxItem(
+        paymentd::renewalSchedule(subscription.id, ref->cycle + 1, subscription.user_id,
+                                  *subscription.billing_key, **plan, end)));
   }
 };
 

@@ -52,16 +52,8 @@ class FirstBillingProcessor final : public paymentd::Processor {
       if (!used.isOk()) return used;
     }
 
-    paymentd::SchedulePaymentRequest next;
-    next.subscription_id = *subscription_id;
-    next.cycle = 1;
-    next.user_id = *claims.user_id;
-    next.plan_id = (*plan)->id;
-    next.billing_key = *payment.billing_key;
-    next.amount = (*plan)->price;
-    next.order_name = (*plan)->name;
-    next.time_to_pay = end;
-    return store.enqueueOutbox(paymentd::toOutboxItem(next));
+    return store.enqueueOutbox(paymentd::toOutboxItem(paymentd::renewalSchedule(
+        *subscription_id, 1, *claims.user_id, *payment.billing_key, **plan, end)));
   }
 };
 
