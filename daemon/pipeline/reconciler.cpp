@@ -15,7 +15,7 @@ Reconciler::Reconciler(const Clock& clock, storage::Database& database,
       pipeline_(pipeline),
       options_(std::move(options)),
       loop_("paymentd.reconcile", options_.interval, [this] {
-        // A full batch suggests more are waiting: go again without waiting.
+        // A full batch of every kind suggests more are waiting: go again at once.
         return runOnce() >= 3 * options_.batch_size;
       }) {}
 
@@ -25,48 +25,39 @@ Reconciler::~Reconciler() {
 
 std::size_t Reconciler::runOnce() const {
   const Timestamp before = clock_.now() - options_.grace;
-  Poco::Logger& logger = Poco::Logger::get("paymentd.reconcile");
   std::size_t taken = 0;
+  // One payment through the pipeline, logged with why it was taken up.
+  const auto take = [&](const std::string& payment_id, Claims claims, const char* reason,
+                        const std::string& why) {
+    const ReconcileResult result = pipeline_.reconcile({payment_id, std::move(claims), reason});
+    Poco::Logger::get("paymentd.reconcile")
+        .information("payment_id=" + payment_id + " stage=reconcile result=" + result.outcome +
+                     " " + why);
+    ++taken;
+    return result;
+  };
+
   for (const auto& renewal : storage::overdueRenewals(database_, before, options_.batch_size)) {
-    ReconcileRequest request;
-    request.payment_id = renewal.payment_id;
-    request.claims.user_id = renewal.user_id;
-    request.claims.subscribe_id = renewal.plan_id;
-    request.claims.payment_type = options_.renewal_payment_type;
-    request.reason = "overdue_schedule";
-    const std::string outcome = pipeline_.reconcile(request).outcome;
-    logger.information("payment_id=" + renewal.payment_id + " stage=reconcile result=" + outcome +
-                       " overdue renewal of subscription " +
-                       std::to_string(renewal.subscription_id));
-    ++taken;
+    take(renewal.payment_id,
+         Claims{renewal.user_id, renewal.plan_id, options_.renewal_payment_type, std::nullopt},
+         "overdue_schedule",
+         "overdue renewal of subscription " + std::to_string(renewal.subscription_id));
   }
-  storage::PaymentLog log(database_);
-  for (const auto& failure : log.unfinishedRefunds(before, options_.batch_size)) {
-    ReconcileRequest request;
-    request.payment_id = failure.payment_id;
-    request.claims.payment_type = failure.payment_type;
-    request.reason = "unfinished_refund";
-    const std::string outcome = pipeline_.reconcile(request).outcome;
-    logger.information("payment_id=" + failure.payment_id + " stage=reconcile result=" + outcome +
-                       " unfinished refund (" + failure.code + ")");
-    ++taken;
+  for (const auto& failure :
+       storage::PaymentLog(database_).unfinishedRefunds(before, options_.batch_size)) {
+    take(failure.payment_id, Claims{std::nullopt, std::nullopt, failure.payment_type, std::nullopt},
+         "unfinished_refund", "unfinished refund (" + failure.code + ")");
   }
   const Timestamp since = clock_.now() - options_.give_up_after;
   for (auto& webhook : storage::unsettledWebhooks(database_, before, since, options_.batch_size)) {
-    ReconcileRequest request;
-    request.payment_id = webhook.payment_id;
-    request.claims = webhook.claims;
-    request.reason = "unsettled_webhook";
-    const ReconcileResult result = pipeline_.reconcile(request);
+    const ReconcileResult result = take(webhook.payment_id, webhook.claims, "unsettled_webhook",
+                                        "webhook last answered " + webhook.answer);
     if (result.settled) {
       storage::forgetUnsettledWebhook(database_, webhook.payment_id);
     } else {
       webhook.answer = result.code;  // looked at now: next look after another grace
       storage::rememberUnsettledWebhook(database_, webhook);
     }
-    logger.information("payment_id=" + webhook.payment_id + " stage=reconcile result=" +
-                       result.outcome + " webhook last answered " + webhook.answer);
-    ++taken;
   }
   return taken;
 }
