@@ -30,16 +30,15 @@ Transaction::~Transaction() {
 }
 
 void Transaction::recordFulfilment(const FulfilledPayment& payment) {
+  const std::optional<std::int64_t> subscription =
+      payment.subscription_id ? payment.subscription_id : store_.paidSubscription();
   connection_->execute(
       "INSERT INTO payments (id, payment_type, user_id, plan_id, subscription_id, coupon_id, "
       "amount, "
       "currency, fulfilled_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
       {payment.payment_id, payment.payment_type, payment.user_id, payment.plan_id,
-       payment.subscription_id     ? std::optional<Poco::Int64>(*payment.subscription_id)
-       : store_.paidSubscription() ? std::optional<Poco::Int64>(*store_.paidSubscription())
-                                   : std::nullopt,
-       payment.coupon_id, Poco::Int64{payment.amount}, payment.currency,
-       toMicros(database_.now())});
+       subscription ? std::optional<Poco::Int64>(*subscription) : std::nullopt, payment.coupon_id,
+       Poco::Int64{payment.amount}, payment.currency, toMicros(database_.now())});
 }
 
 void Transaction::commit() {
