@@ -176,10 +176,7 @@ PaymentPipeline::Answer PaymentPipeline::handleVerified(const http::HttpRequest&
                                 ? WebhookEvent::kTransactionPaid
                                 : WebhookEvent::kTransactionFailed;
   Run run(log, parts_.clock, *event.payment_id, kind, claimsFrom(request));
-  const Answer answer =
-      runLocked(run, "received",
-                event.type_name + " payment_type=" + run.claims.payment_type.value_or("-") +
-                    " subscribe_id=" + run.claims.subscribe_id.value_or("-"));
+  const Answer answer = runLocked(run, "received", event.type_name);
   if (answer.status == 503 || answer.code == kNotPaid) {
     // PortOne retries these for about five hours; the reconciler takes over
     // after that, with the claims only this URL carries.
@@ -198,21 +195,20 @@ ReconcileResult PaymentPipeline::reconcile(const ReconcileRequest& request) cons
   storage::PaymentLog log(parts_.database);
   Run run(log, parts_.clock, request.payment_id, WebhookEvent::kTransactionPaid, request.claims);
   run.event_from_status = true;
-  const Answer answer =
-      runLocked(run, "reconcile",
-                request.reason + " payment_type=" + run.claims.payment_type.value_or("-") +
-                    " subscribe_id=" + run.claims.subscribe_id.value_or("-"));
+  const Answer answer = runLocked(run, "reconcile", request.reason);
   parts_.metrics.countReconciled(request.reason, answer.outcome);
   return ReconcileResult{answer.status == 200, answer.outcome, answer.code};
 }
 
 PaymentPipeline::Answer PaymentPipeline::runLocked(Run& run, const std::string& stage,
-                                                   const std::string& detail) const {
+                                                   const std::string& why) const {
   const std::string& payment_id = run.trace.paymentId();
   try {
     // Written together with the lock's outcome: one INSERT per delivery, which
     // is most of what a copy refused by the lock costs.
-    run.trace.add(stage, "ok", detail);
+    run.trace.add(stage, "ok",
+                  why + " payment_type=" + run.claims.payment_type.value_or("-") +
+                      " subscribe_id=" + run.claims.subscribe_id.value_or("-"));
 
     const Stopwatch lock_watch;
     const lock::AcquireResult acquired =

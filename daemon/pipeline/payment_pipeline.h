@@ -75,8 +75,10 @@ class PaymentPipeline {
   class Run;
 
   Answer handleVerified(const http::HttpRequest& request, const portone::WebhookEvent& event) const;
-  /// Records how the run started, takes the payment's lock, and processes.
-  Answer runLocked(Run& run, const std::string& stage, const std::string& detail) const;
+  /// Records how the run started (`stage`: received or reconcile; `why`: the
+  /// webhook type or the reconciler's reason, with the claims), takes the
+  /// payment's lock, and processes.
+  Answer runLocked(Run& run, const std::string& stage, const std::string& why) const;
   Answer processLocked(Run& run) const;
   Answer fulfil(Run& run) const;
   Answer fail(Run& run, const Outcome& outcome) const;
