@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <iostream>
 
+#include "api/check_route.h"
+#include "api/webhook_route.h"
 #include "app/reloader.h"
 #include "app/signals.h"
 #include "app/systemd_notify.h"
@@ -25,12 +27,12 @@
 #include "metrics/metrics.h"
 #include "outbox/outbox_worker.h"
 #include "paymentd/version.h"
-#include "pipeline/check_route.h"
-#include "pipeline/payment_pipeline.h"
+#include "pipeline/payment_service.h"
 #include "pipeline/reconciler.h"
 #include "portone/api_client.h"
 #include "portone/secret_check.h"
 #include "portone/secret_file.h"
+#include "portone/v2_gateway.h"
 #include "portone/webhook_event.h"
 #include "portone/webhook_verifier.h"
 #include "storage/migrations.h"
@@ -236,8 +238,7 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
     logger.fatal(std::string("cannot start: ") + e.what());
     return kExitBadConfig;
   }
-  const portone::WebhookEventParser parser(config.portone.store_id,
-                                           pipeline::handledWebhookTypes());
+  const portone::WebhookEventParser parser(config.portone.store_id, api::handledWebhookTypes());
 
   http::Readiness readiness;
   auto probe = std::make_shared<storage::ReadinessProbe>(*database, kDatabaseProbeInterval);
@@ -257,15 +258,15 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
   router->setObserver([&metrics](const std::string& route, int status, double seconds) {
     metrics.countHttpRequest(route, status, seconds);
   });
-  const pipeline::PaymentPipeline pipeline(
-      pipeline::PipelineParts{clock, *verifier, parser, *portone_client, *database, *payment_lock,
-                              plugins, metrics},
-      pipeline::PipelineOptions{std::chrono::milliseconds(config.pipeline.lock_ttl_ms),
-                                config.pipeline.admin_channel, config.recurring});
-  router->add("POST", "/api/v1/payment/webhook", [&pipeline](const http::HttpRequest& request) {
-    return pipeline.handleWebhook(request);
-  });
-  pipeline::addCheckRoute(*router, *database);
+  const portone::V2Gateway gateway(*portone_client);
+  const pipeline::PaymentService service(
+      pipeline::ServiceParts{clock, gateway, *database, *payment_lock, plugins, metrics},
+      pipeline::ServiceOptions{std::chrono::milliseconds(config.pipeline.lock_ttl_ms),
+                               config.pipeline.admin_channel, config.recurring});
+  const api::WebhookRoute webhook_route(
+      api::WebhookRouteParts{*verifier, parser, service, metrics});
+  api::addWebhookRoute(*router, webhook_route);
+  api::addCheckRoute(*router, *database);
 
   http::HttpServerOptions options;
   options.host = config.http.host;
@@ -301,7 +302,7 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
   worker.start();
   logger.information("outbox worker started; notice URLs start with " + config.public_url);
   pipeline::Reconciler reconciler(
-      clock, *database, pipeline,
+      clock, *database, service,
       pipeline::ReconcilerOptions{std::chrono::seconds(config.reconcile.interval_s),
                                   std::chrono::seconds(config.reconcile.grace_s), 50,
                                   config.recurring.payment_type});

@@ -9,10 +9,10 @@
 namespace paymentd::pipeline {
 
 Reconciler::Reconciler(const Clock& clock, storage::Database& database,
-                       const PaymentPipeline& pipeline, ReconcilerOptions options)
+                       const PaymentService& service, ReconcilerOptions options)
     : clock_(clock),
       database_(database),
-      pipeline_(pipeline),
+      service_(service),
       options_(std::move(options)),
       loop_("paymentd.reconcile", options_.interval, [this] {
         // A full batch of every kind suggests more are waiting: go again at once.
@@ -29,12 +29,12 @@ std::size_t Reconciler::runOnce() const {
   // One payment through the pipeline, logged with why it was taken up.
   const auto take = [&](const std::string& payment_id, Claims claims, const char* reason,
                         const std::string& why) {
-    const ReconcileResult result = pipeline_.reconcile({payment_id, std::move(claims), reason});
+    const core::Decision decision = service_.reconcile({payment_id, std::move(claims), reason});
     Poco::Logger::get("paymentd.reconcile")
-        .information("payment_id=" + payment_id + " stage=reconcile result=" + result.outcome +
-                     " " + why);
+        .information("payment_id=" + payment_id + " stage=reconcile result=" +
+                     std::string(core::verdictName(decision.verdict)) + " " + why);
     ++taken;
-    return result;
+    return decision;
   };
 
   for (const auto& renewal : storage::overdueRenewals(database_, before, options_.batch_size)) {
@@ -50,12 +50,12 @@ std::size_t Reconciler::runOnce() const {
   }
   const Timestamp since = clock_.now() - options_.give_up_after;
   for (auto& webhook : storage::unsettledWebhooks(database_, before, since, options_.batch_size)) {
-    const ReconcileResult result = take(webhook.payment_id, webhook.claims, "unsettled_webhook",
-                                        "webhook last answered " + webhook.answer);
-    if (result.settled) {
+    const core::Decision decision = take(webhook.payment_id, webhook.claims, "unsettled_webhook",
+                                         "webhook last answered " + webhook.answer);
+    if (decision.isFinal()) {
       storage::forgetUnsettledWebhook(database_, webhook.payment_id);
     } else {
-      webhook.answer = result.code;  // looked at now: next look after another grace
+      webhook.answer = decision.code;  // looked at now: next look after another grace
       storage::rememberUnsettledWebhook(database_, webhook);
     }
   }

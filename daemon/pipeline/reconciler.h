@@ -8,7 +8,7 @@
 //   - unfinished refunds: a refund recorded as INTENDED or FAILED;
 //   - unsettled webhooks: a verified webhook answered 503 or PAYMENT_NOT_PAID,
 //     with the claims of its URL (storage/unsettled_webhooks.h).
-// Each is run through PaymentPipeline::reconcile(): the same lock, the same
+// Each is run through PaymentService::reconcile(): the same lock, the same
 // fetch from PortOne, the same decisions as a webhook. Daemons sharing a
 // database may all run it; the per-payment lock and the database's unique
 // guards keep a payment from being settled twice.
@@ -24,7 +24,7 @@
 
 #include "clock/clock.h"
 #include "clock/periodic_loop.h"
-#include "pipeline/payment_pipeline.h"
+#include "pipeline/payment_service.h"
 #include "storage/database.h"
 
 namespace paymentd::pipeline {
@@ -40,7 +40,7 @@ struct ReconcilerOptions {
 
 class Reconciler {
  public:
-  Reconciler(const Clock& clock, storage::Database& database, const PaymentPipeline& pipeline,
+  Reconciler(const Clock& clock, storage::Database& database, const PaymentService& service,
              ReconcilerOptions options);
   ~Reconciler();
   Reconciler(const Reconciler&) = delete;
@@ -56,7 +56,7 @@ class Reconciler {
  private:
   const Clock& clock_;
   storage::Database& database_;
-  const PaymentPipeline& pipeline_;
+  const PaymentService& service_;
   ReconcilerOptions options_;
   PeriodicLoop loop_;  // last: stopped first, while the members it uses live
 };

@@ -2,15 +2,14 @@
 
 #include "paymentd/outbox.h"
 #include "pipeline/stopwatch.h"
-#include "portone/api_error.h"
 #include "storage/errors.h"
 #include "storage/transaction.h"
 
 namespace paymentd::pipeline {
 
-Refunder::Refunder(const portone::PortOneClient& portone, storage::Database& database,
+Refunder::Refunder(const core::PaymentGateway& gateway, storage::Database& database,
                    metrics::Metrics& metrics, std::string admin_channel)
-    : portone_(portone),
+    : gateway_(gateway),
       database_(database),
       metrics_(metrics),
       admin_channel_(std::move(admin_channel)) {}
@@ -26,26 +25,14 @@ RefundResult Refunder::refund(const Payment& payment, const Claims& claims, cons
                                             storage::RefundState::kIntended});
   trace.record("refund", "intended", code);
 
-  RefundResult result;
   const Stopwatch watch;
-  try {
-    portone::CancelRequest request;
-    request.payment_id = payment.id;
-    request.reason = "paymentd: " + code;
-    request.current_cancellable_amount = payment.amount.total - payment.amount.cancelled;
-    request.idempotency_key = idempotencyKey(payment.id);
-    portone_.cancelPayment(request);
-    metrics_.countPortOneCall("cancel_payment", "ok");
-    result.refunded = true;
-  } catch (const portone::ApiError& e) {
-    metrics_.countPortOneCall("cancel_payment", e.type().empty() ? "error" : e.type());
-    // Cancelled already (by us before, or by an operator): the money is back.
-    result.refunded = e.type() == "PAYMENT_ALREADY_CANCELLED";
-    result.detail = e.type() + ": " + e.apiMessage();
-  } catch (const portone::TransientError& e) {
-    metrics_.countPortOneCall("cancel_payment", "transient");
-    result.detail = e.what();
-  }
+  const core::RefundAnswer answer = gateway_.refund(core::RefundRequest{
+      payment.id, "paymentd: " + code, payment.amount.total - payment.amount.cancelled,
+      idempotencyKey(payment.id)});
+  metrics_.countPortOneCall("cancel_payment",
+                            core::callOutcomeLabel(answer.refunded && answer.error_type.empty(),
+                                                   answer.transient, answer.error_type));
+  const RefundResult result{answer.refunded, answer.detail};
   metrics_.observeStage("refund", watch.seconds());
   metrics_.countRefund(code, result.refunded ? "done" : "failed");
 

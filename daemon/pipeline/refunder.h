@@ -11,10 +11,10 @@
 
 #include <string>
 
+#include "core/payment_gateway.h"
 #include "metrics/metrics.h"
 #include "paymentd/context.h"
 #include "pipeline/payment_trace.h"
-#include "portone/api_client.h"
 #include "storage/database.h"
 #include "storage/payment_log.h"
 
@@ -27,7 +27,7 @@ struct RefundResult {
 
 class Refunder {
  public:
-  Refunder(const portone::PortOneClient& portone, storage::Database& database,
+  Refunder(const core::PaymentGateway& gateway, storage::Database& database,
            metrics::Metrics& metrics, std::string admin_channel);
 
   /// @throws storage::Transient when the intent cannot be recorded (then
@@ -42,7 +42,7 @@ class Refunder {
   void notifyAdmin(const Payment& payment, const Claims& claims, const std::string& code,
                    const RefundResult& result, PaymentTrace& trace) const;
 
-  const portone::PortOneClient& portone_;
+  const core::PaymentGateway& gateway_;
   storage::Database& database_;
   metrics::Metrics& metrics_;
   std::string admin_channel_;

@@ -10,17 +10,14 @@
 #include <string>
 #include <string_view>
 
+#include "core/payment_gateway.h"
 #include "paymentd/payment.h"
 
 namespace paymentd::portone {
 
-/// A payment as the host reads it from PortOne: what plugins get (the SDK's
-/// Payment, which carries no personal data) plus what only the host keeps.
-struct FetchedPayment : Payment {
-  /// `customer.phoneNumber`, normalized by normalizedPhone(); stored with the
-  /// subscription this payment creates or renews, for AlimTalk and SMS notices.
-  std::optional<std::string> customer_phone;
-};
+/// The core's view of a payment read from PortOne; `customer_phone` is
+/// normalized by normalizedPhone().
+using FetchedPayment = core::FetchedPayment;
 
 /// A Korean mobile or landline number as Solapi takes it: digits only, with
 /// "+82 10-1234-5678" becoming "01012345678". nullopt when what is left is not

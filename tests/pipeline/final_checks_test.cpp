@@ -1,8 +1,8 @@
-#include "pipeline/final_checks.h"
+#include "api/final_checks.h"
 
 #include <gtest/gtest.h>
 
-namespace paymentd::pipeline {
+namespace paymentd::api {
 namespace {
 
 using storage::PaymentCheck;
@@ -45,4 +45,4 @@ TEST(FinalChecks, ForgetsTheOldestBeyondItsCapacity) {
 }
 
 }  // namespace
-}  // namespace paymentd::pipeline
+}  // namespace paymentd::api

@@ -9,10 +9,10 @@
 #include <sstream>
 #include <thread>
 
+#include "api/check_route.h"
 #include "clock/manual_clock.h"
 #include "config/config.h"
 #include "loader/plugin_set.h"
-#include "pipeline/check_route.h"
 #include "pipeline/reconciler.h"
 #include "portone/rfc3339.h"
 #include "portone/webhook_signature.h"
@@ -85,8 +85,8 @@ PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harnes
   portone_ = std::make_unique<portone::PortOneClient>(client_options, clock);
   verifier_ = std::make_unique<portone::WebhookVerifier>(
       portone::WebhookVerifier::fromSecrets({options.webhook_secret}, clock));
-  parser_ = std::make_unique<portone::WebhookEventParser>(options.store_id,
-                                                          pipeline::handledWebhookTypes());
+  parser_ =
+      std::make_unique<portone::WebhookEventParser>(options.store_id, api::handledWebhookTypes());
   lock_ = lock::makePaymentLock(lock_url, lock::LockOptions{});
 
   config::PluginsConfig plugins;
@@ -119,17 +119,16 @@ PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harnes
   if (!set) throw std::runtime_error("plugins: " + problems.lines().front());
   plugins_ = std::make_unique<loader::ActivePlugins>(set);
 
-  pipeline_ = std::make_unique<pipeline::PaymentPipeline>(
-      pipeline::PipelineParts{clock, *verifier_, *parser_, *portone_, *database_, *lock_, *plugins_,
-                              metrics_},
-      pipeline::PipelineOptions{std::chrono::milliseconds(60000), "admin_slack",
-                                harness_options.recurring});
+  gateway_ = std::make_unique<portone::V2Gateway>(*portone_);
+  service_ = std::make_unique<pipeline::PaymentService>(
+      pipeline::ServiceParts{clock, *gateway_, *database_, *lock_, *plugins_, metrics_},
+      pipeline::ServiceOptions{std::chrono::milliseconds(60000), "admin_slack",
+                               harness_options.recurring});
+  webhook_route_ = std::make_unique<api::WebhookRoute>(
+      api::WebhookRouteParts{*verifier_, *parser_, *service_, metrics_});
   auto router = std::make_shared<http::Router>();
-  pipeline::PaymentPipeline* pipeline = pipeline_.get();
-  router->add("POST", "/api/v1/payment/webhook", [pipeline](const http::HttpRequest& request) {
-    return pipeline->handleWebhook(request);
-  });
-  pipeline::addCheckRoute(*router, *database_);
+  api::addWebhookRoute(*router, *webhook_route_);
+  api::addCheckRoute(*router, *database_);
   http::HttpServerOptions server_options;
   server_options.port = 0;
   server_options.threads = 8;
@@ -154,7 +153,7 @@ std::size_t PipelineHarness::reconcileAt(Timestamp now, std::chrono::seconds gra
   pipeline::ReconcilerOptions options;
   options.grace = grace;
   options.renewal_payment_type = recurring_payment_type_;
-  return pipeline::Reconciler(clock, *database_, *pipeline_, options).runOnce();
+  return pipeline::Reconciler(clock, *database_, *service_, options).runOnce();
 }
 
 void PipelineHarness::changePlanPrice(const std::string& plan_id, std::int64_t price) {

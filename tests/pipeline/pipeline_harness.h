@@ -1,4 +1,4 @@
-// pipeline/pipeline_harness.h: a daemon's pipeline on a fresh database, wired
+// pipeline/pipeline_harness.h: a daemon's payment service on a fresh database, wired
 // to an in-process PortOne sandbox and the shipped plugins, served over HTTP on
 // a loopback port. Tests drive the sandbox's control API and send webhooks
 // signed with the sandbox's secret, as PortOne would.
@@ -9,14 +9,16 @@
 #include <memory>
 #include <string>
 
+#include "api/webhook_route.h"
 #include "clock/clock.h"
 #include "http/http_server.h"
 #include "loader/active_plugins.h"
 #include "lock/payment_lock.h"
 #include "metrics/metrics.h"
 #include "outbox/outbox_worker.h"
-#include "pipeline/payment_pipeline.h"
+#include "pipeline/payment_service.h"
 #include "portone/api_client.h"
+#include "portone/v2_gateway.h"
 #include "portone/webhook_event.h"
 #include "portone/webhook_verifier.h"
 #include "sandbox.h"
@@ -132,7 +134,9 @@ class PipelineHarness {
   std::unique_ptr<lock::PaymentLock> lock_;
   std::unique_ptr<loader::ActivePlugins> plugins_;
   metrics::Metrics metrics_;
-  std::unique_ptr<pipeline::PaymentPipeline> pipeline_;
+  std::unique_ptr<portone::V2Gateway> gateway_;
+  std::unique_ptr<pipeline::PaymentService> service_;
+  std::unique_ptr<api::WebhookRoute> webhook_route_;
   std::string recurring_payment_type_;
   std::unique_ptr<http::HttpServer> server_;
   std::unique_ptr<outbox::ScheduleExecutor> schedules_;

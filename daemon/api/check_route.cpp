@@ -1,14 +1,14 @@
-#include "pipeline/check_route.h"
+#include "api/check_route.h"
 
 #include <Poco/JSON/Object.h>
 
 #include <sstream>
 
-#include "pipeline/final_checks.h"
+#include "api/final_checks.h"
 #include "storage/errors.h"
 #include "storage/payment_log.h"
 
-namespace paymentd::pipeline {
+namespace paymentd::api {
 namespace {
 
 constexpr const char* kPrefix = "/api/v1/payment/check/";
@@ -59,4 +59,4 @@ void addCheckRoute(http::Router& router, storage::Database& database) {
       });
 }
 
-}  // namespace paymentd::pipeline
+}  // namespace paymentd::api

@@ -1,4 +1,4 @@
-// pipeline/final_checks.h: check answers that can never change, kept in memory.
+// api/final_checks.h: check answers that can never change, kept in memory.
 //
 // The browser polls the check API once a second. A completed payment stays
 // completed and a refunded one stays refunded, so once the database has said
@@ -15,7 +15,7 @@
 
 #include "storage/payment_log.h"
 
-namespace paymentd::pipeline {
+namespace paymentd::api {
 
 class FinalChecks {
  public:
@@ -52,4 +52,4 @@ class FinalChecks {
   std::deque<std::string> order_;
 };
 
-}  // namespace paymentd::pipeline
+}  // namespace paymentd::api

@@ -1,0 +1,67 @@
+// core/payment_gateway.h: the port through which the payment core asks PortOne.
+//
+// Answers are values: a PortOne outage or refusal is a status, never an
+// exception, so the core decides on it like on any other fact. The V2 API
+// client is one adapter (portone/v2_gateway.h); a second PortOne API is
+// another adapter, not a branch in the core. Implementations are called from
+// many request threads at once.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/payment_decision.h"
+#include "paymentd/payment.h"
+
+namespace paymentd::core {
+
+/// A payment as the host reads it from PortOne: what plugins get (the SDK's
+/// Payment, which carries no personal data) plus what only the host keeps.
+struct FetchedPayment : Payment {
+  /// `customer.phoneNumber`, digits only; stored with the subscription this
+  /// payment creates or renews, for AlimTalk and SMS notices.
+  std::optional<std::string> customer_phone;
+};
+
+struct PaymentLookup {
+  LookupStatus status = LookupStatus::kUnavailable;
+  FetchedPayment payment;  // when kFound
+  std::string error_type;  // PortOne's error type when it refused (PAYMENT_NOT_FOUND, ...)
+  std::string detail;      // one line for the trace; never secrets
+};
+
+struct RefundRequest {
+  std::string payment_id;
+  std::string reason;
+  /// PortOne cancels only if its cancellable balance still equals this, so a
+  /// stale view can never refund more than is left.
+  std::int64_t current_cancellable_amount = 0;
+  std::string idempotency_key;  // the same on every retry of this refund
+};
+
+struct RefundAnswer {
+  bool refunded = false;   // the money is back (now, or by an earlier cancel)
+  std::string error_type;  // PortOne's error type when it refused; empty otherwise
+  bool transient = false;  // PortOne could not be reached or answered garbage
+  std::string detail;      // why not, when not
+};
+
+/// A gateway call's outcome as metrics label it: ok, transient, or PortOne's
+/// error type ("error" when it named none).
+inline std::string callOutcomeLabel(bool ok, bool transient, const std::string& error_type) {
+  if (ok) return "ok";
+  if (transient) return "transient";
+  return error_type.empty() ? "error" : error_type;
+}
+
+class PaymentGateway {
+ public:
+  virtual ~PaymentGateway() = default;
+  /// The payment as PortOne shows it now.
+  virtual PaymentLookup lookUp(const std::string& payment_id) const = 0;
+  /// Cancels what is left of the payment.
+  virtual RefundAnswer refund(const RefundRequest& request) const = 0;
+};
+
+}  // namespace paymentd::core

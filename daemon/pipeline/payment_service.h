@@ -1,0 +1,91 @@
+// pipeline/payment_service.h: what happens to one payment, for every entry point.
+//
+// "received" -> per-payment lock -> the payment from PortOne -> what paymentd
+// recorded -> core::decide() -> the step it names (one transaction of
+// validators in YAML order and the processor for the payment type; a refund;
+// a recorded decline) -> a core::Decision. A business failure rolls back and
+// is refunded; an outage refunds nothing. No HTTP here: the webhook route
+// (api/webhook_route.h) and the reconciler call the same service.
+// Thread-safe: every request thread calls one instance.
+#pragma once
+
+#include <chrono>
+#include <set>
+#include <string>
+
+#include "clock/clock.h"
+#include "config/config.h"
+#include "core/decision.h"
+#include "core/payment_gateway.h"
+#include "loader/active_plugins.h"
+#include "lock/payment_lock.h"
+#include "metrics/metrics.h"
+#include "paymentd/context.h"
+#include "pipeline/refunder.h"
+#include "recurring/billing_failures.h"
+#include "storage/database.h"
+
+namespace paymentd::pipeline {
+
+struct ServiceOptions {
+  std::chrono::milliseconds lock_ttl{60000};
+  std::string admin_channel = "admin_slack";
+  config::RecurringConfig recurring;  // failed renewals: recurring/billing_failures.h
+};
+
+struct ServiceParts {
+  const Clock& clock;
+  const core::PaymentGateway& gateway;
+  storage::Database& database;
+  lock::PaymentLock& lock;
+  const loader::ActivePlugins& plugins;
+  metrics::Metrics& metrics;
+};
+
+/// A verified webhook that names a payment.
+struct WebhookDelivery {
+  std::string payment_id;
+  WebhookEvent event = WebhookEvent::kTransactionPaid;
+  std::string type_name;  // as PortOne named it, for the trace
+  Claims claims;          // the webhook URL's query parameters
+};
+
+/// A payment no webhook finished, as the reconciler found it.
+struct ReconcileRequest {
+  std::string payment_id;
+  Claims claims;       // what paymentd recorded of it (the schedule, the failure)
+  std::string reason;  // overdue_schedule, unfinished_refund, unsettled_webhook
+};
+
+class PaymentService {
+ public:
+  PaymentService(ServiceParts parts, ServiceOptions options);
+
+  /// A webhook's payment. One the reconciler must finish (our outage, or not
+  /// paid yet) is remembered with its claims, which only the URL carries.
+  core::Decision settleWebhook(const WebhookDelivery& delivery) const;
+
+  /// Runs the payment as if PortOne had delivered the webhook its current
+  /// status implies (FAILED: Transaction.Failed, else Transaction.Paid), under
+  /// the same lock and with the same decisions.
+  core::Decision reconcile(const ReconcileRequest& request) const;
+
+ private:
+  class Run;
+
+  /// Records how the run started (`stage`: received or reconcile; `why`: the
+  /// webhook type or the reconciler's reason, with the claims), takes the
+  /// payment's lock, and settles.
+  core::Decision runLocked(Run& run, const std::string& stage, const std::string& why) const;
+  core::Decision settleLocked(Run& run) const;
+  core::Decision fulfil(Run& run) const;
+  core::Decision reject(Run& run, const Outcome& outcome) const;
+  core::Decision answer(Run& run, const core::Step& step) const;
+
+  ServiceParts parts_;
+  ServiceOptions options_;
+  Refunder refunder_;
+  recurring::BillingFailures billing_failures_;
+};
+
+}  // namespace paymentd::pipeline
