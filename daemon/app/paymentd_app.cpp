@@ -1,8 +1,6 @@
 #include "app/paymentd_app.h"
 
-#include <Poco/Environment.h>
 #include <Poco/Logger.h>
-#include <Poco/Process.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
@@ -10,8 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "api/check_route.h"
-#include "api/webhook_route.h"
+#include "app/daemon.h"
 #include "app/reloader.h"
 #include "app/signals.h"
 #include "app/systemd_notify.h"
@@ -19,27 +16,11 @@
 #include "cli/outbox_command.h"
 #include "cli/trace_command.h"
 #include "config/config.h"
-#include "http/health_routes.h"
-#include "http/http_server.h"
 #include "loader/plugin_set.h"
-#include "lock/payment_lock.h"
 #include "log/log_formatter.h"
-#include "metrics/metrics.h"
-#include "outbox/outbox_worker.h"
 #include "paymentd/version.h"
-#include "pipeline/payment_service.h"
-#include "pipeline/reconciler.h"
-#include "portone/api_client.h"
 #include "portone/secret_check.h"
-#include "portone/secret_file.h"
-#include "portone/v2_gateway.h"
-#include "portone/webhook_event.h"
-#include "portone/webhook_verifier.h"
-#include "storage/migrations.h"
-#include "storage/outbox_stats.h"
 #include "storage/plan_catalog.h"
-#include "storage/readiness_probe.h"
-#include "storage/storage_config.h"
 
 namespace paymentd::app {
 
@@ -54,12 +35,18 @@ namespace {
 
 constexpr int kExitOk = 0;
 constexpr int kExitBadConfig = 1;
-constexpr auto kDatabaseProbeInterval = std::chrono::seconds(5);  // /readyz's SELECT 1 at most
 
 std::string versionLine() {
   return std::string("paymentd ") + kVersion + " (plugin API " +
          std::to_string(kPluginApiVersion.major) + "." + std::to_string(kPluginApiVersion.minor) +
          ")";
+}
+
+// The log line of a start that failed; "cannot listen on ..." says it all.
+std::string startFailureLine(const StartError& e) {
+  if (e.stage() == "storage") return std::string("storage: ") + e.what();
+  if (e.stage() == "listen") return e.what();
+  return std::string("cannot start: ") + e.what();
 }
 
 }  // namespace
@@ -203,115 +190,28 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
   Poco::Logger& logger = Poco::Logger::get("paymentd");
   logger.information(versionLine() + " starting with " + config.path);
   for (const auto& line : loaded.plugins->describe()) logger.information("loaded " + line);
-  loader::ActivePlugins plugins(loaded.plugins);
 
-  // The database is migrated and the catalog synced before the port opens.
-  std::shared_ptr<storage::Database> database;
+  std::unique_ptr<Daemon> daemon;
   try {
-    database = storage::Database::open(config.storage, storage::databaseOptions(config));
-    const storage::MigrationReport migrated = storage::migrate(*database);
-    logger.information("database " + database->display() +
-                       " schema_version=" + std::to_string(migrated.to) +
-                       " migrated_from=" + std::to_string(migrated.from));
-    const storage::CatalogSyncReport synced = storage::syncPlanCatalog(*database, loaded.plans);
-    logger.information("catalog " + config.catalog +
-                       " synced: plans=" + std::to_string(synced.upserted) +
-                       " retired=" + std::to_string(synced.retired) +
-                       " deleted=" + std::to_string(synced.deleted));
-  } catch (const std::exception& e) {
-    logger.fatal(std::string("storage: ") + e.what());
-    return kExitBadConfig;
-  }
-
-  // PortOne and the lock: secrets are read once, here; a missing file stops the start.
-  const Clock& clock = SystemClock::instance();
-  std::unique_ptr<portone::PortOneClient> portone_client;
-  std::unique_ptr<portone::WebhookVerifier> verifier;
-  std::unique_ptr<lock::PaymentLock> payment_lock;
-  try {
-    portone_client = std::make_unique<portone::PortOneClient>(
-        portone::PortOneClient::optionsFromConfig(config.portone), clock);
-    verifier = std::make_unique<portone::WebhookVerifier>(
-        portone::WebhookVerifier::fromSecretFiles(config.portone.webhook_secret_files, clock));
-    payment_lock = lock::makePaymentLock(config.lock, lock::LockOptions{});
-  } catch (const std::exception& e) {
-    logger.fatal(std::string("cannot start: ") + e.what());
-    return kExitBadConfig;
-  }
-  const portone::WebhookEventParser parser(config.portone.store_id, api::handledWebhookTypes());
-
-  http::Readiness readiness;
-  auto probe = std::make_shared<storage::ReadinessProbe>(*database, kDatabaseProbeInterval);
-  readiness.add("database", [probe] { return probe->check(); });
-  readiness.add("lock", [&payment_lock] { return payment_lock->unavailableReason(); });
-  auto router = std::make_shared<http::Router>();
-  http::addHealthRoutes(*router, readiness);
-  metrics::Metrics metrics;
-  metrics::addMetricsRoute(*router, metrics, [&metrics, &database, &logger] {
-    try {
-      const storage::OutboxStats outbox = storage::outboxStats(*database);
-      metrics.setOutboxCounts(outbox.pending, outbox.dead);
-    } catch (const storage::Error& e) {
-      logger.warning(std::string("metrics: cannot count the outbox: ") + e.what());
-    }
-  });
-  router->setObserver([&metrics](const std::string& route, int status, double seconds) {
-    metrics.countHttpRequest(route, status, seconds);
-  });
-  const portone::V2Gateway gateway(*portone_client);
-  const pipeline::PaymentService service(
-      pipeline::ServiceParts{clock, gateway, *database, *payment_lock, plugins, metrics},
-      pipeline::ServiceOptions{std::chrono::milliseconds(config.pipeline.lock_ttl_ms),
-                               config.pipeline.admin_channel, config.recurring});
-  const api::WebhookRoute webhook_route(
-      api::WebhookRouteParts{*verifier, parser, service, metrics});
-  api::addWebhookRoute(*router, webhook_route);
-  api::addCheckRoute(*router, *database);
-
-  http::HttpServerOptions options;
-  options.host = config.http.host;
-  options.port = config.http.port;
-  options.threads = config.http.threads;
-  options.max_body_bytes = config.http.max_body_bytes;
-  options.keep_alive_timeout = std::chrono::seconds(config.http.keep_alive_timeout_s);
-  http::HttpServer server(options, router);
-  try {
-    server.start();
-  } catch (const Poco::Exception& e) {
-    logger.fatal("cannot listen on " + config.http.host + ":" + std::to_string(config.http.port) +
-                 ": " + e.displayText());
+    daemon = std::make_unique<Daemon>(
+        DaemonInputs{config, loaded.plugins, loaded.plans, SystemClock::instance(), ""});
+    for (const auto& note : daemon->startNotes()) logger.information(note);
+    daemon->listen();
+  } catch (const StartError& e) {
+    logger.fatal(startFailureLine(e));
     return kExitBadConfig;
   }
   const std::string listening =
-      "listening on " + config.http.host + ":" + std::to_string(server.port());
+      "listening on " + config.http.host + ":" + std::to_string(daemon->port());
   logger.information(listening);
-  // The outbox worker: schedules and notices after commit (docs/operators.md).
-  const outbox::ScheduleExecutor schedules(*portone_client, config.public_url,
-                                           config.recurring.payment_type);
-  const outbox::NoticeExecutor notices(plugins, *database,
-                                       std::chrono::seconds(config.outbox.notice_grace_s));
-  outbox::OutboxWorker worker(
-      outbox::WorkerParts{clock, *database, schedules, notices},
-      outbox::WorkerOptions{
-          Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id()),
-          std::chrono::milliseconds(config.outbox.poll_interval_ms),
-          static_cast<std::size_t>(config.outbox.batch_size),
-          std::chrono::seconds(config.outbox.lease_s), config.outbox.max_attempts,
-          outbox::BackoffPolicy{std::chrono::milliseconds(config.outbox.backoff_base_ms),
-                                std::chrono::milliseconds(config.outbox.backoff_max_ms)}});
-  worker.start();
+  // The outbox worker (schedules and notices after commit, docs/operators.md) and the reconciler.
+  daemon->startBackground();
   logger.information("outbox worker started; notice URLs start with " + config.public_url);
-  pipeline::Reconciler reconciler(
-      clock, *database, service,
-      pipeline::ReconcilerOptions{std::chrono::seconds(config.reconcile.interval_s),
-                                  std::chrono::seconds(config.reconcile.grace_s), 50,
-                                  config.recurring.payment_type});
-  reconciler.start();
 
   SystemdNotify systemd;
   systemd.ready(listening);  // only now: config checked, plugins loaded, port bound
 
-  Reloader reloader(config_path_, defaultPluginDir(), config, plugins);
+  Reloader reloader(config_path_, defaultPluginDir(), config, daemon->plugins());
   ReloadSignal reload_signal([&] {
     systemd.reloading();
     reloader.reload();
@@ -323,11 +223,8 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
 
   logger.information("stopping: draining requests in flight for up to " +
                      std::to_string(config.http.drain_timeout_s) + " s");
-  readiness.setDraining();
-  const bool drained = server.shutdown(std::chrono::seconds(config.http.drain_timeout_s));
+  const bool drained = daemon->stop(std::chrono::seconds(config.http.drain_timeout_s));
   if (!drained) logger.warning("drain timeout passed; closed the connections still open");
-  reconciler.stop();  // a payment in flight finishes; the next start looks again
-  worker.stop();      // an item in flight finishes; claimed ones come back when their lease ends
   logger.information("stopped");
   return kExitOk;
 }

@@ -9,14 +9,12 @@
 #include <sstream>
 #include <thread>
 
-#include "api/check_route.h"
 #include "clock/manual_clock.h"
 #include "config/config.h"
 #include "loader/plugin_set.h"
 #include "pipeline/reconciler.h"
 #include "portone/rfc3339.h"
 #include "portone/webhook_signature.h"
-#include "storage/migrations.h"
 #include "storage/plan_catalog.h"
 
 namespace paymentd::testing {
@@ -67,27 +65,9 @@ PipelineHarness::PipelineHarness(storage::Backend backend, const std::string& lo
 
 PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harness_options)
     : test_database_(backend), recurring_payment_type_(harness_options.recurring.payment_type) {
-  const std::string& lock_url = harness_options.lock_url;
-  database_ = test_database_.open();
-  storage::migrate(*database_);
-  storage::syncPlanCatalog(*database_, testPlans());
-
   sandbox_ = std::make_unique<sandbox::Sandbox>(sandbox::SandboxOptions{});
   sandbox_->start();
   const sandbox::SandboxOptions& options = sandbox_->options();
-  const Clock& clock = SystemClock::instance();
-  portone::PortOneClientOptions client_options;
-  client_options.transport.api_base = sandbox_->baseUrl();
-  client_options.transport.api_secret = options.api_secret;
-  client_options.transport.request_deadline = std::chrono::milliseconds(3000);
-  client_options.transport.read_timeout = std::chrono::milliseconds(2000);
-  client_options.store_id = options.store_id;
-  portone_ = std::make_unique<portone::PortOneClient>(client_options, clock);
-  verifier_ = std::make_unique<portone::WebhookVerifier>(
-      portone::WebhookVerifier::fromSecrets({options.webhook_secret}, clock));
-  parser_ =
-      std::make_unique<portone::WebhookEventParser>(options.store_id, api::handledWebhookTypes());
-  lock_ = lock::makePaymentLock(lock_url, lock::LockOptions{});
 
   config::PluginsConfig plugins;
   plugins.directories = {std::string(PAYMENTD_BINARY_DIR) + "/lib/paymentd/plugins",
@@ -117,35 +97,28 @@ PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harnes
   config::ConfigProblems problems;
   auto set = loader::buildPluginSet(plugins, problems);
   if (!set) throw std::runtime_error("plugins: " + problems.lines().front());
-  plugins_ = std::make_unique<loader::ActivePlugins>(set);
 
-  gateway_ = std::make_unique<portone::V2Gateway>(*portone_);
-  service_ = std::make_unique<pipeline::PaymentService>(
-      pipeline::ServiceParts{clock, *gateway_, *database_, *lock_, *plugins_, metrics_},
-      pipeline::ServiceOptions{std::chrono::milliseconds(60000), "admin_slack",
-                               harness_options.recurring});
-  webhook_route_ = std::make_unique<api::WebhookRoute>(
-      api::WebhookRouteParts{*verifier_, *parser_, *service_, metrics_});
-  auto router = std::make_shared<http::Router>();
-  api::addWebhookRoute(*router, *webhook_route_);
-  api::addCheckRoute(*router, *database_);
-  http::HttpServerOptions server_options;
-  server_options.port = 0;
-  server_options.threads = 8;
-  server_ = std::make_unique<http::HttpServer>(server_options, router);
-  server_->start();
-
-  schedules_ = std::make_unique<outbox::ScheduleExecutor>(
-      *portone_, "http://127.0.0.1:" + std::to_string(server_->port()),
-      harness_options.recurring.payment_type);
-  notices_ =
-      std::make_unique<outbox::NoticeExecutor>(*plugins_, *database_, std::chrono::seconds(3600));
-  outbox::WorkerOptions worker_options;
-  worker_options.worker_id = "harness";
-  worker_options.backoff =
-      outbox::BackoffPolicy{std::chrono::milliseconds(1), std::chrono::milliseconds(1)};
-  worker_ = std::make_unique<outbox::OutboxWorker>(
-      outbox::WorkerParts{clock, *database_, *schedules_, *notices_}, worker_options);
+  // The daemon's own wiring (app/daemon.h), configured as paymentd.yaml would be.
+  config::Config config;
+  config.storage = test_database_.url();
+  config.lock = harness_options.lock_url;
+  config.http.port = 0;
+  config.http.threads = 8;
+  config.portone.api_base = sandbox_->baseUrl();
+  config.portone.store_id = options.store_id;
+  config.portone.api_secret_file = writeFile("portone-api-secret", options.api_secret);
+  config.portone.webhook_secret_files = {
+      writeFile("portone-webhook-secret", options.webhook_secret)};
+  config.portone.read_timeout_ms = 2000;
+  config.portone.request_deadline_ms = 3000;
+  config.plugins = plugins;
+  config.recurring = harness_options.recurring;
+  config.outbox.backoff_base_ms = 1;
+  config.outbox.backoff_max_ms = 1;
+  config.outbox.notice_grace_s = 3600;
+  daemon_ = std::make_unique<app::Daemon>(
+      app::DaemonInputs{config, set, testPlans(), SystemClock::instance(), "harness"});
+  daemon_->listen();  // the outbox worker and the reconciler run when a test says so
 }
 
 std::size_t PipelineHarness::reconcileAt(Timestamp now, std::chrono::seconds grace) {
@@ -153,7 +126,7 @@ std::size_t PipelineHarness::reconcileAt(Timestamp now, std::chrono::seconds gra
   pipeline::ReconcilerOptions options;
   options.grace = grace;
   options.renewal_payment_type = recurring_payment_type_;
-  return pipeline::Reconciler(clock, *database_, *service_, options).runOnce();
+  return pipeline::Reconciler(clock, daemon_->database(), daemon_->service(), options).runOnce();
 }
 
 void PipelineHarness::changePlanPrice(const std::string& plan_id, std::int64_t price) {
@@ -161,12 +134,12 @@ void PipelineHarness::changePlanPrice(const std::string& plan_id, std::int64_t p
   for (Plan& plan : plans) {
     if (plan.id == plan_id) plan.price = price;
   }
-  storage::syncPlanCatalog(*database_, plans);
+  storage::syncPlanCatalog(daemon_->database(), plans);
 }
 
 std::size_t PipelineHarness::drainOutbox() {
   std::size_t total = 0;
-  for (std::size_t n; (n = worker_->runOnce()) > 0;) total += n;
+  for (std::size_t n; (n = daemon_->worker().runOnce()) > 0;) total += n;
   return total;
 }
 
@@ -215,7 +188,7 @@ bool PipelineHarness::waitForCount(const std::string& sql, std::int64_t expected
 }
 
 PipelineHarness::~PipelineHarness() {
-  server_->shutdown(std::chrono::seconds(5));
+  daemon_->stop(std::chrono::seconds(5));
   sandbox_->stop();
 }
 
@@ -311,7 +284,7 @@ ProcessResult PipelineHarness::trace(const std::string& payment_id, bool json) c
 }
 
 std::string PipelineHarness::webhookUrl(const std::string& query) const {
-  return "http://127.0.0.1:" + std::to_string(server_->port()) + "/api/v1/payment/webhook?" + query;
+  return "http://127.0.0.1:" + std::to_string(port()) + "/api/v1/payment/webhook?" + query;
 }
 
 }  // namespace paymentd::testing

@@ -9,18 +9,13 @@
 #include <memory>
 #include <string>
 
-#include "api/webhook_route.h"
+#include "app/daemon.h"
 #include "clock/clock.h"
-#include "http/http_server.h"
 #include "loader/active_plugins.h"
 #include "lock/payment_lock.h"
 #include "metrics/metrics.h"
 #include "outbox/outbox_worker.h"
-#include "pipeline/payment_service.h"
 #include "portone/api_client.h"
-#include "portone/v2_gateway.h"
-#include "portone/webhook_event.h"
-#include "portone/webhook_verifier.h"
 #include "sandbox.h"
 #include "storage/test_database.h"
 #include "support/subprocess.h"
@@ -81,7 +76,7 @@ class PipelineHarness {
   std::string signatureFor(const std::string& id, const std::string& timestamp,
                            const std::string& body) const;
   HttpAnswer check(const std::string& payment_id);
-  std::uint16_t port() const { return server_->port(); }
+  std::uint16_t port() const { return daemon_->port(); }
   std::string webhookUrl(const std::string& query) const;
 
   /// Writes a file into the harness's scratch directory; returns its path.
@@ -91,20 +86,20 @@ class PipelineHarness {
   /// Runs `paymentd trace PAYMENT_ID [--json]` against this harness's database.
   ProcessResult trace(const std::string& payment_id, bool json = false) const;
 
-  storage::Database& database() { return *database_; }
+  storage::Database& database() { return daemon_->database(); }
   const std::string& databaseUrl() const { return test_database_.url(); }
   const sandbox::SandboxOptions& sandboxOptions() const { return sandbox_->options(); }
   std::string sandboxUrl() const { return sandbox_->baseUrl(); }
-  lock::PaymentLock& lock() { return *lock_; }
-  metrics::Metrics& metrics() { return metrics_; }
-  std::int64_t count(const std::string& sql) { return queryInt(*database_, sql); }
+  lock::PaymentLock& lock() { return daemon_->lock(); }
+  metrics::Metrics& metrics() { return daemon_->metrics(); }
+  std::int64_t count(const std::string& sql) { return queryInt(database(), sql); }
   /// Syncs the test catalog again with `plan_id` at `price`, as a restart
   /// after an operator edited plans.yaml would.
   void changePlanPrice(const std::string& plan_id, std::int64_t price);
-  const portone::PortOneClient& portone() const { return *portone_; }
-  const loader::ActivePlugins& plugins() const { return *plugins_; }
-  const outbox::ScheduleExecutor& schedules() const { return *schedules_; }
-  const outbox::NoticeExecutor& notices() const { return *notices_; }
+  const portone::PortOneClient& portone() const { return daemon_->portone(); }
+  const loader::ActivePlugins& plugins() const { return daemon_->plugins(); }
+  const outbox::ScheduleExecutor& schedules() const { return daemon_->schedules(); }
+  const outbox::NoticeExecutor& notices() const { return daemon_->notices(); }
   /// Runs this daemon's outbox worker (real clock) until nothing is due.
   /// @return items attempted.
   std::size_t drainOutbox();
@@ -122,26 +117,13 @@ class PipelineHarness {
   /// Waits until `sql` counts `expected` (webhooks arrive from the sandbox's thread).
   bool waitForCount(const std::string& sql, std::int64_t expected,
                     std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));
-  std::string text(const std::string& sql) { return queryText(*database_, sql); }
+  std::string text(const std::string& sql) { return queryText(database(), sql); }
 
  private:
   TestDatabase test_database_;
-  std::shared_ptr<storage::Database> database_;
   std::unique_ptr<sandbox::Sandbox> sandbox_;
-  std::unique_ptr<portone::PortOneClient> portone_;
-  std::unique_ptr<portone::WebhookVerifier> verifier_;
-  std::unique_ptr<portone::WebhookEventParser> parser_;
-  std::unique_ptr<lock::PaymentLock> lock_;
-  std::unique_ptr<loader::ActivePlugins> plugins_;
-  metrics::Metrics metrics_;
-  std::unique_ptr<portone::V2Gateway> gateway_;
-  std::unique_ptr<pipeline::PaymentService> service_;
-  std::unique_ptr<api::WebhookRoute> webhook_route_;
   std::string recurring_payment_type_;
-  std::unique_ptr<http::HttpServer> server_;
-  std::unique_ptr<outbox::ScheduleExecutor> schedules_;
-  std::unique_ptr<outbox::NoticeExecutor> notices_;
-  std::unique_ptr<outbox::OutboxWorker> worker_;
+  std::unique_ptr<app::Daemon> daemon_;  // last: stopped before the sandbox it calls
 };
 
 }  // namespace paymentd::testing

@@ -1,0 +1,151 @@
+#include "app/daemon.h"
+
+#include <Poco/Environment.h>
+#include <Poco/Exception.h>
+#include <Poco/Logger.h>
+#include <Poco/Process.h>
+
+#include <utility>
+
+#include "api/check_route.h"
+#include "storage/errors.h"
+#include "storage/migrations.h"
+#include "storage/outbox_stats.h"
+#include "storage/plan_catalog.h"
+#include "storage/storage_config.h"
+
+namespace paymentd::app {
+namespace {
+
+constexpr auto kDatabaseProbeInterval = std::chrono::seconds(5);  // /readyz's SELECT 1 at most
+constexpr std::size_t kReconcileBatch = 50;
+
+std::string defaultWorkerId() {
+  return Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id());
+}
+
+}  // namespace
+
+Daemon::Daemon(DaemonInputs inputs)
+    : config_(std::move(inputs.config)), clock_(inputs.clock), plugins_(std::move(inputs.plugins)) {
+  // The database is migrated and the catalog synced before the port opens.
+  try {
+    database_ = storage::Database::open(config_.storage, storage::databaseOptions(config_));
+    const storage::MigrationReport migrated = storage::migrate(*database_);
+    start_notes_.push_back("database " + database_->display() +
+                           " schema_version=" + std::to_string(migrated.to) +
+                           " migrated_from=" + std::to_string(migrated.from));
+    const storage::CatalogSyncReport synced = storage::syncPlanCatalog(*database_, inputs.plans);
+    start_notes_.push_back("catalog " + config_.catalog +
+                           " synced: plans=" + std::to_string(synced.upserted) +
+                           " retired=" + std::to_string(synced.retired) +
+                           " deleted=" + std::to_string(synced.deleted));
+  } catch (const std::exception& e) {
+    throw StartError("storage", e.what());
+  }
+
+  // PortOne and the lock: secrets are read once, here; a missing file stops the start.
+  try {
+    portone_ = std::make_unique<portone::PortOneClient>(
+        portone::PortOneClient::optionsFromConfig(config_.portone), clock_);
+    verifier_ = std::make_unique<portone::WebhookVerifier>(
+        portone::WebhookVerifier::fromSecretFiles(config_.portone.webhook_secret_files, clock_));
+    lock_ = lock::makePaymentLock(config_.lock, lock::LockOptions{});
+  } catch (const std::exception& e) {
+    throw StartError("portone", e.what());
+  }
+  parser_ = std::make_unique<portone::WebhookEventParser>(config_.portone.store_id,
+                                                          api::handledWebhookTypes());
+  gateway_ = std::make_unique<portone::V2Gateway>(*portone_);
+  service_ = std::make_unique<pipeline::PaymentService>(
+      pipeline::ServiceParts{clock_, *gateway_, *database_, *lock_, plugins_, metrics_},
+      pipeline::ServiceOptions{std::chrono::milliseconds(config_.pipeline.lock_ttl_ms),
+                               config_.pipeline.admin_channel, config_.recurring});
+  webhook_route_ = std::make_unique<api::WebhookRoute>(
+      api::WebhookRouteParts{*verifier_, *parser_, *service_, metrics_});
+
+  probe_ = std::make_shared<storage::ReadinessProbe>(*database_, kDatabaseProbeInterval);
+  readiness_.add("database", [probe = probe_] { return probe->check(); });
+  readiness_.add("lock", [this] { return lock_->unavailableReason(); });
+  router_ = std::make_shared<http::Router>();
+  http::addHealthRoutes(*router_, readiness_);
+  metrics::addMetricsRoute(*router_, metrics_, [this] {
+    try {
+      const storage::OutboxStats outbox = storage::outboxStats(*database_);
+      metrics_.setOutboxCounts(outbox.pending, outbox.dead);
+    } catch (const storage::Error& e) {
+      Poco::Logger::get("paymentd")
+          .warning(std::string("metrics: cannot count the outbox: ") + e.what());
+    }
+  });
+  router_->setObserver([this](const std::string& route, int status, double seconds) {
+    metrics_.countHttpRequest(route, status, seconds);
+  });
+  api::addWebhookRoute(*router_, *webhook_route_);
+  api::addCheckRoute(*router_, *database_);
+
+  http::HttpServerOptions options;
+  options.host = config_.http.host;
+  options.port = config_.http.port;
+  options.threads = config_.http.threads;
+  options.max_body_bytes = config_.http.max_body_bytes;
+  options.keep_alive_timeout = std::chrono::seconds(config_.http.keep_alive_timeout_s);
+  server_ = std::make_unique<http::HttpServer>(options, router_);
+
+  const std::string worker_id = inputs.worker_id.empty() ? defaultWorkerId() : inputs.worker_id;
+  worker_options_ = outbox::WorkerOptions{
+      worker_id,
+      std::chrono::milliseconds(config_.outbox.poll_interval_ms),
+      static_cast<std::size_t>(config_.outbox.batch_size),
+      std::chrono::seconds(config_.outbox.lease_s),
+      config_.outbox.max_attempts,
+      outbox::BackoffPolicy{std::chrono::milliseconds(config_.outbox.backoff_base_ms),
+                            std::chrono::milliseconds(config_.outbox.backoff_max_ms)}};
+}
+
+Daemon::~Daemon() {
+  stop(std::chrono::milliseconds(0));
+}
+
+void Daemon::listen() {
+  try {
+    server_->start();
+  } catch (const Poco::Exception& e) {
+    throw StartError("listen", "cannot listen on " + config_.http.host + ":" +
+                                   std::to_string(config_.http.port) + ": " + e.displayText());
+  }
+  const std::string public_url = config_.public_url.empty()
+                                     ? "http://" + config_.http.host + ":" + std::to_string(port())
+                                     : config_.public_url;
+  schedules_ = std::make_unique<outbox::ScheduleExecutor>(*portone_, public_url,
+                                                          config_.recurring.payment_type);
+  notices_ = std::make_unique<outbox::NoticeExecutor>(
+      plugins_, *database_, std::chrono::seconds(config_.outbox.notice_grace_s));
+  worker_ = std::make_unique<outbox::OutboxWorker>(
+      outbox::WorkerParts{clock_, *database_, *schedules_, *notices_}, worker_options_);
+  reconciler_ =
+      std::make_unique<pipeline::Reconciler>(clock_, *database_, *service_, reconcilerOptions());
+}
+
+pipeline::ReconcilerOptions Daemon::reconcilerOptions() const {
+  return pipeline::ReconcilerOptions{std::chrono::seconds(config_.reconcile.interval_s),
+                                     std::chrono::seconds(config_.reconcile.grace_s),
+                                     kReconcileBatch, config_.recurring.payment_type};
+}
+
+void Daemon::startBackground() {
+  worker_->start();
+  reconciler_->start();
+}
+
+bool Daemon::stop(std::chrono::milliseconds drain) {
+  if (std::exchange(stopped_, true)) return true;
+  readiness_.setDraining();
+  const bool drained = server_ ? server_->shutdown(drain) : true;
+  if (reconciler_) reconciler_->stop();  // a payment in flight finishes; the next start looks again
+  if (worker_)
+    worker_->stop();  // an item in flight finishes; claims come back when their lease ends
+  return drained;
+}
+
+}  // namespace paymentd::app

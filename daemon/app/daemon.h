@@ -1,0 +1,121 @@
+// app/daemon.h: the one wiring of paymentd's object graph, from a Config.
+//
+// main, the tests' harness and the benchmarks build the daemon through this
+// class alone, so what they run is what production runs. Construction opens
+// and migrates the database, syncs the catalog and reads the secrets (each
+// failure a StartError naming its stage); nothing listens and no thread runs
+// until listen() and startBackground(). Members are declared in build order
+// and destroyed in reverse, so each part outlives everything that uses it.
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "api/webhook_route.h"
+#include "clock/clock.h"
+#include "config/config.h"
+#include "http/health_routes.h"
+#include "http/http_server.h"
+#include "http/router.h"
+#include "loader/active_plugins.h"
+#include "loader/plugin_set.h"
+#include "lock/payment_lock.h"
+#include "metrics/metrics.h"
+#include "outbox/notice_executor.h"
+#include "outbox/outbox_worker.h"
+#include "outbox/schedule_executor.h"
+#include "paymentd/payment.h"
+#include "pipeline/payment_service.h"
+#include "pipeline/reconciler.h"
+#include "portone/api_client.h"
+#include "portone/v2_gateway.h"
+#include "portone/webhook_event.h"
+#include "portone/webhook_verifier.h"
+#include "storage/database.h"
+#include "storage/readiness_probe.h"
+
+namespace paymentd::app {
+
+/// Why the daemon cannot start; `stage` is storage, portone, lock or listen.
+class StartError : public std::runtime_error {
+ public:
+  StartError(std::string stage, const std::string& what)
+      : std::runtime_error(what), stage_(std::move(stage)) {}
+  const std::string& stage() const { return stage_; }
+
+ private:
+  std::string stage_;
+};
+
+struct DaemonInputs {
+  config::Config config;
+  std::shared_ptr<const loader::PluginSet> plugins;  // loaded and checked
+  std::vector<Plan> plans;                           // the catalog, synced at start
+  const Clock& clock = SystemClock::instance();      // tests may pass another
+  std::string worker_id;                             // empty: host:pid
+};
+
+class Daemon {
+ public:
+  /// @throws StartError.
+  explicit Daemon(DaemonInputs inputs);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  /// Binds the HTTP port, starts serving, and builds the outbox worker (whose
+  /// schedules name the daemon's URL: `public_url`, else http://host:port as
+  /// bound). @throws StartError("listen", ...).
+  void listen();
+  /// Starts the outbox worker and the reconciler on their threads.
+  void startBackground();
+  /// Stops taking requests (drains for `drain`), then the background threads.
+  /// @return whether every request in flight finished within `drain`.
+  bool stop(std::chrono::milliseconds drain);
+
+  const config::Config& config() const { return config_; }
+  std::uint16_t port() const { return server_->port(); }
+  storage::Database& database() { return *database_; }
+  const portone::PortOneClient& portone() const { return *portone_; }
+  lock::PaymentLock& lock() { return *lock_; }
+  loader::ActivePlugins& plugins() { return plugins_; }
+  const loader::ActivePlugins& plugins() const { return plugins_; }
+  metrics::Metrics& metrics() { return metrics_; }
+  const pipeline::PaymentService& service() const { return *service_; }
+  // After listen():
+  const outbox::ScheduleExecutor& schedules() const { return *schedules_; }
+  const outbox::NoticeExecutor& notices() const { return *notices_; }
+  outbox::OutboxWorker& worker() { return *worker_; }
+  pipeline::ReconcilerOptions reconcilerOptions() const;
+  /// Facts start-up logs: the schema migration and the catalog sync.
+  const std::vector<std::string>& startNotes() const { return start_notes_; }
+
+ private:
+  config::Config config_;
+  const Clock& clock_;
+  loader::ActivePlugins plugins_;
+  metrics::Metrics metrics_;
+  std::vector<std::string> start_notes_;
+  std::shared_ptr<storage::Database> database_;
+  std::unique_ptr<portone::PortOneClient> portone_;
+  std::unique_ptr<portone::WebhookVerifier> verifier_;
+  std::unique_ptr<lock::PaymentLock> lock_;
+  std::unique_ptr<portone::WebhookEventParser> parser_;
+  std::unique_ptr<portone::V2Gateway> gateway_;
+  std::unique_ptr<pipeline::PaymentService> service_;
+  std::unique_ptr<api::WebhookRoute> webhook_route_;
+  std::shared_ptr<storage::ReadinessProbe> probe_;
+  http::Readiness readiness_;
+  std::shared_ptr<http::Router> router_;
+  std::unique_ptr<http::HttpServer> server_;
+  outbox::WorkerOptions worker_options_;
+  std::unique_ptr<outbox::ScheduleExecutor> schedules_;
+  std::unique_ptr<outbox::NoticeExecutor> notices_;
+  std::unique_ptr<outbox::OutboxWorker> worker_;
+  std::unique_ptr<pipeline::Reconciler> reconciler_;
+  bool stopped_ = false;
+};
+
+}  // namespace paymentd::app
