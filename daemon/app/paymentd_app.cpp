@@ -16,6 +16,7 @@
 #include "build_info.h"
 #include "cli/outbox_command.h"
 #include "cli/trace_command.h"
+#include "config/catalog_file.h"
 #include "config/config.h"
 #include "http/health_routes.h"
 #include "http/http_server.h"
@@ -174,7 +175,7 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
   std::optional<std::vector<Plan>> plans;
   if (config) {
     plugins = loader::buildPluginSet(config->plugins, problems);
-    plans = storage::loadPlanCatalog(config->catalog, problems);
+    plans = config::loadPlanCatalog(config->catalog, problems);
     // Reported at their config keys; the daemon reads them again where it uses them.
     portone::checkSecretFiles(config->portone, problems);
   }
