@@ -137,7 +137,8 @@ PaymentPipeline::PaymentPipeline(PipelineParts parts, PipelineOptions options)
                         recurring::FailurePolicy{options_.recurring, options_.admin_channel}) {}
 
 http::HttpResponse PaymentPipeline::handleWebhook(const http::HttpRequest& request) const {
-  const auto verdict = parts_.verifier.verify(portone::WebhookHeaders::from(request), request.body);
+  const auto header = [&](const std::string& name) { return request.singleHeader(name); };
+  const auto verdict = parts_.verifier.verify(portone::WebhookHeaders::from(header), request.body);
   Answer answer{0, "", ""};
   std::string type = "unverified";
   if (verdict != portone::WebhookVerdict::kValid) {
