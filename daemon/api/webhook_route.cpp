@@ -30,7 +30,8 @@ http::HttpResponse WebhookRoute::handle(const http::HttpRequest& request) const 
 }
 
 core::Decision WebhookRoute::decide(const http::HttpRequest& request, std::string& type) const {
-  const auto verdict = parts_.verifier.verify(portone::WebhookHeaders::from(request), request.body);
+  const auto header = [&](const std::string& name) { return request.singleHeader(name); };
+  const auto verdict = parts_.verifier.verify(portone::WebhookHeaders::from(header), request.body);
   if (verdict != portone::WebhookVerdict::kValid) {
     return core::Decision{core::Verdict::kBadSignature, portone::verdictName(verdict)};
   }

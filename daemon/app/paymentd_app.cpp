@@ -15,12 +15,12 @@
 #include "build_info.h"
 #include "cli/outbox_command.h"
 #include "cli/trace_command.h"
+#include "config/catalog_file.h"
 #include "config/config.h"
 #include "loader/plugin_set.h"
 #include "log/log_formatter.h"
 #include "paymentd/version.h"
 #include "portone/secret_check.h"
-#include "storage/plan_catalog.h"
 
 namespace paymentd::app {
 
@@ -163,7 +163,7 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
   std::optional<std::vector<Plan>> plans;
   if (config) {
     plugins = loader::buildPluginSet(config->plugins, problems);
-    plans = storage::loadPlanCatalog(config->catalog, problems);
+    plans = config::loadPlanCatalog(config->catalog, problems);
     // Reported at their config keys; the daemon reads them again where it uses them.
     portone::checkSecretFiles(config->portone, problems);
   }

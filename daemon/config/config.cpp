@@ -2,9 +2,9 @@
 
 #include <filesystem>
 
+#include "config/database_url.h"
 #include "config/plugins_config.h"
 #include "config/yaml_reader.h"
-#include "storage/database_url.h"
 
 namespace paymentd::config {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "outbox/schedule_payload.h"
 #include "portone/api_error.h"
+#include "storage/schedule_payload.h"
 
 namespace paymentd::outbox {
 namespace {
@@ -35,7 +35,7 @@ std::string ScheduleExecutor::noticeUrl(const std::string& user_id,
 Attempt ScheduleExecutor::execute(const std::string& payload) const {
   portone::PaymentScheduleRequest request;
   try {
-    const SchedulePaymentRequest schedule = parseSchedulePayload(payload);
+    const SchedulePaymentRequest schedule = storage::parseSchedulePayload(payload);
     request.payment_id =
         scheduledPaymentId(schedule.subscription_id, schedule.cycle, schedule.attempt);
     request.charge.billing_key = schedule.billing_key;

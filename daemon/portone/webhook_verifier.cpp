@@ -11,8 +11,9 @@
 namespace paymentd::portone {
 namespace {
 
-std::optional<std::string> nonEmptyHeader(const http::HttpRequest& request, const char* name) {
-  auto value = request.singleHeader(name);
+std::optional<std::string> nonEmptyHeader(const WebhookHeaders::SingleHeader& single_header,
+                                          const char* name) {
+  auto value = single_header(name);
   if (!value || value->empty()) return std::nullopt;
   return value;
 }
@@ -32,10 +33,10 @@ bool constantTimeEqual(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-WebhookHeaders WebhookHeaders::from(const http::HttpRequest& request) {
-  return WebhookHeaders{nonEmptyHeader(request, "webhook-id"),
-                        nonEmptyHeader(request, "webhook-timestamp"),
-                        nonEmptyHeader(request, "webhook-signature")};
+WebhookHeaders WebhookHeaders::from(const SingleHeader& single_header) {
+  return WebhookHeaders{nonEmptyHeader(single_header, "webhook-id"),
+                        nonEmptyHeader(single_header, "webhook-timestamp"),
+                        nonEmptyHeader(single_header, "webhook-signature")};
 }
 
 const char* verdictName(WebhookVerdict verdict) {

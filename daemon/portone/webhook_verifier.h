@@ -6,13 +6,13 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "clock/clock.h"
-#include "http/http_message.h"
 
 namespace paymentd::portone {
 
@@ -22,7 +22,10 @@ struct WebhookHeaders {
   std::optional<std::string> timestamp;  // webhook-timestamp, Unix seconds
   std::optional<std::string> signature;  // webhook-signature, "v1,<base64> v1,<base64> ..."
 
-  static WebhookHeaders from(const http::HttpRequest& request);
+  /// The one value of a lowercase header, nullopt when absent or repeated. Supplied
+  /// by the caller's transport, so portone needs no HTTP type.
+  using SingleHeader = std::function<std::optional<std::string>(const std::string& lower_name)>;
+  static WebhookHeaders from(const SingleHeader& single_header);
 };
 
 /// Why a webhook was accepted or not; the names follow PortOne's SDK reasons, except

@@ -12,9 +12,9 @@
 #include <optional>
 #include <string>
 
+#include "config/database_url.h"
 #include "paymentd/payment.h"
 #include "storage/connection_pool.h"
-#include "storage/database_url.h"
 
 namespace paymentd::storage {
 

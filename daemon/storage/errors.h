@@ -9,13 +9,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "config/database_url.h"  // Backend
+
 namespace Poco {
 class Exception;
 }
 
 namespace paymentd::storage {
-
-enum class Backend { kSqlite = 1, kPostgres };
 
 class Error : public std::runtime_error {
  public:

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "outbox/schedule_payload.h"
+#include "storage/schedule_payload.h"
 
 namespace paymentd::storage {
 
@@ -19,7 +19,7 @@ std::optional<SchedulePaymentRequest> findScheduledCharge(Connection& connection
       [&](Poco::Data::Statement& s) { s, useRef(key), useRef(kind), into(payload); });
   if (rows == 0) return std::nullopt;
   try {
-    return outbox::parseSchedulePayload(payload);
+    return parseSchedulePayload(payload);
   } catch (const std::invalid_argument& e) {
     throw Error("the schedule_payment item " + key + " is unreadable: " + e.what());
   }

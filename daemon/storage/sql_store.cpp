@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "outbox/schedule_payload.h"
 #include "storage/nullable_codec.h"
+#include "storage/schedule_payload.h"
 #include "storage/time_codec.h"
 
 namespace paymentd::storage {
@@ -325,7 +325,7 @@ Outcome SqlStore::enqueueOutbox(const OutboxItem& item) {
 void SqlStore::noteNextPayment(const std::string& payload) {
   SchedulePaymentRequest schedule;
   try {
-    schedule = outbox::parseSchedulePayload(payload);
+    schedule = parseSchedulePayload(payload);
   } catch (const std::invalid_argument& e) {
     throw Invalid(std::string("schedule_payment payload: ") + e.what());
   }

@@ -46,8 +46,10 @@ int main(int argc, char** argv) {
         const auto pair = headers->getArray(h);
         request.headers.emplace(pair->getElement<std::string>(0), pair->getElement<std::string>(1));
       }
+      // The conversion the pipeline makes: portone's verifier knows no HTTP type.
+      const auto header = [&](const std::string& name) { return request.singleHeader(name); };
       const std::string verdict = portone::verdictName(
-          verifier.verify(portone::WebhookHeaders::from(request), request.body));
+          verifier.verify(portone::WebhookHeaders::from(header), request.body));
       const std::string expected = sample->getValue<std::string>("expect");
       const bool match = verdict == expected;
       mismatches += match ? 0 : 1;

@@ -10,6 +10,7 @@
 #include "portone/webhook_event.h"
 #include "portone/webhook_verifier.h"
 #include "sandbox_control.h"
+#include "support/webhook_headers.h"
 
 namespace paymentd::portone {
 namespace {
@@ -95,11 +96,11 @@ TEST_F(SandboxWebhookTest, SendsAPaidWebhookOurVerifierAccepts) {
   ASSERT_EQ(sandbox_.post("/_sandbox/payments/p-1/pay", "{}").status, 200);
   const auto received = receiver_.waitFor(1);
   ASSERT_EQ(received.size(), 1u);
-  EXPECT_EQ(verifier().verify(WebhookHeaders::from(received[0]), received[0].body),
+  EXPECT_EQ(verifier().verify(testing::webhookHeadersOf(received[0]), received[0].body),
             WebhookVerdict::kValid);
   const auto other = WebhookVerifier::fromSecrets({"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
                                                   SystemClock::instance());
-  EXPECT_EQ(other.verify(WebhookHeaders::from(received[0]), received[0].body),
+  EXPECT_EQ(other.verify(testing::webhookHeadersOf(received[0]), received[0].body),
             WebhookVerdict::kNoMatchingSignature);
 
   const auto parsed =
@@ -117,7 +118,7 @@ TEST_F(SandboxWebhookTest, RedeliversOnNon2xxWithTheSameIdAndAFreshSignature) {
   ASSERT_EQ(received.size(), 3u);
   for (const auto& request : received) {
     EXPECT_EQ(request.singleHeader("webhook-id"), received[0].singleHeader("webhook-id"));
-    EXPECT_EQ(verifier().verify(WebhookHeaders::from(request), request.body),
+    EXPECT_EQ(verifier().verify(testing::webhookHeadersOf(request), request.body),
               WebhookVerdict::kValid);
     EXPECT_NE(request.body.find("Transaction.Failed"), std::string::npos);
   }

@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 
 #include "clock/manual_clock.h"
+#include "http/http_message.h"
 #include "portone/secret_file.h"
 #include "portone/webhook_signature.h"
 #include "support/temp_dir.h"
+#include "support/webhook_headers.h"
 
 namespace paymentd::portone {
 namespace {
@@ -95,12 +97,12 @@ TEST_F(WebhookVerifierTest, RejectsEachMissingHeader) {
 TEST_F(WebhookVerifierTest, TreatsADuplicatedHeaderAsMissing) {
   const std::vector<std::pair<std::string, std::string>> base = {
       {"webhook-id", kId}, {"webhook-timestamp", kTimestamp}, {"webhook-signature", kSignature}};
-  EXPECT_EQ(verifier_.verify(WebhookHeaders::from(requestWith(base)), kBody),
+  EXPECT_EQ(verifier_.verify(testing::webhookHeadersOf(requestWith(base)), kBody),
             WebhookVerdict::kValid);
   for (const auto& [name, value] : base) {
     auto doubled = base;
     doubled.emplace_back(name, value);  // the same value twice still counts as missing
-    EXPECT_EQ(verifier_.verify(WebhookHeaders::from(requestWith(doubled)), kBody),
+    EXPECT_EQ(verifier_.verify(testing::webhookHeadersOf(requestWith(doubled)), kBody),
               WebhookVerdict::kMissingRequiredHeaders)
         << name;
   }
@@ -109,7 +111,7 @@ TEST_F(WebhookVerifierTest, TreatsADuplicatedHeaderAsMissing) {
 TEST_F(WebhookVerifierTest, TreatsAnEmptyHeaderAsMissing) {
   auto request = requestWith(
       {{"webhook-id", ""}, {"webhook-timestamp", kTimestamp}, {"webhook-signature", kSignature}});
-  EXPECT_EQ(verifier_.verify(WebhookHeaders::from(request), kBody),
+  EXPECT_EQ(verifier_.verify(testing::webhookHeadersOf(request), kBody),
             WebhookVerdict::kMissingRequiredHeaders);
 }
 

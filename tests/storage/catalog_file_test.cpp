@@ -1,7 +1,8 @@
 // The plans catalog file: strict reading with file:line:column in every error.
+#include "config/catalog_file.h"
+
 #include <gtest/gtest.h>
 
-#include "storage/plan_catalog.h"
 #include "support/temp_dir.h"
 
 namespace paymentd::storage {

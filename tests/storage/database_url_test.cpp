@@ -1,6 +1,6 @@
 // The storage URL as Poco Data needs it: key=value pairs without spaces, and
 // never a password in what is logged.
-#include "storage/database_url.h"
+#include "config/database_url.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
-#include "outbox/schedule_payload.h"
+#include "storage/schedule_payload.h"
 
 #include <Poco/JSON/Parser.h>
 
-namespace paymentd::outbox {
+namespace paymentd::storage {
 
 SchedulePaymentRequest parseSchedulePayload(const std::string& payload) {
   try {
@@ -32,4 +32,4 @@ SchedulePaymentRequest parseSchedulePayload(const std::string& payload) {
   }
 }
 
-}  // namespace paymentd::outbox
+}  // namespace paymentd::storage

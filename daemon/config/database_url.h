@@ -1,16 +1,19 @@
-// storage/database_url.h: turns the `storage:` URL into what Poco Data needs.
+// config/database_url.h: turns the `storage:` URL into what Poco Data needs.
 //
 // Poco's PostgreSQL connector splits its connection string on single spaces and
 // takes no URIs, so the URL is rebuilt as key=value pairs here, with values
 // that cannot be expressed refused instead of mangled.
+//
+// In config so the config check can validate the URL without depending on
+// storage; the names stay in paymentd::storage, which opens what they describe.
 #pragma once
 
 #include <optional>
 #include <string>
 
-#include "storage/errors.h"
-
 namespace paymentd::storage {
+
+enum class Backend { kSqlite = 1, kPostgres };
 
 struct DatabaseTarget {
   Backend backend = Backend::kSqlite;

@@ -1,4 +1,4 @@
-#include "storage/database_url.h"
+#include "config/database_url.h"
 
 #include <cctype>
 #include <stdexcept>
