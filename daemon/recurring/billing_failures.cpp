@@ -2,15 +2,10 @@
 
 #include "paymentd/outbox.h"
 #include "storage/errors.h"
-#include "storage/scheduled_charge.h"
-#include "storage/sql_store.h"
-#include "storage/time_codec.h"
+#include "storage/transaction.h"
 
 namespace paymentd::recurring {
 namespace {
-
-using Poco::Data::Keywords::bind;
-using Poco::Data::Keywords::useRef;
 
 // Throws the storage error an Outcome stands for, inside the transaction.
 void require(const Outcome& outcome) {
@@ -32,93 +27,66 @@ FailureRecord BillingFailures::record(const Payment& payment) const {
   const auto ref = parseScheduledPaymentId(payment.id);
   if (!ref) return {Result::kIgnored, "not a payment paymentd scheduled"};
   const Timestamp now = clock_.now();
-  return database_.withConnection(
-      [&](storage::Connection& connection) -> FailureRecord {
-        connection.begin();
-        try {
-          // Only a schedule paymentd asked for is counted and retried: a failed
-          // payment that merely borrows the id pattern must not push a
-          // subscription towards FAILED, nor make us charge anyone.
-          const auto failed = storage::findScheduledCharge(connection, payment.id);
-          if (!failed) {
-            connection.rollback();
-            return {Result::kIgnored, "paymentd never scheduled " + payment.id};
-          }
-          storage::SqlStore store(connection, [this] { return clock_.now(); });
-          const auto found = require(store.subscription(ref->subscription_id));
-          if (!found || (found->status != SubscriptionStatus::kActive &&
-                         found->status != SubscriptionStatus::kPastDue)) {
-            connection.rollback();
-            return {Result::kIgnored, "subscription " + std::to_string(ref->subscription_id) +
-                                          " is missing, FAILED or CANCELLED"};
-          }
-          const Subscription& subscription = *found;
-          const FailureDecision decision =
-              decideFailure(policy_, subscription.consecutive_failures + 1, subscription.period_end,
-                            ref->attempt, now);
-          const std::string outcome = decision.give_up ? "FAILED" : "PAST_DUE";
-          // The once-per-payment guard: a redelivery inserts nothing.
-          const std::size_t inserted = connection.run(
-              "INSERT INTO billing_failures (payment_id, subscription_id, cycle, attempt, "
-              "failure_number, outcome, created_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7) "
-              "ON CONFLICT (payment_id) DO NOTHING",
-              [&](Poco::Data::Statement& s) {
-                s, useRef(payment.id), bind(static_cast<Poco::Int64>(subscription.id)),
-                    bind(static_cast<Poco::Int64>(ref->cycle)),
-                    bind(static_cast<Poco::Int64>(ref->attempt)),
-                    bind(static_cast<Poco::Int64>(decision.failure_number)), bind(outcome),
-                    bind(storage::toMicros(now));
-              });
-          if (inserted == 0) {
-            connection.rollback();
-            return {Result::kCountedAlready, "this failure was counted already"};
-          }
-          SubscriptionUpdate update;
-          update.subscription_id = subscription.id;
-          update.status =
-              decision.give_up ? SubscriptionStatus::kFailed : SubscriptionStatus::kPastDue;
-          update.consecutive_failures = decision.failure_number;
-          require(store.updateSubscription(update));
+  storage::Transaction transaction(database_);  // leaving without commit() rolls back
+  // Only a schedule paymentd asked for is counted and retried: a failed
+  // payment that merely borrows the id pattern must not push a subscription
+  // towards FAILED, nor make us charge anyone.
+  const auto failed = transaction.scheduledCharge(payment.id);
+  if (!failed) return {Result::kIgnored, "paymentd never scheduled " + payment.id};
+  StoreWriter& store = transaction.store();
+  const auto found = require(store.subscription(ref->subscription_id));
+  if (!found || (found->status != SubscriptionStatus::kActive &&
+                 found->status != SubscriptionStatus::kPastDue)) {
+    return {Result::kIgnored, "subscription " + std::to_string(ref->subscription_id) +
+                                  " is missing, FAILED or CANCELLED"};
+  }
+  const Subscription& subscription = *found;
+  const FailureDecision decision = decideFailure(policy_, subscription.consecutive_failures + 1,
+                                                 subscription.period_end, ref->attempt, now);
+  const std::string outcome = decision.give_up ? "FAILED" : "PAST_DUE";
+  // The once-per-payment guard: a redelivery counts nothing.
+  if (!transaction.recordBillingFailure({payment.id, subscription.id, ref->cycle, ref->attempt,
+                                         decision.failure_number, outcome, now})) {
+    return {Result::kCountedAlready, "this failure was counted already"};
+  }
+  SubscriptionUpdate update;
+  update.subscription_id = subscription.id;
+  update.status = decision.give_up ? SubscriptionStatus::kFailed : SubscriptionStatus::kPastDue;
+  update.consecutive_failures = decision.failure_number;
+  require(store.updateSubscription(update));
 
-          auto plan = require(store.plan(subscription.plan_id));
-          NoticeRequest notice;
-          notice.channel = decision.channel;
-          notice.template_code = decision.template_code;
-          notice.user_id = subscription.user_id;
-          notice.payment_id = payment.id;
-          notice.send_at = now;
-          if (decision.to_subscriber) notice.recipient_subscription_id = subscription.id;
-          notice.fields = {{"subscription_id", std::to_string(subscription.id)},
-                           {"plan", plan ? plan->name : subscription.plan_id},
-                           {"failure_count", std::to_string(decision.failure_number)}};
-          if (decision.retry_at) {
-            notice.fields["retry_date"] = seoulText(*decision.retry_at);
-            // The failed attempt again, one attempt later: the same charge (the
-            // cycle's price was fixed when it was first scheduled, whatever the
-            // plan costs now), on the subscription's current card. (Its payment
-            // type is the host's: schedule_executor.h.)
-            SchedulePaymentRequest retry = *failed;
-            retry.attempt = ref->attempt + 1;
-            retry.billing_key = subscription.billing_key.value_or("");
-            retry.time_to_pay = *decision.retry_at;
-            require(store.enqueueOutbox(toOutboxItem(retry)));
-          }
-          // (subscription, cycle, failure number): one notice per failure, ever.
-          require(store.enqueueOutbox(
-              toOutboxItem(notice, "notice:billing-failed:sub" + std::to_string(subscription.id) +
-                                       ":c" + std::to_string(ref->cycle) + ":f" +
-                                       std::to_string(decision.failure_number))));
-          connection.commit();
-          std::string detail = "failure " + std::to_string(decision.failure_number) + " -> " +
-                               outcome + ", " + decision.template_code + " via " + decision.channel;
-          if (decision.retry_at) detail += ", retry at " + seoulText(*decision.retry_at) + " KST";
-          return {Result::kCounted, detail};
-        } catch (...) {
-          if (connection.inTransaction()) connection.rollback();
-          throw;
-        }
-      },
-      false);
+  auto plan = require(store.plan(subscription.plan_id));
+  NoticeRequest notice;
+  notice.channel = decision.channel;
+  notice.template_code = decision.template_code;
+  notice.user_id = subscription.user_id;
+  notice.payment_id = payment.id;
+  notice.send_at = now;
+  if (decision.to_subscriber) notice.recipient_subscription_id = subscription.id;
+  notice.fields = {{"subscription_id", std::to_string(subscription.id)},
+                   {"plan", plan ? plan->name : subscription.plan_id},
+                   {"failure_count", std::to_string(decision.failure_number)}};
+  if (decision.retry_at) {
+    notice.fields["retry_date"] = seoulText(*decision.retry_at);
+    // The failed attempt again, one attempt later: the same charge (the
+    // cycle's price was fixed when it was first scheduled, whatever the plan
+    // costs now), on the subscription's current card. (Its payment type is
+    // the host's: schedule_executor.h.)
+    SchedulePaymentRequest retry = *failed;
+    retry.attempt = ref->attempt + 1;
+    retry.billing_key = subscription.billing_key.value_or("");
+    retry.time_to_pay = *decision.retry_at;
+    require(store.enqueueOutbox(toOutboxItem(retry)));
+  }
+  // (subscription, cycle, failure number): one notice per failure, ever.
+  require(store.enqueueOutbox(toOutboxItem(
+      notice, "notice:billing-failed:sub" + std::to_string(subscription.id) + ":c" +
+                  std::to_string(ref->cycle) + ":f" + std::to_string(decision.failure_number))));
+  transaction.commit();
+  std::string detail = "failure " + std::to_string(decision.failure_number) + " -> " + outcome +
+                       ", " + decision.template_code + " via " + decision.channel;
+  if (decision.retry_at) detail += ", retry at " + seoulText(*decision.retry_at) + " KST";
+  return {Result::kCounted, detail};
 }
 
 }  // namespace paymentd::recurring

@@ -41,6 +41,22 @@ void Transaction::recordFulfilment(const FulfilledPayment& payment) {
        Poco::Int64{payment.amount}, payment.currency, toMicros(database_.now())});
 }
 
+bool Transaction::recordBillingFailure(const BillingFailureRow& failure) {
+  using Poco::Data::Keywords::bind;
+  const std::size_t inserted = connection_->run(
+      "INSERT INTO billing_failures (payment_id, subscription_id, cycle, attempt, "
+      "failure_number, outcome, created_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+      "ON CONFLICT (payment_id) DO NOTHING",
+      [&](Poco::Data::Statement& s) {
+        s, bind(failure.payment_id), bind(static_cast<Poco::Int64>(failure.subscription_id)),
+            bind(static_cast<Poco::Int64>(failure.cycle)),
+            bind(static_cast<Poco::Int64>(failure.attempt)),
+            bind(static_cast<Poco::Int64>(failure.failure_number)), bind(failure.outcome),
+            bind(toMicros(failure.at));
+      });
+  return inserted > 0;
+}
+
 void Transaction::commit() {
   connection_->commit();
 }

@@ -28,6 +28,17 @@ struct FulfilledPayment {
   std::string currency;
 };
 
+/// One counted failure of a renewal attempt (the billing_failures table).
+struct BillingFailureRow {
+  std::string payment_id;
+  std::int64_t subscription_id = 0;
+  int cycle = 0;
+  int attempt = 0;
+  int failure_number = 0;  // the subscription's consecutive failures, this one included
+  std::string outcome;     // PAST_DUE or FAILED
+  Timestamp at;            // when it was counted, by the caller's clock
+};
+
 class Transaction {
  public:
   /// Begins on a pooled connection. A stale session (server restarted since
@@ -62,6 +73,9 @@ class Transaction {
   /// waits for the other transaction and then fails).
   void recordFulfilment(const FulfilledPayment& payment);
 
+  /// Counts a renewal's failure once per payment id: false when it was counted
+  /// already (a redelivery), and then nothing was written.
+  bool recordBillingFailure(const BillingFailureRow& failure);
   /// Throws Transient when the outcome is unknown (connection lost at commit):
   /// the payment may or may not be fulfilled; isFulfilled() tells later.
   void commit();
