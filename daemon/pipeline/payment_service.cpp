@@ -34,20 +34,6 @@ const char* statusName(PaymentStatus status) {
   return "UNRECOGNIZED";
 }
 
-core::RefundState refundState(storage::RefundState state) {
-  switch (state) {
-    case storage::RefundState::kNone:
-      return core::RefundState::kNone;
-    case storage::RefundState::kIntended:
-      return core::RefundState::kIntended;
-    case storage::RefundState::kDone:
-      return core::RefundState::kDone;
-    case storage::RefundState::kFailed:
-      return core::RefundState::kFailed;
-  }
-  return core::RefundState::kNone;
-}
-
 // What the database recorded of the payment: fulfilled, failed (and how far
 // its refund got), or nothing yet.
 core::RecordedPayment recorded(storage::PaymentLog& log, const std::string& payment_id) {
@@ -60,7 +46,7 @@ core::RecordedPayment recorded(storage::PaymentLog& log, const std::string& paym
     if (const auto failure = log.failure(payment_id)) {
       recorded.failure_code = failure->code;
       recorded.failure_message = failure->message;
-      recorded.refund = refundState(failure->refund);
+      recorded.refund = failure->refund;
     }
   }
   return recorded;

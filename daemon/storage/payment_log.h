@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/payment_decision.h"
 #include "paymentd/payment.h"
 #include "storage/database.h"
 
@@ -26,7 +27,8 @@ struct PaymentEvent {
   std::chrono::microseconds duration{0};  // how long the step took (0: a point in time)
 };
 
-enum class RefundState { kNone = 1, kIntended, kDone, kFailed };
+/// How far a recorded refund got; the core decides on it as it is stored.
+using RefundState = core::RefundState;
 
 struct PaymentFailure {
   std::string payment_id;
