@@ -31,6 +31,9 @@ cmake --build "$build" -j "$(nproc)"
 
 servers="$PWD/$build/test-servers"
 trap 'scripts/test-servers.sh stop "$servers"' EXIT
-eval "$(scripts/test-servers.sh start "$servers")"
+# Assigned first, so a server that does not start stops the run (set -e) instead
+# of every PostgreSQL and Redis test skipping.
+server_env=$(scripts/test-servers.sh start "$servers")
+eval "$server_env"
 
 ctest --test-dir "$build" --output-on-failure -j "$(nproc)"
