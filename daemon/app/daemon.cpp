@@ -117,7 +117,7 @@ void Daemon::listen() {
   const std::string public_url = config_.public_url.empty()
                                      ? "http://" + config_.http.host + ":" + std::to_string(port())
                                      : config_.public_url;
-  schedules_ = std::make_unique<outbox::ScheduleExecutor>(*portone_, public_url,
+  schedules_ = std::make_unique<outbox::ScheduleExecutor>(*portone_, *database_, public_url,
                                                           config_.recurring.payment_type);
   notices_ = std::make_unique<outbox::NoticeExecutor>(
       plugins_, *database_, std::chrono::seconds(config_.outbox.notice_grace_s));

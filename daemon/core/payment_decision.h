@@ -61,6 +61,8 @@ struct Step {
 inline constexpr const char* kNotPaidCode = "PAYMENT_NOT_PAID";
 inline constexpr const char* kCancelledCode = "CANCELLED_PAYMENT";
 inline constexpr const char* kAlreadyFulfilledCode = "ALREADY_FULFILLED";
+/// Another attempt of the same subscription cycle was paid: this one is refunded.
+inline constexpr const char* kCycleAlreadyPaidCode = "CYCLE_ALREADY_PAID";
 inline constexpr const char* kPaymentFailedCode = "PAYMENT_FAILED";
 
 /// The first decision, once PortOne's view of the payment is known.

@@ -5,6 +5,7 @@
 #include "loader/plugin_call.h"
 #include "paymentd/notifier.h"
 #include "storage/errors.h"
+#include "storage/notice_payload.h"
 #include "storage/subscriber_phone.h"
 
 namespace paymentd::outbox {
@@ -26,18 +27,15 @@ Attempt NoticeExecutor::execute(const OutboxItem& item, Timestamp now) const {
   Notification notification;
   std::int64_t recipient_subscription_id = 0;
   try {
-    Poco::JSON::Parser parser;
-    auto root = parser.parse(item.payload).extract<Poco::JSON::Object::Ptr>();
-    notification.channel = root->getValue<std::string>("channel");
-    notification.template_code = root->getValue<std::string>("template");
-    notification.user_id = root->optValue<std::string>("user_id", "");
-    notification.payment_id = root->optValue<std::string>("payment_id", "");
-    if (auto fields = root->getObject("fields")) {
-      for (const auto& [key, value] : *fields) notification.fields[key] = value.toString();
-    }
-    recipient_subscription_id = root->optValue<Poco::Int64>("recipient_subscription_id", 0);
-  } catch (const Poco::Exception& e) {
-    return {Attempt::Result::kDead, "bad notify payload: " + e.displayText()};
+    const NoticeRequest notice = storage::parseNoticePayload(item.payload);
+    notification.channel = notice.channel;
+    notification.template_code = notice.template_code;
+    notification.user_id = notice.user_id;
+    notification.payment_id = notice.payment_id;
+    notification.fields = notice.fields;
+    recipient_subscription_id = notice.recipient_subscription_id;
+  } catch (const std::invalid_argument& e) {
+    return {Attempt::Result::kDead, std::string("bad notify payload: ") + e.what()};
   }
   notification.dedupe_key = item.dedupe_key;
 

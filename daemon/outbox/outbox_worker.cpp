@@ -6,6 +6,7 @@
 #include "storage/errors.h"
 #include "storage/outbox_queue.h"
 #include "storage/payment_log.h"
+#include "storage/schedule_payload.h"
 
 namespace paymentd::outbox {
 
@@ -38,6 +39,9 @@ Attempt OutboxWorker::attempt(const storage::OutboxRecord& record) {
   try {
     if (record.item.kind == kOutboxSchedulePayment) {
       return parts_.schedules.execute(record.item.payload);
+    }
+    if (record.item.kind == storage::kOutboxRevokeSchedule) {
+      return parts_.schedules.revoke(record.item.payload);
     }
     if (record.item.kind == kOutboxNotify) {
       return parts_.notices.execute(record.item, parts_.clock.now());

@@ -5,6 +5,9 @@
 #include <set>
 
 #include "portone/api_error.h"
+#include "storage/errors.h"
+#include "storage/outbox_queue.h"
+#include "storage/schedule_ledger.h"
 #include "storage/schedule_payload.h"
 
 namespace paymentd::outbox {
@@ -33,34 +36,89 @@ std::string ScheduleExecutor::noticeUrl(const std::string& user_id,
 }
 
 Attempt ScheduleExecutor::execute(const std::string& payload) const {
-  portone::PaymentScheduleRequest request;
+  const auto payment_id = storage::schedulePaymentIdOf(payload);
+  if (!payment_id) return {Attempt::Result::kDead, "schedule_payment payload names no payment"};
+  std::optional<storage::ScheduleEntry> entry;
   try {
-    const SchedulePaymentRequest schedule = storage::parseSchedulePayload(payload);
-    request.payment_id =
-        scheduledPaymentId(schedule.subscription_id, schedule.cycle, schedule.attempt);
-    request.charge.billing_key = schedule.billing_key;
-    request.charge.order_name = schedule.order_name;
-    request.charge.customer_id = schedule.user_id;
-    request.charge.amount = schedule.amount;
-    request.charge.currency = schedule.currency;
-    // schedule.payment_type is not read: the host's setting decides (schedule_executor.h).
-    request.charge.notice_urls = {noticeUrl(schedule.user_id, schedule.plan_id)};
-    request.time_to_pay = schedule.time_to_pay;
-  } catch (const std::invalid_argument& e) {
-    return {Attempt::Result::kDead, std::string("bad schedule_payment payload: ") + e.what()};
+    entry = storage::findSchedule(database_, *payment_id);
+  } catch (const storage::Error& e) {
+    return {Attempt::Result::kRetry, std::string("the schedule ledger: ") + e.what()};
   }
+  if (!entry) return {Attempt::Result::kDead, "no schedule recorded for " + *payment_id};
+  if (entry->status != storage::ScheduleStatus::kPending &&
+      entry->status != storage::ScheduleStatus::kScheduled) {
+    return {Attempt::Result::kDone,
+            *payment_id + " is " + storage::scheduleStatusName(entry->status) + ": not sent"};
+  }
+  const SchedulePaymentRequest& schedule = entry->request;
+  portone::PaymentScheduleRequest request;
+  request.payment_id = *payment_id;
+  request.charge.billing_key = schedule.billing_key;
+  request.charge.order_name = schedule.order_name;
+  request.charge.customer_id = schedule.user_id;
+  request.charge.amount = schedule.amount;
+  request.charge.currency = schedule.currency;
+  request.charge.notice_urls = {noticeUrl(schedule.user_id, schedule.plan_id)};
+  request.time_to_pay = schedule.time_to_pay;
   // The same key on every retry: a lost answer is replayed, not repeated.
   request.idempotency_key = "paymentd-schedule-" + request.payment_id;
+  Attempt attempt;
+  std::optional<std::string> schedule_id;
   try {
-    const std::string schedule_id = portone_.createPaymentSchedule(request);
-    return {Attempt::Result::kDone, request.payment_id + " scheduled as " + schedule_id};
+    schedule_id = portone_.createPaymentSchedule(request);
+    attempt = {Attempt::Result::kDone, request.payment_id + " scheduled as " + *schedule_id};
   } catch (const portone::TransientError& e) {
     return {Attempt::Result::kRetry, e.what()};
   } catch (const portone::ApiError& e) {
     const std::string& type = e.type();
-    if (type == "PAYMENT_SCHEDULE_ALREADY_EXISTS" || type == "ALREADY_PAID" ||
-        type == "ALREADY_PAID_OR_WAITING") {
-      return {Attempt::Result::kDone, request.payment_id + " " + type + " (counts as done)"};
+    if (type != "PAYMENT_SCHEDULE_ALREADY_EXISTS" && type != "ALREADY_PAID" &&
+        type != "ALREADY_PAID_OR_WAITING") {
+      const Attempt::Result result =
+          permanentErrors().count(type) != 0 ? Attempt::Result::kDead : Attempt::Result::kRetry;
+      return {result, type + ": " + e.apiMessage()};
+    }
+    attempt = {Attempt::Result::kDone, request.payment_id + " " + type + " (counts as done)"};
+  }
+  try {
+    storage::markScheduleAccepted(database_, request.payment_id, schedule_id);
+  } catch (const storage::Error& e) {
+    // Sent again later under the same Idempotency-Key: PortOne replays its answer.
+    return {Attempt::Result::kRetry, attempt.detail + ", not yet marked: " + e.what()};
+  }
+  return attempt;
+}
+
+Attempt ScheduleExecutor::revoke(const std::string& payload) const {
+  const auto payment_id = storage::schedulePaymentIdOf(payload);
+  if (!payment_id) return {Attempt::Result::kDead, "revoke_schedule payload names no payment"};
+  std::optional<storage::ScheduleEntry> entry;
+  std::optional<std::string> sent;
+  try {
+    entry = storage::findSchedule(database_, *payment_id);
+    sent = storage::OutboxQueue(database_).statusOf(storage::scheduleDedupeKey(*payment_id));
+  } catch (const storage::Error& e) {
+    return {Attempt::Result::kRetry, std::string("the schedule ledger: ") + e.what()};
+  }
+  if (!entry) return {Attempt::Result::kDead, "no schedule recorded for " + *payment_id};
+  if (!entry->portone_schedule_id) {
+    if (sent == std::string("PENDING")) {
+      return {Attempt::Result::kRetry, *payment_id + " is not at PortOne yet"};
+    }
+    return {Attempt::Result::kDone, *payment_id + ": PortOne holds no schedule paymentd knows of"};
+  }
+  portone::RevokeSchedulesRequest request;
+  request.schedule_ids = {*entry->portone_schedule_id};
+  request.idempotency_key = "paymentd-revoke-" + *payment_id;
+  try {
+    portone_.revokePaymentSchedules(request);
+    return {Attempt::Result::kDone, *payment_id + " revoked (" + request.schedule_ids[0] + ")"};
+  } catch (const portone::TransientError& e) {
+    return {Attempt::Result::kRetry, e.what()};
+  } catch (const portone::ApiError& e) {
+    const std::string& type = e.type();
+    if (type == "PAYMENT_SCHEDULE_ALREADY_REVOKED" || type == "PAYMENT_SCHEDULE_NOT_FOUND" ||
+        type == "PAYMENT_SCHEDULE_ALREADY_PROCESSED") {
+      return {Attempt::Result::kDone, *payment_id + " " + type + " (nothing left to revoke)"};
     }
     const Attempt::Result result =
         permanentErrors().count(type) != 0 ? Attempt::Result::kDead : Attempt::Result::kRetry;

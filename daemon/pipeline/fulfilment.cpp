@@ -37,21 +37,55 @@ Outcome callStep(PaymentTrace& trace, metrics::Metrics& metrics, const std::stri
   return outcome;
 }
 
-// PaymentContext::scheduled_amount: for a payment paymentd scheduled itself,
-// the amount its schedule asked PortOne to charge, read in the payment's
-// transaction. An id that looks scheduled without a recorded schedule is
-// traced and left without one, so the amount validator refuses it.
-std::optional<std::int64_t> scheduledAmount(PaymentTrace& trace, const Payment& payment,
-                                            storage::Transaction& transaction) {
+// For a payment paymentd scheduled itself: its row in the schedule ledger, read
+// in the payment's transaction (PaymentContext::scheduled_amount is its
+// amount). An id that looks scheduled without a row is traced and left without
+// one, so the amount validator refuses it.
+std::optional<storage::ScheduleEntry> scheduleOf(PaymentTrace& trace, const Payment& payment,
+                                                 storage::Transaction& transaction) {
   if (!parseScheduledPaymentId(payment.id)) return std::nullopt;
-  const auto charge = transaction.scheduledCharge(payment.id);
-  if (!charge) {
+  auto entry = transaction.schedules().find(payment.id);
+  if (!entry) {
     trace.add("schedule", "missing", "the id looks scheduled, but paymentd never scheduled it");
     return std::nullopt;
   }
   trace.add("schedule", "ok",
-            "paymentd scheduled " + std::to_string(charge->amount) + " " + charge->currency);
-  return charge->amount;
+            "paymentd scheduled " + std::to_string(entry->request.amount) + " " +
+                entry->request.currency);
+  return entry;
+}
+
+// One cycle is paid for at most once: a second paid attempt (a late approval
+// of a declined one, after its retry was charged) is refunded.
+Outcome cycleUnpaid(PaymentTrace& trace, const storage::ScheduleEntry& entry,
+                    storage::Transaction& transaction) {
+  const auto paid =
+      transaction.schedules().paidAttempt(entry.request.subscription_id, entry.request.cycle);
+  if (!paid || *paid == entry.payment_id) return Outcome::ok();
+  const std::string message = "cycle " + std::to_string(entry.request.cycle) + " of subscription " +
+                              std::to_string(entry.request.subscription_id) + " is paid by " +
+                              *paid;
+  trace.add("cycle", "paid", message);
+  return Outcome::rejected(core::kCycleAlreadyPaidCode, message);
+}
+
+// Marks the cycle paid and withdraws its other attempts (traced).
+Outcome settleCycle(PaymentTrace& trace, const storage::ScheduleEntry& entry,
+                    storage::Transaction& transaction) {
+  try {
+    const auto withdrawn = transaction.settleCycle(entry);
+    std::string detail = "cycle " + std::to_string(entry.request.cycle) + " paid";
+    for (const auto& id : withdrawn) detail += ", withdrawing " + id;
+    trace.add("cycle", "ok", detail);
+    return Outcome::ok();
+  } catch (const storage::Duplicate&) {
+    // Another daemon's attempt of this cycle committed first. (On PostgreSQL
+    // the transaction is aborted now: nothing more can be read in it.)
+    const std::string message =
+        "another attempt of cycle " + std::to_string(entry.request.cycle) + " was paid first";
+    trace.add("cycle", "paid", message);
+    return Outcome::rejected(core::kCycleAlreadyPaidCode, message);
+  }
 }
 
 }  // namespace
@@ -79,8 +113,13 @@ Outcome fulfilInOneTransaction(const FulfilmentParts& parts, const loader::Plugi
   // Returning before commit() rolls back whatever the plugins wrote.
   storage::Transaction transaction(parts.database);
   transaction.forPayment(payment.id, payment.customer_phone);
-  const PaymentContext context{payment, claims, event, parts.clock.now(),
-                               scheduledAmount(trace, payment, transaction)};
+  const auto schedule = scheduleOf(trace, payment, transaction);
+  if (schedule) {
+    if (Outcome unpaid = cycleUnpaid(trace, *schedule, transaction); !unpaid.isOk()) return unpaid;
+  }
+  const PaymentContext context{
+      payment, claims, event, parts.clock.now(),
+      schedule ? std::optional<std::int64_t>(schedule->request.amount) : std::nullopt};
   for (const auto& validator : plugins.validators) {
     const Outcome outcome = callStep(trace, parts.metrics, "validator", validator.identity, [&] {
       return validator.instance->validate(context, transaction.store());
@@ -92,6 +131,11 @@ Outcome fulfilInOneTransaction(const FulfilmentParts& parts, const loader::Plugi
     return processor.instance->process(context, transaction.store());
   });
   if (!outcome.isOk()) return outcome;
+  if (schedule) {
+    if (Outcome settled = settleCycle(trace, *schedule, transaction); !settled.isOk()) {
+      return settled;
+    }
+  }
   try {
     transaction.recordFulfilment(storage::FulfilledPayment{
         payment.id, *claims.payment_type, *claims.user_id, claims.subscribe_id, std::nullopt,

@@ -64,8 +64,8 @@ void Refunder::notifyAdmin(const Payment& payment, const Claims& claims, const s
   try {
     storage::Transaction transaction(database_);
     transaction.forPayment(payment.id);
-    Outcome queued = transaction.store().enqueueOutbox(
-        toOutboxItem(notice, "notice:" + notice.template_code + ":" + payment.id));
+    Outcome queued =
+        transaction.store().sendNotice(notice, "notice:" + notice.template_code + ":" + payment.id);
     if (queued.isOk()) {
       transaction.commit();
       trace.add("notice", "queued", notice.template_code + " to " + admin_channel_);

@@ -31,8 +31,16 @@ FailureRecord BillingFailures::record(const Payment& payment) const {
   // Only a schedule paymentd asked for is counted and retried: a failed
   // payment that merely borrows the id pattern must not push a subscription
   // towards FAILED, nor make us charge anyone.
-  const auto failed = transaction.scheduledCharge(payment.id);
+  storage::ScheduleLedger& schedules = transaction.schedules();
+  const auto failed = schedules.find(payment.id);
   if (!failed) return {Result::kIgnored, "paymentd never scheduled " + payment.id};
+  if (failed->status == storage::ScheduleStatus::kRevoked) {
+    return {Result::kIgnored, "paymentd withdrew " + payment.id};
+  }
+  // A late approval of another attempt paid the cycle: nothing is owed.
+  if (const auto paid = schedules.paidAttempt(ref->subscription_id, ref->cycle)) {
+    return {Result::kIgnored, "cycle " + std::to_string(ref->cycle) + " is paid by " + *paid};
+  }
   StoreWriter& store = transaction.store();
   const auto found = require(store.subscription(ref->subscription_id));
   if (!found || (found->status != SubscriptionStatus::kActive &&
@@ -49,6 +57,7 @@ FailureRecord BillingFailures::record(const Payment& payment) const {
                                          decision.failure_number, outcome, now})) {
     return {Result::kCountedAlready, "this failure was counted already"};
   }
+  schedules.markFailed(payment.id);
   SubscriptionUpdate update;
   update.subscription_id = subscription.id;
   update.status = decision.give_up ? SubscriptionStatus::kFailed : SubscriptionStatus::kPastDue;
@@ -72,16 +81,16 @@ FailureRecord BillingFailures::record(const Payment& payment) const {
     // cycle's price was fixed when it was first scheduled, whatever the plan
     // costs now), on the subscription's current card. (Its payment type is
     // the host's: schedule_executor.h.)
-    SchedulePaymentRequest retry = *failed;
+    SchedulePaymentRequest retry = failed->request;
     retry.attempt = ref->attempt + 1;
     retry.billing_key = subscription.billing_key.value_or("");
     retry.time_to_pay = *decision.retry_at;
-    require(store.enqueueOutbox(toOutboxItem(retry)));
+    require(store.schedulePayment(retry));
   }
   // (subscription, cycle, failure number): one notice per failure, ever.
-  require(store.enqueueOutbox(toOutboxItem(
-      notice, "notice:billing-failed:sub" + std::to_string(subscription.id) + ":c" +
-                  std::to_string(ref->cycle) + ":f" + std::to_string(decision.failure_number))));
+  require(store.sendNotice(notice, "notice:billing-failed:sub" + std::to_string(subscription.id) +
+                                       ":c" + std::to_string(ref->cycle) + ":f" +
+                                       std::to_string(decision.failure_number)));
   transaction.commit();
   std::string detail = "failure " + std::to_string(decision.failure_number) + " -> " + outcome +
                        ", " + decision.template_code + " via " + decision.channel;

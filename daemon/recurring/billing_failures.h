@@ -1,8 +1,9 @@
 // recurring/billing_failures.h: a verified Transaction.Failed of a renewal.
 //
-// Only a payment paymentd scheduled itself (its schedule is recorded:
-// storage/scheduled_charge.h) is counted. In one database transaction: counts
-// the failure once per payment id (a
+// Only a payment paymentd scheduled itself (in the schedule ledger:
+// storage/schedule_ledger.h) is counted, and only while its cycle is unpaid (an
+// attempt paymentd withdrew, or whose cycle another attempt paid, owes nothing).
+// In one database transaction: counts the failure once per payment id (a
 // billing_failures row; a redelivery finds it and changes nothing), marks the
 // subscription PAST_DUE with the new count, and enqueues the tier's notice and
 // the next day's retry schedule in the outbox; over the limit the subscription

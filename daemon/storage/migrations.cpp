@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/schedule_backfill.h"
 #include "storage/time_codec.h"
 
 namespace paymentd::storage {
@@ -15,6 +16,7 @@ struct Migration {
   std::int64_t version;
   const char* name;
   std::vector<const char*> statements;  // may use the tokens replaced in forBackend()
+  void (*after)(Connection&, Timestamp now) = nullptr;  // data the statements cannot move
 };
 
 // Times are BIGINT microseconds since the Unix epoch, UTC: Poco drops the
@@ -181,6 +183,32 @@ const std::vector<Migration>& migrations() {
   last_seen_us BIGINT NOT NULL))",
            "CREATE INDEX unsettled_webhooks_by_last_seen ON unsettled_webhooks (last_seen_us)",
        }},
+      {7,
+       "the schedule ledger: what paymentd asked PortOne to charge, one paid attempt per cycle",
+       {
+           R"(CREATE TABLE payment_schedules (
+  payment_id TEXT PRIMARY KEY,
+  subscription_id BIGINT NOT NULL REFERENCES subscriptions (id),
+  cycle BIGINT NOT NULL CHECK (cycle >= 1),
+  attempt BIGINT NOT NULL CHECK (attempt >= 1),
+  user_id TEXT NOT NULL,
+  plan_id TEXT NOT NULL,
+  billing_key TEXT NOT NULL,
+  amount BIGINT NOT NULL CHECK (amount > 0),
+  currency TEXT NOT NULL,
+  order_name TEXT NOT NULL,
+  time_to_pay_us BIGINT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('PENDING', 'SCHEDULED', 'PAID', 'FAILED', 'REVOKED',
+                                         'PAID_TWICE')),
+  portone_schedule_id TEXT,
+  created_at_us BIGINT NOT NULL,
+  updated_at_us BIGINT NOT NULL,
+  UNIQUE (subscription_id, cycle, attempt)))",
+           // The guard: one cycle of a subscription is paid for at most once.
+           "CREATE UNIQUE INDEX payment_schedules_one_paid_per_cycle ON payment_schedules "
+           "(subscription_id, cycle) WHERE status = 'PAID'",
+       },
+       backfillScheduleLedger},
   };
   return kMigrations;
 }
@@ -208,7 +236,7 @@ std::int64_t latestSchemaVersion() {
   return migrations().back().version;
 }
 
-MigrationReport migrate(Database& database) {
+MigrationReport migrate(Database& database, std::int64_t up_to) {
   return database.withConnection(
       [&](Connection& connection) {
         connection.begin();
@@ -233,9 +261,11 @@ MigrationReport migrate(Database& database) {
           }
           for (const Migration& migration : migrations()) {
             if (migration.version <= report.from) continue;
+            if (migration.version > up_to) break;
             for (const char* statement : migration.statements) {
               connection.run(forBackend(statement, connection.backend()));
             }
+            if (migration.after != nullptr) migration.after(connection, database.now());
             connection.run(
                 "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES ($1, $2, $3)",
                 [&](Poco::Data::Statement& s) {

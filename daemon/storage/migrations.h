@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 
 #include "storage/database.h"
 
@@ -20,8 +21,10 @@ struct MigrationReport {
 /// The highest version this build knows.
 std::int64_t latestSchemaVersion();
 
-/// Applies every pending migration. Throws SchemaTooNew (one line) when the
-/// database holds a version this build does not know, Transient/Error otherwise.
-MigrationReport migrate(Database& database);
+/// Applies every pending migration up to `up_to` (tests build older schemas
+/// with it). Throws SchemaTooNew (one line) when the database holds a version
+/// this build does not know, Transient/Error otherwise.
+MigrationReport migrate(Database& database,
+                        std::int64_t up_to = std::numeric_limits<std::int64_t>::max());
 
 }  // namespace paymentd::storage

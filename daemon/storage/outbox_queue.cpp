@@ -131,6 +131,19 @@ bool OutboxQueue::retryNow(std::int64_t id) {
       true);
 }
 
+std::optional<std::string> OutboxQueue::statusOf(const std::string& dedupe_key) {
+  return database_.withConnection(
+      [&](Connection& connection) -> std::optional<std::string> {
+        std::string status;
+        if (connection.run("SELECT status FROM outbox WHERE dedupe_key = $1",
+                           [&](Statement& s) { s, useRef(dedupe_key), into(status); }) == 0) {
+          return std::nullopt;
+        }
+        return status;
+      },
+      true);
+}
+
 void OutboxQueue::finishAttempt(std::int64_t id, const char* status, Timestamp due,
                                 const std::string& error) {
   database_.withConnection(

@@ -59,6 +59,9 @@ class OutboxQueue {
   /// reset to 0. @return false when there is no such item or it is DONE.
   bool retryNow(std::int64_t id);
 
+  /// PENDING, DONE or DEAD; nullopt when no item has the key.
+  std::optional<std::string> statusOf(const std::string& dedupe_key);
+
  private:
   void finishAttempt(std::int64_t id, const char* status, Timestamp due, const std::string& error);
 

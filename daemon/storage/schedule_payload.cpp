@@ -2,7 +2,37 @@
 
 #include <Poco/JSON/Parser.h>
 
+#include <sstream>
+
 namespace paymentd::storage {
+
+std::string scheduleDedupeKey(const std::string& payment_id) {
+  return "schedule:" + payment_id;
+}
+
+std::string revokeDedupeKey(const std::string& payment_id) {
+  return "revoke:" + payment_id;
+}
+
+std::string schedulePayload(const std::string& payment_id) {
+  Poco::JSON::Object payload;
+  payload.set("payment_id", payment_id);
+  std::ostringstream out;
+  payload.stringify(out);
+  return out.str();
+}
+
+std::optional<std::string> schedulePaymentIdOf(const std::string& payload) {
+  try {
+    Poco::JSON::Parser parser;
+    const auto root = parser.parse(payload).extract<Poco::JSON::Object::Ptr>();
+    const auto id = root->optValue<std::string>("payment_id", "");
+    if (id.empty()) return std::nullopt;
+    return id;
+  } catch (const Poco::Exception&) {
+    return std::nullopt;
+  }
+}
 
 SchedulePaymentRequest parseSchedulePayload(const std::string& payload) {
   try {

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "storage/notice_payload.h"
 #include "storage/nullable_codec.h"
 #include "storage/schedule_payload.h"
 #include "storage/time_codec.h"
@@ -302,33 +303,65 @@ Outcome SqlStore::useCoupon(const std::string& coupon_id, const std::string& pay
   });
 }
 
+bool SqlStore::insertOutbox(const OutboxItem& item) {
+  const Poco::Nullable<std::string> payment_id = payment_id_.empty()
+                                                     ? Poco::Nullable<std::string>()
+                                                     : Poco::Nullable<std::string>(payment_id_);
+  return connection_.run(
+             "INSERT INTO outbox (kind, dedupe_key, payload, status, attempts, due_at_us, "
+             "created_at_us, updated_at_us, payment_id) VALUES ($1, $2, $3, 'PENDING', 0, $4, "
+             "$5, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING",
+             [&](Statement& s) {
+               s, useRef(item.kind), useRef(item.dedupe_key), useRef(item.payload),
+                   bind(toMicros(item.due_at)), bind(toMicros(clock_())), bind(payment_id);
+             }) > 0;
+}
+
 Outcome SqlStore::enqueueOutbox(const OutboxItem& item) {
+  if (item.kind == kOutboxSchedulePayment) {
+    // A plugin built before API 1.2: its request, recorded as schedulePayment() does.
+    SchedulePaymentRequest request;
+    try {
+      request = parseSchedulePayload(item.payload);
+    } catch (const std::invalid_argument& e) {
+      return Outcome::rejected("STORE_INVALID",
+                               std::string("schedule_payment payload: ") + e.what());
+    }
+    return schedulePayment(request);
+  }
   return guarded([&]() -> Outcome {
-    const Poco::Int64 now = toMicros(clock_());
-    const Poco::Nullable<std::string> payment_id = payment_id_.empty()
-                                                       ? Poco::Nullable<std::string>()
-                                                       : Poco::Nullable<std::string>(payment_id_);
-    const std::size_t inserted = connection_.run(
-        "INSERT INTO outbox (kind, dedupe_key, payload, status, attempts, due_at_us, "
-        "created_at_us, updated_at_us, payment_id) VALUES ($1, $2, $3, 'PENDING', 0, $4, $5, $5, "
-        "$6) ON CONFLICT (dedupe_key) DO NOTHING",
-        [&](Statement& s) {
-          s, useRef(item.kind), useRef(item.dedupe_key), useRef(item.payload),
-              bind(toMicros(item.due_at)), bind(now), bind(payment_id);
-        });
-    // A repeated enqueue changes nothing, not even which payment comes next.
-    if (inserted > 0 && item.kind == kOutboxSchedulePayment) noteNextPayment(item.payload);
+    insertOutbox(item);
     return Outcome::ok();
   });
 }
 
-void SqlStore::noteNextPayment(const std::string& payload) {
-  SchedulePaymentRequest schedule;
-  try {
-    schedule = parseSchedulePayload(payload);
-  } catch (const std::invalid_argument& e) {
-    throw Invalid(std::string("schedule_payment payload: ") + e.what());
-  }
+Outcome SqlStore::schedulePayment(const SchedulePaymentRequest& request) {
+  return guarded([&]() -> Outcome {
+    // A repeated request changes nothing, not even which payment comes next.
+    if (!ledger_.record(request)) return Outcome::ok();
+    const std::string payment_id =
+        scheduledPaymentId(request.subscription_id, request.cycle, request.attempt);
+    // Due at once: PortOne itself waits until time_to_pay.
+    insertOutbox({kOutboxSchedulePayment, scheduleDedupeKey(payment_id),
+                  schedulePayload(payment_id), Timestamp{}});
+    noteNextPayment(request);
+    return Outcome::ok();
+  });
+}
+
+void SqlStore::enqueueRevocation(const std::string& payment_id) {
+  insertOutbox({kOutboxRevokeSchedule, revokeDedupeKey(payment_id), schedulePayload(payment_id),
+                Timestamp{}});
+}
+
+Outcome SqlStore::sendNotice(const NoticeRequest& notice, const std::string& dedupe_key) {
+  return guarded([&]() -> Outcome {
+    insertOutbox({kOutboxNotify, dedupe_key, noticePayload(notice), notice.send_at});
+    return Outcome::ok();
+  });
+}
+
+void SqlStore::noteNextPayment(const SchedulePaymentRequest& schedule) {
   const std::string next_id =
       scheduledPaymentId(schedule.subscription_id, schedule.cycle, schedule.attempt);
   connection_.run(

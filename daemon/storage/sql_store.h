@@ -11,13 +11,14 @@
 #include "paymentd/store.h"
 #include "storage/connection.h"
 #include "storage/database.h"
+#include "storage/schedule_ledger.h"
 
 namespace paymentd::storage {
 
 class SqlStore final : public StoreWriter {
  public:
   SqlStore(Connection& connection, Clock clock)
-      : connection_(connection), clock_(std::move(clock)) {}
+      : connection_(connection), clock_(std::move(clock)), ledger_(connection, clock_) {}
 
   /// The payment this transaction works for; outbox items are tagged with it,
   /// so `paymentd trace` can show what a payment set in motion.
@@ -47,10 +48,20 @@ class SqlStore final : public StoreWriter {
   Result<std::int64_t> reserveLesson(const NewLesson& lesson) override;
   Outcome useCoupon(const std::string& coupon_id, const std::string& payment_id) override;
   Outcome enqueueOutbox(const OutboxItem& item) override;
+  Outcome schedulePayment(const SchedulePaymentRequest& request) override;
+  Outcome sendNotice(const NoticeRequest& notice, const std::string& dedupe_key) override;
+
+  /// Host only: withdraws `payment_id`'s schedule at PortOne after the commit.
+  void enqueueRevocation(const std::string& payment_id);
+
+  /// The schedule ledger on this transaction.
+  ScheduleLedger& schedules() { return ledger_; }
 
  private:
+  // Inserts one outbox item; a repeated dedupe key changes nothing. @return inserted.
+  bool insertOutbox(const OutboxItem& item);
   // Remembers a subscription's next scheduled payment (the reconciler's lead).
-  void noteNextPayment(const std::string& payload);
+  void noteNextPayment(const SchedulePaymentRequest& schedule);
   std::optional<Subscription> readSubscription(
       const std::string& where, const std::function<void(Poco::Data::Statement&)>& bind_keys) const;
 
@@ -59,6 +70,7 @@ class SqlStore final : public StoreWriter {
   std::optional<std::string> payer_phone_;
   std::optional<std::int64_t> paid_subscription_;
   Clock clock_;
+  ScheduleLedger ledger_;  // after clock_: built from it
 };
 
 /// The Outcome a storage exception becomes at the plugin boundary.

@@ -57,6 +57,15 @@ bool Transaction::recordBillingFailure(const BillingFailureRow& failure) {
   return inserted > 0;
 }
 
+std::vector<std::string> Transaction::settleCycle(const ScheduleEntry& paid) {
+  ScheduleLedger& ledger = schedules();
+  ledger.markPaid(paid.payment_id);
+  const auto withdrawn =
+      ledger.revokeOtherAttempts(paid.request.subscription_id, paid.request.cycle, paid.payment_id);
+  for (const std::string& payment_id : withdrawn) store_.enqueueRevocation(payment_id);
+  return withdrawn;
+}
+
 void Transaction::commit() {
   connection_->commit();
 }

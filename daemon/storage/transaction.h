@@ -8,10 +8,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "paymentd/payment.h"
 #include "storage/database.h"
-#include "storage/scheduled_charge.h"
+#include "storage/schedule_ledger.h"
 #include "storage/sql_store.h"
 
 namespace paymentd::storage {
@@ -61,11 +62,15 @@ class Transaction {
     store_.setPayerPhone(std::move(payer_phone));
   }
 
-  /// The charge paymentd scheduled under `payment_id`, read in this
-  /// transaction; nullopt when it never scheduled one (storage/scheduled_charge.h).
-  std::optional<SchedulePaymentRequest> scheduledCharge(const std::string& payment_id) {
-    return findScheduledCharge(*connection_, payment_id);
-  }
+  /// The schedule ledger in this transaction (storage/schedule_ledger.h):
+  /// what paymentd asked PortOne to charge, and which attempt paid a cycle.
+  ScheduleLedger& schedules() { return store_.schedules(); }
+
+  /// The scheduled payment `payment_id` paid its cycle: marks it PAID (throws
+  /// Duplicate when another attempt paid the cycle first) and withdraws the
+  /// cycle's other pending attempts, at PortOne too once this commits.
+  /// @return the attempts withdrawn.
+  std::vector<std::string> settleCycle(const ScheduleEntry& paid);
 
   /// Inserts the payment's row; without a subscription_id, the one the store
   /// says this payment paid for (SqlStore::paidSubscription). Throws Duplicate when the payment was

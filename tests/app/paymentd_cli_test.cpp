@@ -109,7 +109,7 @@ TEST(PaymentdCli, PrintsItsVersion) {
   auto result = runProcess(kPaymentd, {"--version"});
   EXPECT_EQ(result.exit_code, 0);
   EXPECT_TRUE(
-      std::regex_match(result.out, std::regex(R"(paymentd \d+\.\d+\.\d+ \(plugin API 1\.1\)\n)")))
+      std::regex_match(result.out, std::regex(R"(paymentd \d+\.\d+\.\d+ \(plugin API 1\.2\)\n)")))
       << result.out;
 }
 

@@ -40,7 +40,7 @@ TEST(Metrics, CountsRequestsByRoutePatternNotByRawPath) {
             std::string::npos);
   EXPECT_EQ(text.find("pay-1"), std::string::npos) << "a payment id leaked into a label";
   EXPECT_TRUE(std::regex_search(
-      text, std::regex(R"(paymentd_build_info\{plugin_api="1\.1",version="[0-9.]+"\} 1)")))
+      text, std::regex(R"(paymentd_build_info\{plugin_api="1\.2",version="[0-9.]+"\} 1)")))
       << text;
   EXPECT_NE(text.find("paymentd_http_request_duration_seconds_bucket{route=\"/api/v1/payment/check/"
                       "*\",le=\"0.001\"}"),

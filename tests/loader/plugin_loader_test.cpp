@@ -133,7 +133,7 @@ TEST(PluginLoader, RefusesAnotherApiMajor) {
   ASSERT_EQ(built.problems.size(), 1u);
   EXPECT_EQ(built.problems[0], kPlugins +
                                    "/api_major/api_major_mismatch.so: built for plugin API "
-                                   "2.0, but this paymentd implements API 1.1 (major "
+                                   "2.0, but this paymentd implements API 1.2 (major "
                                    "versions differ)");
 }
 
@@ -142,7 +142,7 @@ TEST(PluginLoader, RefusesANewerApiMinor) {
   ASSERT_EQ(built.problems.size(), 1u);
   EXPECT_EQ(built.problems[0], kPlugins +
                                    "/api_newer_minor/api_newer_minor.so: built for plugin "
-                                   "API 1.99, newer than this paymentd's API 1.1 (upgrade "
+                                   "API 1.99, newer than this paymentd's API 1.2 (upgrade "
                                    "paymentd)");
 }
 

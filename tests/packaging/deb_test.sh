@@ -42,7 +42,7 @@ echo "test-api-secret" >"$work/credentials/portone-api-secret"
 echo "whsec_dGVzdC13ZWJob29rLXNlY3JldC0xMjM0NTY3OA==" >"$work/credentials/portone-webhook-secret"
 CREDENTIALS_DIRECTORY="$work/credentials" "$root/usr/bin/paymentd" \
   --config="$root/etc/paymentd/test.yaml" --check-config >"$work/check.out" || { cat "$work/check.out"; fail "check-config"; }
-grep -q "processor first-billing@1.1.0 for FIRST_BILLING" "$work/check.out" || fail "plugins not listed"
+grep -q "processor first-billing@1.2.0 for FIRST_BILLING" "$work/check.out" || fail "plugins not listed"
 
 # The unit, pointed at the unpacked files, passes systemd's own checks.
 sed "s|/usr/bin/paymentd|$root/usr/bin/paymentd|g; s|/etc/paymentd/paymentd.yaml|$root/etc/paymentd/paymentd.yaml|g" \

@@ -45,6 +45,7 @@ class OutboxDaemons : public ::testing::Test {
   }
 
   void enqueue(std::int64_t subscription) {
+    harness_->seedSubscription(subscription);
     SchedulePaymentRequest r;
     r.subscription_id = subscription;
     r.cycle = 1;

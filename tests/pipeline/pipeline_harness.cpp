@@ -137,6 +137,16 @@ void PipelineHarness::changePlanPrice(const std::string& plan_id, std::int64_t p
   storage::syncPlanCatalog(daemon_->database(), plans);
 }
 
+void PipelineHarness::seedSubscription(std::int64_t id) {
+  const std::string sql =
+      "INSERT INTO subscriptions (id, user_id, plan_id, status, trial, billing_key, "
+      "period_start_us, period_end_us, consecutive_failures, created_at_us, updated_at_us) "
+      "VALUES (" +
+      std::to_string(id) + ", 'seeded-" + std::to_string(id) +
+      "', 'monthly-4', 'ACTIVE', FALSE, 'card-ok', 0, 0, 0, 0, 0) ON CONFLICT (id) DO NOTHING";
+  execute(daemon_->database(), sql);
+}
+
 std::size_t PipelineHarness::drainOutbox() {
   std::size_t total = 0;
   for (std::size_t n; (n = daemon_->worker().runOnce()) > 0;) total += n;

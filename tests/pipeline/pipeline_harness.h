@@ -96,6 +96,9 @@ class PipelineHarness {
   /// Syncs the test catalog again with `plan_id` at `price`, as a restart
   /// after an operator edited plans.yaml would.
   void changePlanPrice(const std::string& plan_id, std::int64_t price);
+  /// An ACTIVE monthly-4 subscription with this id (of user "seeded-<id>"), for
+  /// tests that schedule payments without a first billing.
+  void seedSubscription(std::int64_t id);
   const portone::PortOneClient& portone() const { return daemon_->portone(); }
   const loader::ActivePlugins& plugins() const { return daemon_->plugins(); }
   const outbox::ScheduleExecutor& schedules() const { return daemon_->schedules(); }

@@ -112,7 +112,7 @@ TYPED_TEST(PipelineTest, FulfilsAFirstBillingOnceAndAnswersRedeliveriesWithoutCh
   // The trace names every step and each plugin with its version.
   EXPECT_EQ(h.text("SELECT stage FROM payment_events WHERE payment_id = 'pay-1' AND stage LIKE "
                    "'processor:%'"),
-            "processor:first-billing@1.1.0");
+            "processor:first-billing@1.2.0");
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events WHERE payment_id = 'pay-1' AND stage LIKE "
                     "'validator:%'"),
             5);

@@ -16,6 +16,7 @@ namespace {
 
 using Poco::JSON::Object;
 using testing::HarnessOptions;
+using testing::httpCall;
 using testing::PipelineHarness;
 
 const std::string kFirstBilling = "user_id=42&subscribe_id=monthly-4&payment_type=FIRST_BILLING";
@@ -91,21 +92,17 @@ class RecurringTest : public ::testing::Test {
   Timestamp periodEnd() {
     return storage::fromMicros(h().count("SELECT period_end_us FROM subscriptions WHERE id = 1"));
   }
-  // The time_to_pay of the schedule item for this payment id.
+  // The time_to_pay paymentd recorded for this payment id (the schedule ledger).
   Timestamp scheduledAt(const std::string& payment_id) {
-    const std::string payload =
-        h().text("SELECT payload FROM outbox WHERE dedupe_key = 'schedule:" + payment_id + "'");
-    const auto at = payload.find("\"time_to_pay_us\":");
-    if (at == std::string::npos) return Timestamp{};
-    return storage::fromMicros(std::stoll(payload.substr(at + 17)));
+    const std::string where = " FROM payment_schedules WHERE payment_id = '" + payment_id + "'";
+    if (h().count("SELECT COUNT(*)" + where) == 0) return Timestamp{};
+    return storage::fromMicros(h().count("SELECT time_to_pay_us" + where));
   }
-  // The amount the schedule item for this payment id asks PortOne to charge.
+  // The amount the schedule for this payment id asks PortOne to charge.
   std::int64_t scheduledAmount(const std::string& payment_id) {
-    const std::string payload =
-        h().text("SELECT payload FROM outbox WHERE dedupe_key = 'schedule:" + payment_id + "'");
-    const auto at = payload.find("\"amount\":");
-    if (at == std::string::npos) return -1;
-    return std::stoll(payload.substr(at + 9));
+    const std::string where = " FROM payment_schedules WHERE payment_id = '" + payment_id + "'";
+    if (h().count("SELECT COUNT(*)" + where) == 0) return -1;
+    return h().count("SELECT amount" + where);
   }
   // Runs the schedule for `payment_id` at the sandbox and waits for its webhook's effect.
   void runSchedule(const std::string& payment_id, const std::string& until_sql,
@@ -530,6 +527,71 @@ TYPED_TEST(RecurringTest, ADeclineUnderTheFormerRenewalTypeIsStillCountedAndRetr
   EXPECT_EQ(h.drainOutbox(), 2u);
   const std::string retry = h.portoneRequestLog("POST", "/payments/paymentd-sub1-c1-a2/schedule");
   EXPECT_NE(retry.find("payment_type=RENEWAL"), std::string::npos) << retry;
+}
+
+// A declined renewal approved late by PortOne (BRIEF: late approvals happen)
+// pays its cycle: the retry paymentd had scheduled for that cycle is withdrawn
+// at PortOne, so the customer is charged once and the period extended once.
+TYPED_TEST(RecurringTest, ALateApprovalPaysTheCycleAndWithdrawsItsScheduledRetry) {
+  auto& h = this->h();
+  h.registerCard("card-1-decline", 1, "succeed");
+  this->startSubscription("card-1-decline");
+  const Timestamp first_end = this->periodEnd();
+  this->runSchedule("paymentd-sub1-c1-a1", "SELECT COUNT(*) FROM billing_failures", 1);
+  EXPECT_EQ(h.drainOutbox(), 2u);  // the notice and the retry
+  ASSERT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c1-a2/schedule"), 1);
+
+  ASSERT_EQ(
+      httpCall(h.sandboxPort(), "POST", "/_sandbox/payments/paymentd-sub1-c1-a1/pay", "{}").status,
+      200);
+  ASSERT_TRUE(h.waitForCount("SELECT COUNT(*) FROM payments WHERE id = 'paymentd-sub1-c1-a1'", 1));
+  EXPECT_EQ(h.text("SELECT status FROM subscriptions WHERE id = 1"), "ACTIVE");
+  EXPECT_EQ(this->periodEnd(), addMonths(first_end, 1));
+  EXPECT_EQ(h.text("SELECT status FROM payment_schedules WHERE payment_id = 'paymentd-sub1-c1-a2'"),
+            "REVOKED");
+  EXPECT_EQ(h.drainOutbox(), 2u);  // the withdrawal and the next cycle's schedule
+  EXPECT_EQ(h.portoneRequests("DELETE", "/payment-schedules"), 1);
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c2-a1/schedule"), 1);
+
+  // The retry's moment passes: PortOne runs nothing for it.
+  EXPECT_TRUE(h.advanceSandboxTo(this->scheduledAt("paymentd-sub1-c1-a2")).empty());
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments WHERE id = 'paymentd-sub1-c1-a2'"), 0);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets"), 2);  // the first month and cycle 1
+}
+
+// When the withdrawal comes too late (PortOne charged the retry first, or the
+// late approval arrives after the retry was paid), the second paid attempt of
+// the cycle is refunded: one cycle is paid for at most once.
+TYPED_TEST(RecurringTest, ASecondPaidAttemptOfAPaidCycleIsRefunded) {
+  auto& h = this->h();
+  h.registerCard("card-1-decline", 1, "succeed");
+  this->startSubscription("card-1-decline");
+  const Timestamp first_end = this->periodEnd();
+  this->runSchedule("paymentd-sub1-c1-a1", "SELECT COUNT(*) FROM billing_failures", 1);
+  EXPECT_EQ(h.drainOutbox(), 2u);
+  this->runSchedule("paymentd-sub1-c1-a2",
+                    "SELECT COUNT(*) FROM payments WHERE id = 'paymentd-sub1-c1-a2'", 1);
+
+  // The first attempt, declined before, is approved now.
+  ASSERT_EQ(
+      httpCall(h.sandboxPort(), "POST", "/_sandbox/payments/paymentd-sub1-c1-a1/pay", "{}").status,
+      200);
+  ASSERT_TRUE(
+      h.waitForCount("SELECT COUNT(*) FROM payment_failures WHERE payment_id = "
+                     "'paymentd-sub1-c1-a1' AND code = 'CYCLE_ALREADY_PAID' AND refund = "
+                     "'DONE'",
+                     1));
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c1-a1/cancel"), 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments WHERE id = 'paymentd-sub1-c1-a1'"), 0);
+  EXPECT_EQ(this->periodEnd(), addMonths(first_end, 1));  // extended once
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets"), 2);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_schedules WHERE subscription_id = 1 AND "
+                    "cycle = 1 AND status = 'PAID'"),
+            1);
+  // A redelivery of the refunded approval changes nothing and refunds nothing again.
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "paymentd-sub1-c1-a1", kRenewal).status, 200);
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c1-a1/cancel"), 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets"), 2);
 }
 
 }  // namespace

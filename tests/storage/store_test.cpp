@@ -395,44 +395,6 @@ TYPED_TEST(StoreTest, ReservesALessonAndEnqueuesOutboxItemsOncePerKey) {
   EXPECT_EQ(queryInt(*this->database_, "SELECT attempts FROM outbox"), 2);
 }
 
-// The schedule_payment item is the record of what paymentd asked PortOne to
-// charge; it is read in the reader's transaction, whatever the item's status.
-TYPED_TEST(StoreTest, FindsTheChargeAScheduleAskedForAndNothingElse) {
-  this->migrateAndSeed();
-  SchedulePaymentRequest request;
-  request.subscription_id = 3;
-  request.cycle = 2;
-  request.amount = 59000;
-  request.order_name = "Monthly 4";
-  request.time_to_pay = kNow;
-  {
-    Transaction tx(*this->database_);
-    ASSERT_TRUE(tx.store().enqueueOutbox(toOutboxItem(request)).isOk());
-    const OutboxItem notice{"notify", "schedule:paymentd-sub3-c9-a1", R"({"amount":1})", kNow};
-    ASSERT_TRUE(tx.store().enqueueOutbox(notice).isOk());         // another kind: not a schedule
-    const auto seen = tx.scheduledCharge("paymentd-sub3-c2-a1");  // uncommitted, same transaction
-    ASSERT_TRUE(seen);
-    EXPECT_EQ(seen->amount, 59000);
-    tx.commit();
-  }
-  // Written before the enqueue checked payloads (or by hand): unreadable.
-  paymentd::testing::execute(
-      *this->database_,
-      "INSERT INTO outbox (kind, dedupe_key, payload, status, attempts, due_at_us, "
-      "created_at_us, updated_at_us) VALUES ('schedule_payment', "
-      "'schedule:paymentd-sub3-c3-a1', '{\"amount\":', 'DONE', 1, 0, 0, 0)");
-  Transaction tx(*this->database_);
-  const auto charge = tx.scheduledCharge("paymentd-sub3-c2-a1");
-  ASSERT_TRUE(charge);
-  EXPECT_EQ(charge->amount, 59000);
-  EXPECT_EQ(charge->currency, "KRW");
-  EXPECT_EQ(charge->order_name, "Monthly 4");
-  EXPECT_FALSE(tx.scheduledCharge("paymentd-sub3-c2-a2"));
-  EXPECT_FALSE(tx.scheduledCharge("paymentd-sub3-c9-a1"));
-  // An unreadable payload is an error, never a guessed amount.
-  EXPECT_THROW(tx.scheduledCharge("paymentd-sub3-c3-a1"), Error);
-}
-
 TYPED_TEST(StoreTest, EventsAndFailuresSurviveTheRollbackOfThePaymentsWork) {
   this->migrateAndSeed();
   PaymentLog log(*this->database_);

@@ -1,11 +1,11 @@
 // paymentd/outbox.h: typed requests for work after the commit.
 //
-// A processor never calls PortOne or a messenger itself: it turns one of these
-// requests into an OutboxItem and enqueues it with StoreWriter::enqueueOutbox.
-// The host's outbox worker carries it out after the payment's transaction
-// commits, retrying until done; a rolled-back payment therefore never schedules
-// and never notifies. The payload format is the host's business; build items
-// only with these functions.
+// A processor never calls PortOne or a messenger itself: it hands one of these
+// requests to StoreWriter::schedulePayment or StoreWriter::sendNotice (API 1.2).
+// The host records it in the payment's transaction and its outbox worker
+// carries it out after the commit, retrying until done; a rolled-back payment
+// therefore never schedules and never notifies. How the host stores the work
+// is its own business.
 #pragma once
 
 #include <chrono>
@@ -120,6 +120,8 @@ inline std::int64_t epochMicros(Timestamp t) {
 
 }  // namespace internal
 
+/// For plugins built against API 1.0/1.1, which enqueue with
+/// StoreWriter::enqueueOutbox; since 1.2 call StoreWriter::schedulePayment.
 inline OutboxItem toOutboxItem(const SchedulePaymentRequest& r) {
   using internal::jsonString;
   const std::string payment_id = scheduledPaymentId(r.subscription_id, r.cycle, r.attempt);
@@ -139,6 +141,7 @@ inline OutboxItem toOutboxItem(const SchedulePaymentRequest& r) {
   return item;
 }
 
+/// For plugins built against API 1.0/1.1; since 1.2 call StoreWriter::sendNotice.
 /// @param dedupe_key unique per notice, e.g. "notice:PAYMENT_FAILED:sub-12:c3:a2".
 inline OutboxItem toOutboxItem(const NoticeRequest& r, const std::string& dedupe_key) {
   using internal::jsonString;

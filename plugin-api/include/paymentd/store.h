@@ -102,8 +102,12 @@ struct NewLesson {
   std::optional<Timestamp> starts_at;
 };
 
-/// Work for after the commit (a notice, a PortOne schedule). Carried out at least
-/// once by the host's outbox worker; `dedupe_key` makes a second enqueue a no-op.
+struct SchedulePaymentRequest;  // paymentd/outbox.h
+struct NoticeRequest;           // paymentd/outbox.h
+
+/// Work for after the commit in the host's own format: what plugins built
+/// against API 1.0 and 1.1 enqueue (paymentd/outbox.h's toOutboxItem()). Since
+/// 1.2 a plugin asks with StoreWriter::schedulePayment and sendNotice instead.
 struct OutboxItem {
   std::string kind;        // "notify" or "schedule_payment"
   std::string dedupe_key;  // unique across all items, e.g. "schedule:sub-12:cycle-3"
@@ -141,7 +145,25 @@ class StoreWriter : public StoreReader {
   virtual Result<std::int64_t> reserveLesson(const NewLesson& lesson) = 0;
   /// Marks the coupon used by this payment; DUPLICATE if it was used already.
   virtual Outcome useCoupon(const std::string& coupon_id, const std::string& payment_id) = 0;
+  /// Since API 1.2: use schedulePayment() or sendNotice(). Still carried out
+  /// for plugins built before; a schedule_payment item is recorded exactly as
+  /// schedulePayment() records it, and an unreadable one is rejected.
   virtual Outcome enqueueOutbox(const OutboxItem& item) = 0;
+
+  // API 1.2 ---------------------------------------------------------------
+
+  /// Asks PortOne to charge `request.billing_key` at `request.time_to_pay`
+  /// under scheduledPaymentId(subscription, cycle, attempt). The host records
+  /// the schedule in its ledger (what the renewal's payment is later checked
+  /// against: PaymentContext::scheduled_amount) and sends it after the commit;
+  /// asking twice for the same subscription, cycle and attempt is a no-op.
+  /// Rejected STORE_INVALID for a request without subscription, cycle,
+  /// attempt, billing key or a positive amount.
+  virtual Outcome schedulePayment(const SchedulePaymentRequest& request) = 0;
+  /// Sends `notice` through the notifier of its channel after the commit.
+  /// `dedupe_key` is unique per notice (e.g. "notice:PAYMENT_FAILED:sub-12:c3:a2"):
+  /// a second notice under the same key is a no-op.
+  virtual Outcome sendNotice(const NoticeRequest& notice, const std::string& dedupe_key) = 0;
 };
 
 }  // namespace paymentd

@@ -14,13 +14,16 @@
 // History: 1.0 first release; 1.1 Notification::recipient_phone,
 // NoticeRequest::recipient_subscription_id, maskPhone(),
 // PaymentContext::scheduled_amount, renewalSchedule(); the host ignores
-// SchedulePaymentRequest::payment_type (recurring.payment_type decides).
+// SchedulePaymentRequest::payment_type (recurring.payment_type decides);
+// 1.2 StoreWriter::schedulePayment() and sendNotice(): the host owns the
+// outbox's format and keeps a ledger of what was scheduled (toOutboxItem()
+// and enqueueOutbox() stay for plugins built before).
 #pragma once
 
 #include <cstdint>
 
 #define PAYMENTD_PLUGIN_API_VERSION_MAJOR 1
-#define PAYMENTD_PLUGIN_API_VERSION_MINOR 1
+#define PAYMENTD_PLUGIN_API_VERSION_MINOR 2
 
 namespace paymentd {
 

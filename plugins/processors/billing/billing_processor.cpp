@@ -81,9 +81,9 @@ class BillingProcessor final : public paymentd::Processor {
     // The next cycle costs what the plan costs now, while this one was charged
     // what it was scheduled for: a price change reaches a subscription one
     // cycle later (docs/operators.md).
-    return store.enqueueOutbox(paymentd::toOutboxItem(
-        paymentd::renewalSchedule(subscription.id, ref->cycle + 1, subscription.user_id,
-                                  *subscription.billing_key, **plan, end)));
+    return store.schedulePayment(paymentd::renewalSchedule(subscription.id, ref->cycle + 1,
+                                                           subscription.user_id,
+                                                           *subscription.billing_key, **plan, end));
   }
 };
 
@@ -91,5 +91,5 @@ class BillingProcessor final : public paymentd::Processor {
 
 PAYMENTD_PLUGIN(BillingProcessor,
                 {.name = "billing",
-                 .version = "1.1.0",
+                 .version = "1.2.0",
                  .description = "Renews a subscription for one period; schedules the next"})

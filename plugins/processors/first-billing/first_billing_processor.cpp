@@ -52,8 +52,8 @@ class FirstBillingProcessor final : public paymentd::Processor {
       if (!used.isOk()) return used;
     }
 
-    return store.enqueueOutbox(paymentd::toOutboxItem(paymentd::renewalSchedule(
-        *subscription_id, 1, *claims.user_id, *payment.billing_key, **plan, end)));
+    return store.schedulePayment(paymentd::renewalSchedule(*subscription_id, 1, *claims.user_id,
+                                                           *payment.billing_key, **plan, end));
   }
 };
 
@@ -61,5 +61,5 @@ class FirstBillingProcessor final : public paymentd::Processor {
 
 PAYMENTD_PLUGIN(FirstBillingProcessor,
                 {.name = "first-billing",
-                 .version = "1.1.0",
+                 .version = "1.2.0",
                  .description = "Creates the subscription and first ticket; schedules the renewal"})

@@ -40,17 +40,15 @@ TEST(BillingProcessor, RenewsThePeriodRecoversThePastDueAndSchedulesTheNextCycle
   EXPECT_EQ(f.store.tickets[0].period_end, addMonths(kNow, 1));
   EXPECT_EQ(f.store.tickets[0].lessons, 4);
 
-  ASSERT_EQ(f.store.outbox.size(), 1u);
-  const OutboxItem& item = f.store.outbox[0];
-  EXPECT_EQ(item.kind, "schedule_payment");
-  EXPECT_EQ(item.dedupe_key, "schedule:paymentd-sub7-c3-a1");
-  EXPECT_NE(item.payload.find("\"time_to_pay_us\":" +
-                              std::to_string(internal::epochMicros(addMonths(kNow, 1)))),
-            std::string::npos)
-      << item.payload;
-  EXPECT_NE(item.payload.find("\"amount\":59000"), std::string::npos) << item.payload;
+  EXPECT_TRUE(f.store.outbox.empty());  // API 1.2: asked with schedulePayment()
+  ASSERT_EQ(f.store.schedules.size(), 1u);
+  const SchedulePaymentRequest& next = f.store.schedules[0];
+  EXPECT_EQ(scheduledPaymentId(next.subscription_id, next.cycle, next.attempt),
+            "paymentd-sub7-c3-a1");
+  EXPECT_EQ(next.time_to_pay, addMonths(kNow, 1));
+  EXPECT_EQ(next.amount, 59000);
   // The renewal's payment type is the host's (recurring.payment_type), not the plugin's.
-  EXPECT_NE(item.payload.find("\"payment_type\":\"\""), std::string::npos) << item.payload;
+  EXPECT_EQ(next.payment_type, "");
 }
 
 TEST(BillingProcessor, RefusesAPaymentIdThatNoScheduleMade) {
@@ -65,9 +63,8 @@ TEST(BillingProcessor, SchedulesTheNextCycleAtThePlansPriceNow) {
   RenewalFixture f;
   f.store.plans["monthly-4"].price = 69000;  // changed after this renewal was scheduled at 59000
   ASSERT_TRUE(createPlugin<Processor>()->process(f.context(), f.store).isOk());
-  ASSERT_EQ(f.store.outbox.size(), 1u);
-  EXPECT_NE(f.store.outbox[0].payload.find("\"amount\":69000"), std::string::npos)
-      << f.store.outbox[0].payload;
+  ASSERT_EQ(f.store.schedules.size(), 1u);
+  EXPECT_EQ(f.store.schedules[0].amount, 69000);
 }
 
 TEST(BillingProcessor, RefusesAScheduledLookingIdPaymentdNeverScheduled) {
@@ -78,6 +75,7 @@ TEST(BillingProcessor, RefusesAScheduledLookingIdPaymentdNeverScheduled) {
   EXPECT_EQ(outcome.message(), "paymentd never scheduled paymentd-sub7-c2-a3");
   EXPECT_TRUE(f.store.tickets.empty());
   EXPECT_TRUE(f.store.outbox.empty());
+  EXPECT_TRUE(f.store.schedules.empty());
   EXPECT_EQ(f.store.subscriptions[0].status, SubscriptionStatus::kPastDue);
 }
 
@@ -87,6 +85,7 @@ TEST(BillingProcessor, RefusesAnotherUsersSubscription) {
   EXPECT_EQ(createPlugin<Processor>()->process(f.context(), f.store).code(),
             "SUBSCRIPTION_MISMATCH");
   EXPECT_TRUE(f.store.outbox.empty());
+  EXPECT_TRUE(f.store.schedules.empty());
 }
 
 TEST(BillingProcessor, RefusesAFailedSubscription) {
@@ -109,6 +108,7 @@ TEST(BillingProcessor, PassesOnTheDuplicateOfASecondChargeForThePeriod) {
   f.store.tickets.push_back(NewTicket{7, "paymentd-sub7-c2-a1", kNow, addMonths(kNow, 1), 4});
   EXPECT_EQ(createPlugin<Processor>()->process(f.context(), f.store).code(), kDuplicateCode);
   EXPECT_TRUE(f.store.outbox.empty());
+  EXPECT_TRUE(f.store.schedules.empty());
 }
 
 TEST(ScheduledPaymentId, ParsesWhatItMakesAndNothingElse) {

@@ -28,14 +28,15 @@ TEST(FirstBillingProcessor, CreatesTheSubscriptionTicketAndRenewalSchedule) {
   EXPECT_EQ(f.store.tickets[0].payment_id, "pay-1");
   EXPECT_EQ(f.store.tickets[0].lessons, 4);
 
-  ASSERT_EQ(f.store.outbox.size(), 1u);
-  const OutboxItem& item = f.store.outbox[0];
-  EXPECT_EQ(item.kind, "schedule_payment");
-  EXPECT_EQ(item.dedupe_key, "schedule:paymentd-sub1-c1-a1");
+  EXPECT_TRUE(f.store.outbox.empty());  // API 1.2: asked with schedulePayment()
+  ASSERT_EQ(f.store.schedules.size(), 1u);
+  const SchedulePaymentRequest& next = f.store.schedules[0];
+  EXPECT_EQ(scheduledPaymentId(next.subscription_id, next.cycle, next.attempt),
+            "paymentd-sub1-c1-a1");
   // The renewal's payment type is the host's (recurring.payment_type), not the plugin's.
-  EXPECT_NE(item.payload.find("\"payment_type\":\"\""), std::string::npos) << item.payload;
-  EXPECT_NE(item.payload.find("\"amount\":59000"), std::string::npos) << item.payload;
-  EXPECT_NE(item.payload.find("\"billing_key\":\"billing-key-1\""), std::string::npos);
+  EXPECT_EQ(next.payment_type, "");
+  EXPECT_EQ(next.amount, 59000);
+  EXPECT_EQ(next.billing_key, "billing-key-1");
 }
 
 TEST(FirstBillingProcessor, UsesTheCoupon) {

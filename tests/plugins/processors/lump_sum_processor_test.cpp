@@ -34,7 +34,8 @@ TEST(LumpSumProcessor, CreatesTheSubscriptionAndTwelveTicketsInOneBatch) {
   // Paid 09:00 January 31 in Seoul: the second month starts on the last day of February.
   EXPECT_EQ(f.store.tickets[1].period_start,
             Timestamp(std::chrono::sys_days(std::chrono::year{2026} / 2 / 28)));
-  EXPECT_TRUE(f.store.outbox.empty());  // no next payment
+  EXPECT_TRUE(f.store.outbox.empty());
+  EXPECT_TRUE(f.store.schedules.empty());  // no next payment
 }
 
 TEST(LumpSumProcessor, UsesTheCoupon) {

@@ -30,6 +30,7 @@ TEST(TrialProcessor, CreatesATrialSubscriptionAndReservesTheLesson) {
   EXPECT_EQ(f.store.lessons[0].user_id, "42");
   EXPECT_TRUE(f.store.tickets.empty());
   EXPECT_TRUE(f.store.outbox.empty());
+  EXPECT_TRUE(f.store.schedules.empty());
 }
 
 TEST(TrialProcessor, AcceptsAFreeTrialOfZeroWon) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "paymentd/outbox.h"
 #include "paymentd/store.h"
 
 namespace paymentd::testing {
@@ -22,7 +23,9 @@ class MemoryStore final : public StoreWriter {
   std::vector<std::string> fulfilled_payments;
   std::vector<NewTicket> tickets;
   std::vector<NewLesson> lessons;
-  std::vector<OutboxItem> outbox;
+  std::vector<OutboxItem> outbox;                 // API 1.0/1.1 enqueues
+  std::vector<SchedulePaymentRequest> schedules;  // schedulePayment(), in order
+  std::map<std::string, NoticeRequest> notices;   // sendNotice(), by dedupe key
   int ticket_batches = 0;  // issueTickets calls: one per batch statement in the real store
 
   Result<std::optional<Plan>> plan(const std::string& plan_id) const override {
@@ -122,6 +125,25 @@ class MemoryStore final : public StoreWriter {
       if (existing.dedupe_key == item.dedupe_key) return Outcome::ok();  // a no-op, as documented
     }
     outbox.push_back(item);
+    return Outcome::ok();
+  }
+  Outcome schedulePayment(const SchedulePaymentRequest& request) override {
+    const std::string id =
+        scheduledPaymentId(request.subscription_id, request.cycle, request.attempt);
+    for (const auto& existing : schedules) {
+      if (scheduledPaymentId(existing.subscription_id, existing.cycle, existing.attempt) == id) {
+        return Outcome::ok();  // a no-op, as documented
+      }
+    }
+    if (request.subscription_id <= 0 || request.cycle <= 0 || request.attempt <= 0 ||
+        request.billing_key.empty() || request.amount <= 0) {
+      return Outcome::rejected("STORE_INVALID", "incomplete schedule " + id);
+    }
+    schedules.push_back(request);
+    return Outcome::ok();
+  }
+  Outcome sendNotice(const NoticeRequest& notice, const std::string& dedupe_key) override {
+    notices.emplace(dedupe_key, notice);  // a second one under the key is a no-op
     return Outcome::ok();
   }
 
