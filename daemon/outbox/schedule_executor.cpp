@@ -58,8 +58,17 @@ Attempt ScheduleExecutor::execute(const std::string& payload) const {
   request.charge.customer_id = schedule.user_id;
   request.charge.amount = schedule.amount;
   request.charge.currency = schedule.currency;
-  request.charge.notice_urls = {noticeUrl(schedule.user_id, schedule.plan_id)};
   request.time_to_pay = schedule.time_to_pay;
+  try {
+    // One body per Idempotency-Key, whichever daemon sends it: the first send fixes the URL.
+    request.charge.notice_urls = {
+        entry->notice_url
+            ? *entry->notice_url
+            : storage::fixScheduleNoticeUrl(database_, *payment_id,
+                                            noticeUrl(schedule.user_id, schedule.plan_id))};
+  } catch (const storage::Error& e) {
+    return {Attempt::Result::kRetry, std::string("the schedule ledger: ") + e.what()};
+  }
   // The same key on every retry: a lost answer is replayed, not repeated.
   request.idempotency_key = "paymentd-schedule-" + request.payment_id;
   Attempt attempt;

@@ -201,6 +201,7 @@ const std::vector<Migration>& migrations() {
   status TEXT NOT NULL CHECK (status IN ('PENDING', 'SCHEDULED', 'PAID', 'FAILED', 'REVOKED',
                                          'PAID_TWICE')),
   portone_schedule_id TEXT,
+  notice_url TEXT,
   created_at_us BIGINT NOT NULL,
   updated_at_us BIGINT NOT NULL,
   UNIQUE (subscription_id, cycle, attempt)))",

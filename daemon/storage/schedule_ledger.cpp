@@ -74,14 +74,17 @@ std::optional<ScheduleEntry> ScheduleLedger::find(const std::string& payment_id)
   Poco::Int64 time_to_pay = 0;
   std::string status;
   Poco::Nullable<std::string> schedule_id;
+  Poco::Nullable<std::string> notice_url;
   const std::size_t rows = connection_.run(
       "SELECT subscription_id, cycle, attempt, user_id, plan_id, billing_key, amount, currency, "
-      "order_name, time_to_pay_us, status, portone_schedule_id FROM payment_schedules "
+      "order_name, time_to_pay_us, status, portone_schedule_id, notice_url FROM "
+      "payment_schedules "
       "WHERE payment_id = $1",
       [&](Statement& s) {
         s, useRef(payment_id), into(subscription), into(cycle), into(attempt), into(r.user_id),
             into(r.plan_id), into(r.billing_key), into(r.amount), into(r.currency),
-            into(r.order_name), into(time_to_pay), into(status), into(schedule_id);
+            into(r.order_name), into(time_to_pay), into(status), into(schedule_id),
+            into(notice_url);
       });
   if (rows == 0) return std::nullopt;
   entry.payment_id = payment_id;
@@ -91,6 +94,7 @@ std::optional<ScheduleEntry> ScheduleLedger::find(const std::string& payment_id)
   r.time_to_pay = fromMicros(time_to_pay);
   entry.status = statusFrom(status);
   entry.portone_schedule_id = fromNullable(schedule_id);
+  entry.notice_url = fromNullable(notice_url);
   return entry;
 }
 
@@ -120,8 +124,7 @@ bool ScheduleLedger::markFailed(const std::string& payment_id) {
 }
 
 std::vector<std::string> ScheduleLedger::revokeOtherAttempts(std::int64_t subscription_id,
-                                                             int cycle,
-                                                             const std::string& except) {
+                                                             int cycle, const std::string& except) {
   std::vector<std::string> pending;
   connection_.run(
       "SELECT payment_id FROM payment_schedules WHERE subscription_id = $1 AND cycle = $2 AND "
@@ -148,6 +151,17 @@ void ScheduleLedger::markAccepted(const std::string& payment_id,
       {schedule_id, toMicros(clock_()), payment_id});
 }
 
+std::string ScheduleLedger::fixNoticeUrl(const std::string& payment_id, const std::string& url) {
+  connection_.execute(
+      "UPDATE payment_schedules SET notice_url = $1, updated_at_us = $2 WHERE payment_id = $3 "
+      "AND notice_url IS NULL",
+      {url, toMicros(clock_()), payment_id});
+  std::string fixed;
+  connection_.run("SELECT notice_url FROM payment_schedules WHERE payment_id = $1",
+                  [&](Statement& s) { s, useRef(payment_id), into(fixed); });
+  return fixed;
+}
+
 std::optional<ScheduleEntry> findSchedule(Database& database, const std::string& payment_id) {
   return database.withConnection(
       [&](Connection& connection) {
@@ -160,8 +174,23 @@ void markScheduleAccepted(Database& database, const std::string& payment_id,
                           const std::optional<std::string>& schedule_id) {
   database.withConnection(
       [&](Connection& connection) {
-        ScheduleLedger(connection, [&database] { return database.now(); })
-            .markAccepted(payment_id, schedule_id);
+        ScheduleLedger(connection, [&database] {
+          return database.now();
+        }).markAccepted(payment_id, schedule_id);
+      },
+      true);
+}
+
+}  // namespace paymentd::storage
+
+namespace paymentd::storage {
+
+std::string fixScheduleNoticeUrl(Database& database, const std::string& payment_id,
+                                 const std::string& url) {
+  return database.withConnection(
+      [&](Connection& connection) {
+        return ScheduleLedger(connection, [&database] { return database.now(); })
+            .fixNoticeUrl(payment_id, url);
       },
       true);
 }

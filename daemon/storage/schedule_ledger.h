@@ -35,6 +35,7 @@ struct ScheduleEntry {
   SchedulePaymentRequest request;
   ScheduleStatus status = ScheduleStatus::kPending;
   std::optional<std::string> portone_schedule_id;  // once PortOne accepted it
+  std::optional<std::string> notice_url;           // fixed at the first send
 };
 
 /// The ledger on one connection: inside the caller's transaction, if any.
@@ -62,6 +63,9 @@ class ScheduleLedger {
   /// PortOne accepted the schedule as `schedule_id`: keeps the id (a revoke
   /// needs it), and PENDING becomes SCHEDULED.
   void markAccepted(const std::string& payment_id, const std::optional<std::string>& schedule_id);
+  /// The notice URL every send of this schedule carries: `url` unless an
+  /// earlier send (perhaps by a daemon with another public URL) fixed one.
+  std::string fixNoticeUrl(const std::string& payment_id, const std::string& url);
 
  private:
   Connection& connection_;
@@ -73,5 +77,7 @@ class ScheduleLedger {
 std::optional<ScheduleEntry> findSchedule(Database& database, const std::string& payment_id);
 void markScheduleAccepted(Database& database, const std::string& payment_id,
                           const std::optional<std::string>& schedule_id);
+std::string fixScheduleNoticeUrl(Database& database, const std::string& payment_id,
+                                 const std::string& url);
 
 }  // namespace paymentd::storage

@@ -108,6 +108,11 @@ TEST_F(OutboxDaemons, ADaemonKilledHoldingAClaimLosesNothing) {
   ASSERT_TRUE(harness_->waitForCount(
       "SELECT COUNT(*) FROM outbox WHERE claimed_by LIKE '%:" + std::to_string(doomed->pid()) + "'",
       1));
+  // Killed while PortOne holds its request (not before it was sent).
+  for (int i = 0; i < 100 && harness_->portoneRequests("POST", schedulePath(300)) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(harness_->portoneRequests("POST", schedulePath(300)), 1);
   doomed->signal(SIGKILL);
   doomed->waitFor(std::chrono::seconds(5));
   EXPECT_EQ(harness_->text("SELECT status FROM outbox"), "PENDING");

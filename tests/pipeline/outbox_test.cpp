@@ -3,6 +3,7 @@
 // leases that come back, several workers sharing one outbox, and no ghost.
 #include "paymentd/outbox.h"
 
+#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -148,6 +149,34 @@ TYPED_TEST(OutboxTest, AScheduleThatExistsAlreadyCountsAsDone) {
                     "'paymentd-sub6-c2-a1' AND result = 'done' AND detail LIKE "
                     "'%PAYMENT_SCHEDULE_ALREADY_EXISTS (counts as done)%'"),
             1);
+}
+
+// Issue 20 defect 3: daemons behind one load balancer may know themselves by
+// different public URLs. A schedule sent again by another daemon (its lease ran
+// out, an operator's retry) goes under the same Idempotency-Key, so it must be
+// the very same request (the notice URL fixed at the first send), or PortOne
+// refuses it (INVALID_REQUEST) and the item goes dead while PortOne holds the
+// schedule.
+TYPED_TEST(OutboxTest, AScheduleSentAgainByADaemonWithAnotherPublicUrlIsTheSameRequest) {
+  PipelineHarness& h = this->h();
+  this->enqueue(this->scheduleItem(9, 1));
+  const std::string payload = h.text("SELECT payload FROM outbox");
+  const std::string path = "/payments/paymentd-sub9-c1-a1/schedule";
+  EXPECT_EQ(h.schedules().execute(payload).result, outbox::Attempt::Result::kDone);
+
+  const outbox::ScheduleExecutor other(h.portone(), h.database(), "http://10.0.0.2:8080",
+                                       "BILLING");
+  const outbox::Attempt retried = other.execute(payload);
+  EXPECT_EQ(retried.result, outbox::Attempt::Result::kDone) << retried.detail;
+  Poco::JSON::Parser parser;
+  const auto log =
+      parser.parse(h.portoneRequestLog("POST", path)).extract<Object::Ptr>()->getArray("requests");
+  ASSERT_GE(log->size(), 2u);
+  const std::string first = log->getObject(0)->getValue<std::string>("body");
+  for (unsigned i = 1; i < log->size(); ++i) {
+    EXPECT_EQ(log->getObject(i)->getValue<std::string>("body"), first) << i;
+  }
+  EXPECT_EQ(first.find("10.0.0.2"), std::string::npos) << first;
 }
 
 TYPED_TEST(OutboxTest, ARepeatedScheduleRequestIsReplayedNotRepeated) {

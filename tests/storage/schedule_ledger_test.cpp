@@ -60,8 +60,8 @@ class ScheduleLedgerTest : public ::testing::Test {
     return id ? *id : 0;
   }
   std::string status(const std::string& payment_id) {
-    return queryText(*database_,
-                     "SELECT status FROM payment_schedules WHERE payment_id = '" + payment_id + "'");
+    return queryText(
+        *database_, "SELECT status FROM payment_schedules WHERE payment_id = '" + payment_id + "'");
   }
 
   std::unique_ptr<paymentd::testing::TestDatabase> db_;
@@ -89,9 +89,10 @@ TYPED_TEST(ScheduleLedgerTest, RecordsWhatWasAskedOnceWhicheverWayItWasAsked) {
   }
   EXPECT_EQ(queryInt(*this->database_, "SELECT COUNT(*) FROM payment_schedules"), 2);
   EXPECT_EQ(queryInt(*this->database_, "SELECT COUNT(*) FROM outbox"), 2);
-  EXPECT_EQ(queryText(*this->database_,
-                      "SELECT payload FROM outbox WHERE dedupe_key = 'schedule:paymentd-sub1-c3-a1'"),
-            R"({"payment_id":"paymentd-sub1-c3-a1"})");
+  EXPECT_EQ(
+      queryText(*this->database_,
+                "SELECT payload FROM outbox WHERE dedupe_key = 'schedule:paymentd-sub1-c3-a1'"),
+      R"({"payment_id":"paymentd-sub1-c3-a1"})");
   // The reconciler's lead: the subscription's next payment is the last one asked for.
   EXPECT_EQ(queryText(*this->database_, "SELECT next_payment_id FROM subscriptions"),
             "paymentd-sub1-c3-a1");
@@ -179,8 +180,8 @@ TYPED_TEST(ScheduleLedgerTest, TheBackfillMovesOlderSchedulesWithTheirFate) {
       "created_at_us, updated_at_us) VALUES ('schedule_payment', '";
   const auto legacy = [&](int cycle, int attempt, const std::string& item_status) {
     const OutboxItem item = toOutboxItem(renewal(sub, cycle, attempt));
-    execute(*this->database_,
-            kItem + item.dedupe_key + "', '" + item.payload + "', '" + item_status + "', 1, 0, 0, 0)");
+    execute(*this->database_, kItem + item.dedupe_key + "', '" + item.payload + "', '" +
+                                  item_status + "', 1, 0, 0, 0)");
   };
   legacy(1, 1, "DONE");     // declined, counted
   legacy(1, 2, "DONE");     // its retry, charged
@@ -214,9 +215,10 @@ TYPED_TEST(ScheduleLedgerTest, TheBackfillMovesOlderSchedulesWithTheirFate) {
                      "SELECT COUNT(*) FROM payment_schedules WHERE payment_id = "
                      "'paymentd-sub1-c4-a1'"),
             0);  // unreadable: left out, never a guessed amount
-  EXPECT_EQ(queryInt(*this->database_,
-                     "SELECT amount FROM payment_schedules WHERE payment_id = 'paymentd-sub1-c2-a1'"),
-            59000);
+  EXPECT_EQ(
+      queryInt(*this->database_,
+               "SELECT amount FROM payment_schedules WHERE payment_id = 'paymentd-sub1-c2-a1'"),
+      59000);
 }
 
 }  // namespace
