@@ -55,11 +55,10 @@ void backfillScheduleLedger(Connection& connection, Timestamp now) {
     const std::string payment_id =
         scheduledPaymentId(request.subscription_id, request.cycle, request.attempt);
     Poco::Int64 subscriptions = 0;
-    connection.run("SELECT COUNT(*) FROM subscriptions WHERE id = $1",
-                   [&](Poco::Data::Statement& s) {
-                     s, Poco::Data::Keywords::bind(Poco::Int64{request.subscription_id}),
-                         into(subscriptions);
-                   });
+    connection.run(
+        "SELECT COUNT(*) FROM subscriptions WHERE id = $1", [&](Poco::Data::Statement& s) {
+          s, Poco::Data::Keywords::bind(Poco::Int64{request.subscription_id}), into(subscriptions);
+        });
     if (subscriptions == 0) continue;
     try {
       if (!ledger.record(request)) continue;
