@@ -224,6 +224,8 @@ core::Decision PaymentService::answer(Run& run, const core::Step& step) const {
       if (step.action == core::Action::kMarkRefunded) {
         log.setRefund(id, storage::RefundState::kDone);
         run.trace.add("refund", "done", "PortOne shows the payment cancelled");
+        refunder_.notifyAdmin(payment, run.claims, step.answer.code,
+                              RefundResult{true, "PortOne shows the payment cancelled"}, run.trace);
       } else if (cancelled_at_portone) {
         run.trace.add("status", "rejected", core::kCancelledCode);
       } else {

@@ -38,10 +38,14 @@ class Refunder {
   /// The key every cancel of this payment carries, so PortOne replays a retry.
   static std::string idempotencyKey(const std::string& payment_id);
 
- private:
+  /// The admin channel's notice of a refund's outcome (PAYMENT_REFUNDED or
+  /// REFUND_FAILED), once per payment and outcome. Part of every refund's
+  /// outcome, whoever finishes it: refund() sends it, and so does whatever
+  /// finds PortOne already cancelled an unfinished refund.
   void notifyAdmin(const Payment& payment, const Claims& claims, const std::string& code,
                    const RefundResult& result, PaymentTrace& trace) const;
 
+ private:
   const core::PaymentGateway& gateway_;
   storage::Database& database_;
   metrics::Metrics& metrics_;

@@ -499,6 +499,36 @@ TYPED_TEST(PipelineTest, AnUnfinishedRefundOfAPaymentCancelledMeanwhileIsMarkedD
   EXPECT_EQ(h.reconcileAt(std::chrono::system_clock::now() + std::chrono::hours(1)), 1u);
   EXPECT_EQ(h.text("SELECT refund FROM payment_failures WHERE payment_id = 'pay-17'"), "DONE");
   EXPECT_EQ(this->cancels("pay-17"), cancels_before);
+  // The admin, told the refund failed, hears that the money is back.
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE dedupe_key = "
+                    "'notice:PAYMENT_REFUNDED:pay-17'"),
+            1);
+}
+
+// Issue 20 defect 2: a daemon that died between PortOne's cancel and recording
+// it leaves the refund INTENDED; whoever finishes it by finding PortOne's
+// CANCELLED (a redelivery, the reconciler) also sends the refund's admin notice.
+TYPED_TEST(PipelineTest, ARefundFinishedByFindingPortOneCancelledTellsTheAdmin) {
+  auto& h = this->h();
+  Object cancelled = paidCardPayment("pay-18", 1000);
+  cancelled.set("status", "CANCELLED");
+  cancelled.set("cancelledAmount", 1000);
+  h.createPayment(cancelled);
+  testing::execute(h.database(),
+                   "INSERT INTO payment_failures (payment_id, payment_type, code, message, refund, "
+                   "created_at_us, updated_at_us) VALUES ('pay-18', 'FIRST_BILLING', "
+                   "'AMOUNT_MISMATCH', 'amount differs', 'INTENDED', 0, 0)");
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-18", kFirstBilling).body,
+            R"({"status":"refunded","code":"AMOUNT_MISMATCH"})");
+  EXPECT_EQ(h.text("SELECT refund FROM payment_failures WHERE payment_id = 'pay-18'"), "DONE");
+  EXPECT_EQ(this->cancels("pay-18"), 0);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE dedupe_key = "
+                    "'notice:PAYMENT_REFUNDED:pay-18'"),
+            1);
+  // A redelivery after that finds the refund done and tells no one twice.
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-18", kFirstBilling).body,
+            R"({"status":"refunded","code":"AMOUNT_MISMATCH"})");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE kind = 'notify'"), 1);
 }
 
 TYPED_TEST(PipelineTest, RacingDeliveriesFulfilExactlyOnce) {
