@@ -21,14 +21,25 @@ std::string Refunder::idempotencyKey(const std::string& payment_id) {
 RefundResult Refunder::refund(const Payment& payment, const Claims& claims, const std::string& code,
                               const std::string& message, PaymentTrace& trace) const {
   storage::PaymentLog log(database_);
+  const std::int64_t cancellable = payment.amount.total - payment.amount.cancelled;
+  if (cancellable <= 0) {
+    // Nothing was charged (a free trial) or all of it is back: a finished
+    // refund. PortOne would refuse to cancel 0 KRW, and asking again forever helps no one.
+    log.recordFailure(storage::PaymentFailure{payment.id, claims.payment_type, code, message,
+                                              storage::RefundState::kDone});
+    const RefundResult result{true, "nothing to give back: 0 KRW cancellable"};
+    metrics_.countRefund(code, "done");
+    trace.add("refund", "done", result.detail);
+    notifyAdmin(payment, claims, code, result, trace);
+    return result;
+  }
   log.recordFailure(storage::PaymentFailure{payment.id, claims.payment_type, code, message,
                                             storage::RefundState::kIntended});
   trace.record("refund", "intended", code);
 
   const Stopwatch watch;
   const core::RefundAnswer answer = gateway_.refund(core::RefundRequest{
-      payment.id, "paymentd: " + code, payment.amount.total - payment.amount.cancelled,
-      idempotencyKey(payment.id)});
+      payment.id, "paymentd: " + code, cancellable, idempotencyKey(payment.id)});
   metrics_.countPortOneCall("cancel_payment",
                             core::callOutcomeLabel(answer.refunded && answer.error_type.empty(),
                                                    answer.transient, answer.error_type));

@@ -167,6 +167,26 @@ TYPED_TEST(RecurringTest, AFreeTrialOfZeroWonIsFulfilledAndAChargedOneRefunded) 
             R"({"status":"refunded","code":"AMOUNT_MISMATCH"})");
 }
 
+// Issue 20 defect 4: a rejected payment of 0 KRW has nothing to give back.
+// PortOne refuses to cancel 0 (CANCEL_AMOUNT_EXCEEDS_CANCELLABLE_AMOUNT), and the
+// refund used to stay FAILED, asked again by every reconciler pass forever.
+TYPED_TEST(RecurringTest, ARejectedZeroWonPaymentIsAFinishedRefundWithoutACancel) {
+  auto& h = this->h();
+  const std::string query = "user_id=42&subscribe_id=trial&payment_type=TRIAL_FREE";
+  h.createPayment(paidPayment("pay-z1", 0, std::nullopt));
+  h.createPayment(paidPayment("pay-z2", 0, std::nullopt));
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-z1", query).body, R"({"status":"fulfilled"})");
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-z2", query).body,
+            R"({"status":"refunded","code":"DUPLICATE_TRIAL"})");
+  EXPECT_EQ(h.text("SELECT refund FROM payment_failures WHERE payment_id = 'pay-z2'"), "DONE");
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/pay-z2/cancel"), 0);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE dedupe_key = "
+                    "'notice:PAYMENT_REFUNDED:pay-z2'"),
+            1);
+  EXPECT_EQ(h.reconcileAt(std::chrono::system_clock::now() + std::chrono::hours(2)), 0u);
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/pay-z2/cancel"), 0);
+}
+
 TYPED_TEST(RecurringTest, RenewsAtThePeriodsEndAndSchedulesTheNextCycle) {
   auto& h = this->h();
   this->startSubscription("card-ok");
