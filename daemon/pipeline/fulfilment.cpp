@@ -88,6 +88,21 @@ Outcome settleCycle(PaymentTrace& trace, const storage::ScheduleEntry& entry,
   }
 }
 
+// A coupon the claims name discounted this payment (the amount validator
+// checked the total against it): the payment spends it, whatever the
+// processor did. Scheduled payments take no coupons.
+Outcome spendCoupon(PaymentTrace& trace, const Payment& payment, const Claims& claims,
+                    storage::Transaction& transaction) {
+  if (!claims.coupon_id) return Outcome::ok();
+  const Outcome used = transaction.store().useCoupon(*claims.coupon_id, payment.id);
+  trace.add("coupon", used.isOk() ? "ok" : kindName(used),
+            used.isOk() ? *claims.coupon_id + " used" : used.code() + ": " + used.message());
+  if (used.isRejected() && used.code() == kDuplicateCode) {
+    return Outcome::rejected("COUPON_ALREADY_USED", used.message());
+  }
+  return used;
+}
+
 }  // namespace
 
 Result<const loader::ProcessorRoute*> routeFor(const loader::PluginSet& plugins,
@@ -131,6 +146,11 @@ Outcome fulfilInOneTransaction(const FulfilmentParts& parts, const loader::Plugi
     return processor.instance->process(context, transaction.store());
   });
   if (!outcome.isOk()) return outcome;
+  if (!schedule) {
+    if (Outcome spent = spendCoupon(trace, payment, claims, transaction); !spent.isOk()) {
+      return spent;
+    }
+  }
   if (schedule) {
     if (Outcome settled = settleCycle(trace, *schedule, transaction); !settled.isOk()) {
       return settled;

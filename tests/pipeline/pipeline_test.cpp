@@ -399,9 +399,12 @@ TYPED_TEST(PipelineTest, TheReconcilerFulfilsAPaymentWhoseWebhooksAllMetAnOutage
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM unsettled_webhooks"), 0);  // settled: forgotten
   EXPECT_EQ(h.reconcileAt(now + std::chrono::hours(3)), 0u);
   // A fulfilled webhook leaves nothing behind for the reconciler.
-  h.createPayment(paidCardPayment("pay-19", 89000 * 12));
+  // (Another user: first-billing sells monthly plans only.)
+  Object another = paidCardPayment("pay-19", 59000);
+  another.set("customerId", "43");
+  h.createPayment(another);
   EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-19",
-                          "user_id=42&subscribe_id=yearly-8&payment_type=FIRST_BILLING")
+                          "user_id=43&subscribe_id=monthly-4&payment_type=FIRST_BILLING")
                 .body,
             R"({"status":"fulfilled"})");
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM unsettled_webhooks"), 0);

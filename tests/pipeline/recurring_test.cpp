@@ -187,6 +187,31 @@ TYPED_TEST(RecurringTest, ARejectedZeroWonPaymentIsAFinishedRefundWithoutACancel
   EXPECT_EQ(h.portoneRequests("POST", "/payments/pay-z2/cancel"), 0);
 }
 
+// Issue 20 defect 6: a coupon that discounted a payment is spent by it, for
+// every processor (a host rule): a TRIAL paid with a coupon used to leave the
+// coupon unused, to be spent again.
+TYPED_TEST(RecurringTest, ACouponThatDiscountedATrialIsSpentByIt) {
+  auto& h = this->h();
+  testing::execute(h.database(),
+                   "INSERT INTO coupons (id, user_id, discount, created_at_us) VALUES "
+                   "('c-9', '42', 900, 0)");
+  h.createPayment(paidPayment("pay-t9", 9000, std::nullopt));
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-t9",
+                          "user_id=42&subscribe_id=trial-paid&payment_type=TRIAL&coupon_id=c-9")
+                .body,
+            R"({"status":"fulfilled"})");
+  EXPECT_EQ(h.text("SELECT used_by_payment_id FROM coupons WHERE id = 'c-9'"), "pay-t9");
+  EXPECT_EQ(h.text("SELECT coupon_id FROM payments WHERE id = 'pay-t9'"), "c-9");
+
+  // The same coupon again, on a first billing: refused and refunded.
+  h.createPayment(paidPayment("pay-t10", 58100, std::string("card-ok")));
+  const std::string body =
+      h.sendWebhook("Transaction.Paid", "pay-t10", kFirstBilling + "&coupon_id=c-9").body;
+  EXPECT_NE(body.find(R"("status":"refunded")"), std::string::npos) << body;
+  EXPECT_EQ(h.text("SELECT used_by_payment_id FROM coupons WHERE id = 'c-9'"), "pay-t9");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments WHERE id = 'pay-t10'"), 0);
+}
+
 TYPED_TEST(RecurringTest, RenewsAtThePeriodsEndAndSchedulesTheNextCycle) {
   auto& h = this->h();
   this->startSubscription("card-ok");

@@ -60,6 +60,9 @@ class BillingProcessor final : public paymentd::Processor {
     if (!plan) return plan.error();
     if (!plan->has_value())
       return Outcome::rejected("UNKNOWN_PLAN", "no plan " + subscription.plan_id);
+    if ((*plan)->trial || (*plan)->months != 1) {
+      return Outcome::rejected("PLAN_NOT_MONTHLY", "plan " + (*plan)->id + " is not monthly");
+    }
 
     // Periods follow each other without gaps, whatever day the retry succeeded;
     // the ticket's (subscription, period start) is unique, so a second charge

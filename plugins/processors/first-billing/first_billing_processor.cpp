@@ -28,6 +28,11 @@ class FirstBillingProcessor final : public paymentd::Processor {
     if (!plan) return plan.error();
     if (!plan->has_value())
       return Outcome::rejected("UNKNOWN_PLAN", "no plan " + *claims.subscribe_id);
+    // A lump sum or a trial has processors of its own: charged here, it would
+    // be one month of a plan sold for several, renewed monthly.
+    if ((*plan)->trial || (*plan)->months != 1) {
+      return Outcome::rejected("PLAN_NOT_MONTHLY", "plan " + (*plan)->id + " is not monthly");
+    }
     auto level = store.levelTest(*claims.user_id);
     if (!level) return level.error();
 

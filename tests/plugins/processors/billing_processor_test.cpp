@@ -51,6 +51,16 @@ TEST(BillingProcessor, RenewsThePeriodRecoversThePastDueAndSchedulesTheNextCycle
   EXPECT_EQ(next.payment_type, "");
 }
 
+// Issue 20 defect 7: a renewal renews monthly plans only (a subscription whose
+// plan became a lump sum or a trial is not charged as a month).
+TEST(BillingProcessor, RefusesARenewalOfAPlanOfAnotherKind) {
+  RenewalFixture f;
+  f.store.plans["monthly-4"].months = 12;
+  EXPECT_EQ(createPlugin<Processor>()->process(f.context(), f.store).code(), "PLAN_NOT_MONTHLY");
+  EXPECT_TRUE(f.store.tickets.empty());
+  EXPECT_TRUE(f.store.schedules.empty());
+}
+
 TEST(BillingProcessor, RefusesAPaymentIdThatNoScheduleMade) {
   RenewalFixture f;
   f.payment.id = "browser-payment-1";

@@ -62,6 +62,24 @@ TEST(FirstBillingProcessor, RefusesAPaymentWithoutBillingKey) {
   EXPECT_TRUE(f.store.subscriptions.empty());
 }
 
+// Issue 20 defect 7: first-billing sells monthly plans only. A lump-sum plan
+// used to be charged price x months, given one month and renewed monthly; a
+// trial plan became a renewing subscription.
+TEST(FirstBillingProcessor, RefusesPlansOfAnotherKindAndWritesNothing) {
+  for (const Plan& other : {Plan{"yearly-8", "Yearly 8", 89000, 12, 8, false},
+                            Plan{"trial-paid", "Trial", 9900, 1, 1, true}}) {
+    PaymentFixture f;
+    f.store.plans[other.id] = other;
+    f.claims.subscribe_id = other.id;
+    const Outcome outcome = createPlugin<Processor>()->process(f.context(), f.store);
+    EXPECT_EQ(outcome.code(), "PLAN_NOT_MONTHLY") << other.id;
+    EXPECT_TRUE(outcome.isRejected()) << other.id;
+    EXPECT_TRUE(f.store.subscriptions.empty()) << other.id;
+    EXPECT_TRUE(f.store.tickets.empty()) << other.id;
+    EXPECT_TRUE(f.store.schedules.empty()) << other.id;
+  }
+}
+
 TEST(Calendar, AddsKoreanCalendarMonths) {
   using namespace std::chrono;
   // 2026-03-31T15:30Z is 00:30 on April 1 in Seoul: one month later is May 1, 00:30 KST.
