@@ -1,5 +1,6 @@
 #include "http/http_server.h"
 
+#include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -27,6 +28,19 @@ bool readBody(std::istream& in, std::int64_t limit, std::string& body) {
     if (static_cast<std::int64_t>(body.size()) > limit) return false;
   }
   return true;
+}
+
+// Fills the path and the decoded query; false when the target does not parse (a malformed
+// %-escape): the client's fault, answered 400 before any route sees it.
+bool parseTarget(const std::string& target, HttpRequest& in) {
+  try {
+    Poco::URI uri(target);
+    in.path = uri.getPath();
+    for (auto& param : uri.getQueryParameters()) in.query.push_back(std::move(param));
+    return true;
+  } catch (const Poco::SyntaxException&) {
+    return false;
+  }
 }
 
 class DispatchHandler : public Poco::Net::HTTPRequestHandler {
@@ -68,6 +82,10 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
                            "body over " + std::to_string(max_body_bytes_) + " bytes");
     }
     HttpRequest in;
+    if (!parseTarget(request.getURI(), in)) {
+      body_complete = false;
+      return errorResponse(400, "BAD_REQUEST", "malformed request target");
+    }
     if (!readBody(request.stream(), max_body_bytes_, in.body)) {
       body_complete = false;
       return errorResponse(413, "PAYLOAD_TOO_LARGE",
@@ -75,9 +93,6 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
     }
     in.method = request.getMethod();
     in.remote_address = request.clientAddress().toString();
-    Poco::URI uri(request.getURI());
-    in.path = uri.getPath();
-    for (auto& param : uri.getQueryParameters()) in.query.push_back(std::move(param));
     for (const auto& [name, value] : request) in.headers.emplace(Poco::toLower(name), value);
     return router_.dispatch(in);
   }
