@@ -266,6 +266,22 @@ TYPED_TEST(PipelineTest, RefundsASecondSubscriptionToTheSamePlan) {
   EXPECT_EQ(this->cancels("pay-8"), 1);
 }
 
+// A signed webhook's type is PortOne's word only for the types PortOne documents: any other is
+// acknowledged and counted as "other", so signed junk cannot grow /metrics.
+TYPED_TEST(PipelineTest, CountsAWebhookTypeItDoesNotKnowAsOther) {
+  auto& h = this->h();
+  for (int i = 0; i < 50; ++i) {
+    HttpAnswer answer = h.sendWebhook("Junk.Type" + std::to_string(i), "pay-junk", kFirstBilling);
+    EXPECT_EQ(answer.status, 200);
+    EXPECT_EQ(answer.body, R"({"status":"ignored"})");
+  }
+  const std::string metrics = h.metrics().render();
+  EXPECT_NE(metrics.find(R"(paymentd_webhooks_total{outcome="ignored",type="other"} 50)"),
+            std::string::npos)
+      << metrics;
+  EXPECT_EQ(metrics.find("Junk.Type"), std::string::npos);
+}
+
 TYPED_TEST(PipelineTest, AnswersNotPaidWith409AndCancelledWithoutRefund) {
   auto& h = this->h();
   Object ready = paidCardPayment("pay-9", 59000);
