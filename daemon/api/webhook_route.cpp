@@ -1,6 +1,7 @@
 #include "api/webhook_route.h"
 
 #include "api/webhook_answer.h"
+#include "portone/payment_id.h"
 
 namespace paymentd::api {
 namespace {
@@ -46,6 +47,10 @@ core::Decision WebhookRoute::decide(const http::HttpRequest& request, std::strin
       return core::Decision{core::Verdict::kIgnored, ""};
     case portone::WebhookParse::Status::kAccepted:
       break;
+  }
+  // Refused before the service: no lock, no trace, no PortOne call for an id no payment has.
+  if (!portone::isPaymentId(*parsed.event.payment_id)) {
+    return core::Decision{core::Verdict::kMalformed, "BAD_PAYMENT_ID"};
   }
   const WebhookEvent event = parsed.event.type == portone::WebhookEventType::kTransactionPaid
                                  ? WebhookEvent::kTransactionPaid
