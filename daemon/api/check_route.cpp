@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "api/final_checks.h"
+#include "portone/payment_id.h"
 #include "storage/errors.h"
 #include "storage/payment_log.h"
 
@@ -12,16 +13,7 @@ namespace paymentd::api {
 namespace {
 
 constexpr const char* kPrefix = "/api/v1/payment/check/";
-constexpr std::size_t kMaxIdLength = 256;
 constexpr std::size_t kFinalChecksKept = 50000;  // about 5 MB
-
-bool plausibleId(const std::string& id) {
-  if (id.empty() || id.size() > kMaxIdLength) return false;
-  for (unsigned char c : id) {
-    if (c <= 0x20 || c == 0x7f || c == '/') return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -30,7 +22,8 @@ void addCheckRoute(http::Router& router, storage::Database& database) {
   router.add(
       "GET", std::string(kPrefix) + "*", [&database, finals](const http::HttpRequest& request) {
         const std::string id = request.path.substr(std::string(kPrefix).size());
-        if (!plausibleId(id)) return http::errorResponse(400, "BAD_PAYMENT_ID", "not a payment id");
+        if (!portone::isPaymentId(id))
+          return http::errorResponse(400, "BAD_PAYMENT_ID", "not a payment id");
         std::optional<storage::PaymentCheck> check = finals->find(id);
         if (!check) {
           try {

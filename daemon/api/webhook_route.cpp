@@ -1,6 +1,7 @@
 #include "api/webhook_route.h"
 
 #include "api/webhook_answer.h"
+#include "portone/payment_id.h"
 
 namespace paymentd::api {
 namespace {
@@ -36,7 +37,7 @@ core::Decision WebhookRoute::decide(const http::HttpRequest& request, std::strin
     return core::Decision{core::Verdict::kBadSignature, portone::verdictName(verdict)};
   }
   const portone::WebhookParse parsed = parts_.parser.parse(request.body);
-  type = parsed.event.type_name.empty() ? "unknown" : parsed.event.type_name;
+  type = parsed.event.type_name;  // the metrics count a type PortOne does not document as "other"
   switch (parsed.status) {
     case portone::WebhookParse::Status::kMalformed:
       return core::Decision{core::Verdict::kMalformed, "NOT_A_PORTONE_WEBHOOK"};
@@ -46,6 +47,10 @@ core::Decision WebhookRoute::decide(const http::HttpRequest& request, std::strin
       return core::Decision{core::Verdict::kIgnored, ""};
     case portone::WebhookParse::Status::kAccepted:
       break;
+  }
+  // Refused before the service: no lock, no trace, no PortOne call for an id no payment has.
+  if (!portone::isPaymentId(*parsed.event.payment_id)) {
+    return core::Decision{core::Verdict::kMalformed, "BAD_PAYMENT_ID"};
   }
   const WebhookEvent event = parsed.event.type == portone::WebhookEventType::kTransactionPaid
                                  ? WebhookEvent::kTransactionPaid

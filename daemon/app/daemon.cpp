@@ -8,6 +8,9 @@
 #include <utility>
 
 #include "api/check_route.h"
+#include "core/decision.h"
+#include "portone/api_error.h"
+#include "portone/webhook_event.h"
 #include "storage/errors.h"
 #include "storage/migrations.h"
 #include "storage/outbox_stats.h"
@@ -25,6 +28,14 @@ std::string defaultWorkerId() {
 }
 
 }  // namespace
+
+metrics::KnownLabels Daemon::knownMetricLabels() {
+  metrics::KnownLabels known{portone::webhookEventTypeNames(), portone::documentedErrorTypes(), {}};
+  for (const core::Verdict verdict : core::kAllVerdicts) {
+    known.outcomes.emplace_back(core::verdictName(verdict));
+  }
+  return known;
+}
 
 Daemon::Daemon(DaemonInputs inputs)
     : config_(std::move(inputs.config)), clock_(inputs.clock), plugins_(std::move(inputs.plugins)) {

@@ -93,10 +93,12 @@ class Daemon {
   const std::vector<std::string>& startNotes() const { return start_notes_; }
 
  private:
+  static metrics::KnownLabels knownMetricLabels();
+
   config::Config config_;
   const Clock& clock_;
   loader::ActivePlugins plugins_;
-  metrics::Metrics metrics_;
+  metrics::Metrics metrics_{knownMetricLabels()};
   std::vector<std::string> start_notes_;
   std::shared_ptr<storage::Database> database_;
   std::unique_ptr<portone::PortOneClient> portone_;

@@ -163,7 +163,7 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
   std::optional<std::vector<Plan>> plans;
   if (config) {
     plugins = loader::buildPluginSet(config->plugins, problems);
-    plans = config::loadPlanCatalog(config->catalog, problems);
+    plans = config::loadPlanCatalog(config->catalog, problems, config->catalog_mark);
     // Reported at their config keys; the daemon reads them again where it uses them.
     portone::checkSecretFiles(config->portone, problems);
   }

@@ -2,11 +2,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <set>
 
+#include "config/bounded_file.h"
 #include "config/yaml_reader.h"
 
 namespace paymentd::config {
@@ -34,17 +32,21 @@ std::optional<Plan> readPlan(const YAML::Node& node, const std::string& file, st
 
 }  // namespace
 
-std::optional<std::vector<Plan>> loadPlanCatalog(const std::string& path,
-                                                 ConfigProblems& problems) {
-  std::ifstream in(path);
-  if (!in) {
-    problems.add(SourceMark{path, 0, 0},
-                 std::string("cannot read the plans catalog: ") + std::strerror(errno));
+std::optional<std::vector<Plan>> loadPlanCatalog(const std::string& path, ConfigProblems& problems,
+                                                 const std::optional<SourceMark>& named_at) {
+  const BoundedRead file = readRegularFile(path, kMaxConfigFileBytes);
+  if (!file.content) {
+    if (named_at) {
+      problems.add(*named_at,
+                   "catalog: cannot read the plans catalog " + path + ": " + file.problem);
+    } else {
+      problems.add(SourceMark{path, 0, 0}, "cannot read the plans catalog: " + file.problem);
+    }
     return std::nullopt;
   }
   YAML::Node root;
   try {
-    root = YAML::Load(in);
+    root = YAML::Load(*file.content);
   } catch (const YAML::Exception& e) {
     problems.add(SourceMark{path, e.mark.line + 1, e.mark.column + 1},
                  "YAML syntax error: " + e.msg);

@@ -14,7 +14,10 @@
 namespace paymentd::config {
 
 /// Reads the catalog; on any problem records `file:line:column: message` lines
-/// in `problems` and returns nullopt. Touches no database.
-std::optional<std::vector<Plan>> loadPlanCatalog(const std::string& path, ConfigProblems& problems);
+/// in `problems` and returns nullopt. Touches no database. A catalog that cannot be read
+/// (missing, not a regular file, over config::kMaxConfigFileBytes) is reported at
+/// `named_at`, the config's `catalog:` key, when given.
+std::optional<std::vector<Plan>> loadPlanCatalog(const std::string& path, ConfigProblems& problems,
+                                                 const std::optional<SourceMark>& named_at = {});
 
 }  // namespace paymentd::config

@@ -264,6 +264,7 @@ std::optional<Config> loadConfig(const std::string& path, const std::string& def
   }
   readPortOne(root, base_dir, config.portone);
   if (auto catalog = root.path("catalog", true, base_dir)) config.catalog = *catalog;
+  config.catalog_mark = root.markOfKey("catalog");
   readPlugins(root, base_dir, default_plugin_dir, config.plugins);
   readPipeline(root, config.portone, config.pipeline);
   readLogging(root, config.logging);

@@ -120,7 +120,8 @@ struct Config {
   int storage_pool_size = 8;          // database sessions the daemon keeps at most
   std::string lock;
   PortOneConfig portone;
-  std::string catalog;  // absolute after loading
+  std::string catalog;      // absolute after loading
+  SourceMark catalog_mark;  // where `catalog:` is, for --check-config
   PluginsConfig plugins;
   PipelineConfig pipeline;
   LoggingConfig logging;

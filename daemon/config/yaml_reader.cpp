@@ -1,12 +1,13 @@
 #include "config/yaml_reader.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+
+#include "config/bounded_file.h"
 
 namespace paymentd::config {
 namespace {
@@ -35,14 +36,13 @@ SourceMark markOf(const std::string& file, const YAML::Node& node) {
 }
 
 std::optional<YAML::Node> loadYamlFile(const std::string& path, ConfigProblems& problems) {
-  std::ifstream in(path);
-  if (!in) {
-    problems.add(SourceMark{path, 0, 0},
-                 std::string("cannot read config file: ") + std::strerror(errno));
+  const BoundedRead file = readRegularFile(path, kMaxConfigFileBytes);
+  if (!file.content) {
+    problems.add(SourceMark{path, 0, 0}, "cannot read config file: " + file.problem);
     return std::nullopt;
   }
   try {
-    YAML::Node root = YAML::Load(in);
+    YAML::Node root = YAML::Load(*file.content);
     if (!root.IsMap()) {
       problems.add(markOf(path, root), "the config must be a map of keys, found " + describe(root));
       return std::nullopt;

@@ -7,6 +7,8 @@
 // webhook's JSON `status` show.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -29,6 +31,16 @@ enum class Verdict {
   kMalformed,         // not a PortOne webhook body
   kForeignStore,      // a webhook for another store
 };
+
+/// Every verdict, for what lists them all (the metrics' closed set of outcomes).
+inline constexpr std::array<Verdict, 15> kAllVerdicts = {
+    Verdict::kFulfilled,    Verdict::kAlreadyFulfilled, Verdict::kRefunded,
+    Verdict::kRefundFailed, Verdict::kCancelled,        Verdict::kDeclined,
+    Verdict::kStale,        Verdict::kIgnored,          Verdict::kNotFound,
+    Verdict::kNotPaid,      Verdict::kLockedElsewhere,  Verdict::kUnavailable,
+    Verdict::kBadSignature, Verdict::kMalformed,        Verdict::kForeignStore};
+static_assert(static_cast<std::size_t>(Verdict::kForeignStore) == kAllVerdicts.size(),
+              "a new verdict goes into kAllVerdicts");
 
 struct Decision {
   Verdict verdict = Verdict::kUnavailable;

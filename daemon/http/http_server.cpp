@@ -1,5 +1,6 @@
 #include "http/http_server.h"
 
+#include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -8,11 +9,14 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <istream>
 #include <thread>
+
+#include "http/framing.h"
 
 namespace paymentd::http {
 namespace {
@@ -27,6 +31,19 @@ bool readBody(std::istream& in, std::int64_t limit, std::string& body) {
     if (static_cast<std::int64_t>(body.size()) > limit) return false;
   }
   return true;
+}
+
+// Fills the path and the decoded query; false when the target does not parse (a malformed
+// %-escape): the client's fault, answered 400 before any route sees it.
+bool parseTarget(const std::string& target, HttpRequest& in) {
+  try {
+    Poco::URI uri(target);
+    in.path = uri.getPath();
+    for (auto& param : uri.getQueryParameters()) in.query.push_back(std::move(param));
+    return true;
+  } catch (const Poco::SyntaxException&) {
+    return false;
+  }
 }
 
 class DispatchHandler : public Poco::Net::HTTPRequestHandler {
@@ -68,16 +85,17 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
                            "body over " + std::to_string(max_body_bytes_) + " bytes");
     }
     HttpRequest in;
-    if (!readBody(request.stream(), max_body_bytes_, in.body)) {
+    if (!parseTarget(request.getURI(), in)) {
+      body_complete = false;
+      return errorResponse(400, "BAD_REQUEST", "malformed request target");
+    }
+    if (hasBody(request) && !readBody(request.stream(), max_body_bytes_, in.body)) {
       body_complete = false;
       return errorResponse(413, "PAYLOAD_TOO_LARGE",
                            "body over " + std::to_string(max_body_bytes_) + " bytes");
     }
     in.method = request.getMethod();
     in.remote_address = request.clientAddress().toString();
-    Poco::URI uri(request.getURI());
-    in.path = uri.getPath();
-    for (auto& param : uri.getQueryParameters()) in.query.push_back(std::move(param));
     for (const auto& [name, value] : request) in.headers.emplace(Poco::toLower(name), value);
     return router_.dispatch(in);
   }
@@ -121,15 +139,17 @@ void HttpServer::start() {
   socket_.bind(Poco::Net::SocketAddress(options_.host, options_.port), /*reuseAddress=*/true,
                /*reusePort=*/false);
   socket_.listen(128);
-  auto* params = new Poco::Net::HTTPServerParams;
+  // One owner: a raw pointer handed to two Ptrs would be freed twice.
+  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(options_.threads);
   params->setMaxQueued(256);
   params->setKeepAlive(true);
   params->setKeepAliveTimeout(Poco::Timespan(options_.keep_alive_timeout.count(), 0));
   params->setTimeout(Poco::Timespan(30, 0));
-  server_ = std::make_unique<Poco::Net::HTTPServer>(
-      new DispatchFactory(router_, options_.max_body_bytes, shutting_down_), pool_, socket_,
-      params);
+  Poco::Net::HTTPRequestHandlerFactory::Ptr handlers =
+      new DispatchFactory(router_, options_.max_body_bytes, shutting_down_);
+  server_ = std::make_unique<Poco::Net::TCPServer>(
+      new HttpConnectionFactory(params, handlers, stop_), pool_, socket_, params);
   server_->start();
 }
 
@@ -147,7 +167,9 @@ bool HttpServer::shutdown(std::chrono::milliseconds drain) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   const bool drained = server_->currentConnections() == 0;
-  server_->stopAll(/*abortCurrent=*/true);
+  server_->stop();
+  const bool abort_current = true;
+  stop_->notify(this, abort_current);  // what Poco's HTTPServer::stopAll does
   pool_.joinAll();
   return drained;
 }

@@ -4,11 +4,12 @@
 // connection pins its thread, so `threads` is both the pool size and the most
 // connections served at once, and the keep-alive timeout is kept short.
 // The socket is bound without SO_REUSEPORT: a second daemon on the same port
-// fails to start instead of silently sharing it.
+// fails to start instead of silently sharing it. Connections are served by
+// http/http_connection.h, which refuses unsound framing (http/framing.h).
 #pragma once
 
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 
 #include <atomic>
@@ -17,6 +18,7 @@
 #include <memory>
 #include <string>
 
+#include "http/http_connection.h"
 #include "http/router.h"
 
 namespace paymentd::http {
@@ -52,7 +54,8 @@ class HttpServer {
   std::atomic<bool> shutting_down_{false};
   Poco::ThreadPool pool_;
   Poco::Net::ServerSocket socket_;  // kept to close it: Poco stops accepting but keeps it bound
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::shared_ptr<StopEvent> stop_ = std::make_shared<StopEvent>();  // ends the connections
+  std::unique_ptr<Poco::Net::TCPServer> server_;
 };
 
 }  // namespace paymentd::http

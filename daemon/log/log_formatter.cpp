@@ -10,6 +10,8 @@
 
 #include <sstream>
 
+#include "log/log_escape.h"
+
 namespace paymentd::log {
 namespace {
 
@@ -35,19 +37,14 @@ const char* levelName(Poco::Message::Priority priority) {
   return "info";
 }
 
-// Quotes a text value when it has spaces, quotes or is empty, so lines split on spaces.
+// Quotes a text value when it is empty or has spaces, '=' or anything escaped, so lines
+// split on spaces and nothing a client sent can end the line or reach the terminal raw.
 std::string textValue(const std::string& value) {
-  if (!value.empty() && value.find_first_of(" \"=\n\t") == std::string::npos) return value;
-  std::string out = "\"";
-  for (char c : value) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
+  const std::string escaped = escapeText(value);
+  if (!value.empty() && escaped == value && value.find_first_of(" =") == std::string::npos) {
+    return value;
   }
-  return out + "\"";
+  return "\"" + escaped + "\"";
 }
 
 }  // namespace
@@ -59,17 +56,18 @@ void LogFormatter::format(const Poco::Message& message, std::string& text) {
     Poco::JSON::Object line(Poco::JSON_PRESERVE_KEY_ORDER);
     line.set("time", time);
     line.set("level", levelName(message.getPriority()));
-    line.set("logger", message.getSource());
+    line.set("logger", escapeForJson(message.getSource()));
     for (const char* field : kLogFields) {
-      if (message.has(field)) line.set(field, message.get(field));
+      if (message.has(field)) line.set(field, escapeForJson(message.get(field)));
     }
-    line.set("msg", message.getText());
+    line.set("msg", escapeForJson(message.getText()));
     std::ostringstream out;
     line.stringify(out);
     text = out.str();
     return;
   }
-  text = time + " level=" + levelName(message.getPriority()) + " logger=" + message.getSource();
+  text = time + " level=" + levelName(message.getPriority()) +
+         " logger=" + textValue(message.getSource());
   for (const char* field : kLogFields) {
     if (message.has(field)) text += std::string(" ") + field + "=" + textValue(message.get(field));
   }

@@ -2,6 +2,9 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <algorithm>
+#include <initializer_list>
+
 #include "build_info.h"
 #include "paymentd/version.h"
 
@@ -11,9 +14,33 @@ namespace {
 const prometheus::Histogram::BucketBoundaries kLatencyBuckets{0.001, 0.005, 0.01, 0.025, 0.05, 0.1,
                                                               0.25,  0.5,   1,    2.5,   5,    10};
 
+// Routes are the router's patterns and plugins the config's: a few, named by code and config.
+constexpr std::size_t kMaxRoutes = 16;
+constexpr std::size_t kMaxPlugins = 32;
+constexpr std::size_t kMaxRefundReasons = 64;
+constexpr std::size_t kMaxCodeLength = 64;
+
+// A failure code as the SDK defines it: UPPER_SNAKE, short.
+bool isFailureCode(const std::string& code) {
+  return !code.empty() && code.size() <= kMaxCodeLength &&
+         std::all_of(code.begin(), code.end(), [](char c) {
+           return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+         });
+}
+
+std::vector<std::string> plus(std::vector<std::string> values,
+                              std::initializer_list<const char*> more) {
+  values.insert(values.end(), more.begin(), more.end());
+  return values;
+}
+
+std::string statusLabel(int status) {
+  return status >= 100 && status <= 599 ? std::to_string(status) : kOtherLabel;
+}
+
 }  // namespace
 
-Metrics::Metrics()
+Metrics::Metrics(const KnownLabels& known)
     : registry_(std::make_shared<prometheus::Registry>()),
       http_requests_(prometheus::BuildCounter()
                          .Name("paymentd_http_requests_total")
@@ -62,7 +89,19 @@ Metrics::Metrics()
                        .Name("paymentd_outbox_dead")
                        .Help("Outbox items given up after their last attempt")
                        .Register(*registry_)
-                       .Add({})) {
+                       .Add({})),
+      routes_(LabelValues::firstSeen(kMaxRoutes)),
+      webhook_types_(LabelValues::closed(plus(known.webhook_types, {"unverified"}))),
+      outcomes_(LabelValues::closed(known.outcomes)),
+      stages_(LabelValues::closed({"lock", "portone_get", "transaction", "refund"})),
+      refund_reasons_(LabelValues::firstSeen(kMaxRefundReasons, isFailureCode)),
+      refund_results_(LabelValues::closed({"done", "failed"})),
+      plugins_(LabelValues::firstSeen(kMaxPlugins)),
+      endpoints_(LabelValues::closed({"get_payment", "cancel_payment"})),
+      portone_outcomes_(
+          LabelValues::closed(plus(known.portone_error_types, {"ok", "transient", "error"}))),
+      reconcile_reasons_(
+          LabelValues::closed({"overdue_schedule", "unfinished_refund", "unsettled_webhook"})) {
   prometheus::BuildGauge()
       .Name("paymentd_build_info")
       .Help("The running paymentd's version and plugin API version")
@@ -78,24 +117,27 @@ std::string Metrics::render() const {
 }
 
 void Metrics::countHttpRequest(const std::string& route, int status, double seconds) {
-  http_requests_.Add({{"route", route}, {"status", std::to_string(status)}}).Increment();
-  http_duration_.Add({{"route", route}}, kLatencyBuckets).Observe(seconds);
+  const std::string route_label = routes_(route);
+  http_requests_.Add({{"route", route_label}, {"status", statusLabel(status)}}).Increment();
+  http_duration_.Add({{"route", route_label}}, kLatencyBuckets).Observe(seconds);
 }
 
 void Metrics::countWebhook(const std::string& type, const std::string& outcome) {
-  webhooks_.Add({{"type", type}, {"outcome", outcome}}).Increment();
+  webhooks_.Add({{"type", webhook_types_(type)}, {"outcome", outcomes_(outcome)}}).Increment();
 }
 
 void Metrics::observeStage(const std::string& stage, double seconds) {
-  stage_duration_.Add({{"stage", stage}}, kLatencyBuckets).Observe(seconds);
+  stage_duration_.Add({{"stage", stages_(stage)}}, kLatencyBuckets).Observe(seconds);
 }
 
 void Metrics::countRefund(const std::string& reason, const std::string& result) {
-  refunds_.Add({{"reason", reason}, {"result", result}}).Increment();
+  refunds_.Add({{"reason", refund_reasons_(reason)}, {"result", refund_results_(result)}})
+      .Increment();
 }
 
 void Metrics::countReconciled(const std::string& reason, const std::string& outcome) {
-  reconciled_.Add({{"reason", reason}, {"outcome", outcome}}).Increment();
+  reconciled_.Add({{"reason", reconcile_reasons_(reason)}, {"outcome", outcomes_(outcome)}})
+      .Increment();
 }
 
 void Metrics::countLockContention() {
@@ -103,11 +145,12 @@ void Metrics::countLockContention() {
 }
 
 void Metrics::observePluginCall(const std::string& plugin, double seconds) {
-  plugin_duration_.Add({{"plugin", plugin}}, kLatencyBuckets).Observe(seconds);
+  plugin_duration_.Add({{"plugin", plugins_(plugin)}}, kLatencyBuckets).Observe(seconds);
 }
 
 void Metrics::countPortOneCall(const std::string& endpoint, const std::string& outcome) {
-  portone_calls_.Add({{"endpoint", endpoint}, {"outcome", outcome}}).Increment();
+  portone_calls_.Add({{"endpoint", endpoints_(endpoint)}, {"outcome", portone_outcomes_(outcome)}})
+      .Increment();
 }
 
 void Metrics::setOutboxCounts(std::int64_t pending, std::int64_t dead) {

@@ -2,7 +2,9 @@
 //
 // prometheus-cpp (Debian's package) keeps the registry and writes the text
 // format; our own HTTP server serves it (no second listener). Rooms add their
-// families here, one member each, so every metric name is in one place.
+// families here, one member each, so every metric name is in one place. Every
+// label value passes through its closed set (metrics/label_values.h): what a
+// caller passes from outside it is counted as "other".
 #pragma once
 
 #include <prometheus/counter.h>
@@ -15,14 +17,24 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http/router.h"
+#include "metrics/label_values.h"
 
 namespace paymentd::metrics {
 
+/// The label values only other rooms know; app::Daemon fills them (PortOne's from portone,
+/// the verdict names from core). Every other label's set is fixed here; see LabelValues.
+struct KnownLabels {
+  std::vector<std::string> webhook_types;        // Transaction.Paid, ...; "unverified" is added
+  std::vector<std::string> portone_error_types;  // PAYMENT_NOT_FOUND, ...
+  std::vector<std::string> outcomes;             // fulfilled, refunded, ...
+};
+
 class Metrics {
  public:
-  Metrics();
+  explicit Metrics(const KnownLabels& known = {});
 
   /// Text exposition format 0.0.4 of every metric.
   std::string render() const;
@@ -64,6 +76,17 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& reconciled_;
   prometheus::Gauge& outbox_pending_;
   prometheus::Gauge& outbox_dead_;
+
+  LabelValues routes_;
+  LabelValues webhook_types_;
+  LabelValues outcomes_;
+  LabelValues stages_;
+  LabelValues refund_reasons_;
+  LabelValues refund_results_;
+  LabelValues plugins_;
+  LabelValues endpoints_;
+  LabelValues portone_outcomes_;
+  LabelValues reconcile_reasons_;
 };
 
 /// Adds GET /metrics. `refresh`, when given, runs before each scrape (to count

@@ -15,4 +15,25 @@ ApiError::ApiError(int http_status, std::string type, std::string message, std::
       pg_code_(std::move(pg_code)),
       pg_message_(std::move(pg_message)) {}
 
+const std::vector<std::string>& documentedErrorTypes() {
+  static const std::vector<std::string> types = {
+      "INVALID_REQUEST",
+      "UNAUTHORIZED",
+      "FORBIDDEN",
+      "PAYMENT_NOT_FOUND",
+      "PAYMENT_NOT_PAID",
+      "PAYMENT_ALREADY_CANCELLED",
+      "CANCELLABLE_AMOUNT_CONSISTENCY_BROKEN",
+      "CANCEL_AMOUNT_EXCEEDS_CANCELLABLE_AMOUNT",
+      "SUM_OF_PARTS_EXCEEDS_CANCEL_AMOUNT",
+      "CANCEL_TAX_FREE_AMOUNT_EXCEEDS_CANCELLABLE_TAX_FREE_AMOUNT",
+      "CANCEL_TAX_AMOUNT_EXCEEDS_CANCELLABLE_TAX_AMOUNT",
+      "MAX_CANCEL_COUNT_REACHED",
+      "NEGATIVE_PROMOTION_ADJUSTED_CANCEL_AMOUNT",
+      "PROMOTION_DISCOUNT_RETAIN_OPTION_SHOULD_NOT_BE_CHANGED",
+      "PG_PROVIDER",
+  };
+  return types;
+}
+
 }  // namespace paymentd::portone

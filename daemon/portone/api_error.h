@@ -8,6 +8,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace paymentd::portone {
 
@@ -50,5 +51,9 @@ class ApiError : public ApiFailure {
   std::string pg_code_;
   std::string pg_message_;
 };
+
+/// The error types PortOne documents for getPayment and cancelPayment (V2 OpenAPI 1.16),
+/// the closed set the metrics count by name.
+const std::vector<std::string>& documentedErrorTypes();
 
 }  // namespace paymentd::portone

@@ -13,7 +13,8 @@ class SecretFileError : public std::runtime_error {
 };
 
 /// The file's content with surrounding whitespace (a trailing newline) removed.
-/// @throws SecretFileError when the file cannot be read or holds only whitespace.
+/// @throws SecretFileError when the file cannot be read, is not a regular file of at most
+/// config::kMaxSecretFileBytes, or holds only whitespace.
 std::string readSecretFile(const std::string& path);
 
 }  // namespace paymentd::portone

@@ -62,6 +62,12 @@ const char* webhookEventTypeName(WebhookEventType type) {
   return "";
 }
 
+std::vector<std::string> webhookEventTypeNames() {
+  std::vector<std::string> names;
+  for (const auto& [type, text] : kNames) names.emplace_back(text);
+  return names;
+}
+
 WebhookEventParser::WebhookEventParser(std::string store_id, std::set<WebhookEventType> handled)
     : store_id_(std::move(store_id)), handled_(std::move(handled)) {}
 

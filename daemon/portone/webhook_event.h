@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace paymentd::portone {
 
@@ -37,6 +38,8 @@ enum class WebhookEventType {
 WebhookEventType webhookEventTypeFromName(std::string_view name);
 /// The wire name; "" for kUnrecognized.
 const char* webhookEventTypeName(WebhookEventType type);
+/// Every wire name PortOne documents, in the enum's order.
+std::vector<std::string> webhookEventTypeNames();
 
 struct WebhookEvent {
   WebhookEventType type = WebhookEventType::kUnrecognized;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -88,6 +89,92 @@ TEST(PaymentdCli, CheckConfigRefusesAYamlSyntaxErrorWithFileLineColumn) {
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_TRUE(
       std::regex_search(result.err, std::regex(R"(paymentd\.yaml:\d+:\d+: YAML syntax error: )")))
+      << result.err;
+}
+
+// --check-config with a deadline: a file that blocks (a FIFO) must not hang it.
+testing::ProcessResult checkConfigWithin(const testing::TempDir& dir, const std::string& config,
+                                         std::chrono::seconds deadline = std::chrono::seconds(20)) {
+  const std::string err_file = (dir.path() / "check-config.err").string();
+  testing::BackgroundProcess process(kPaymentd, {"--config=" + config, "--check-config"}, err_file);
+  testing::ProcessResult result;
+  result.exit_code = process.waitFor(deadline);
+  result.err = process.stderrText();
+  return result;
+}
+
+std::string makeFifo(const testing::TempDir& dir, const std::string& name) {
+  const std::string path = (dir.path() / name).string();
+  EXPECT_EQ(mkfifo(path.c_str(), 0600), 0);
+  return path;
+}
+
+// A path in the config may name anything; only a regular file of a bounded size is read,
+// and anything else is a config error (exit 1) at once, at the key that names it.
+TEST(PaymentdCli, CheckConfigRefusesADirectoryOrAFifoAsTheConfigFile) {
+  testing::TempDir dir;
+  const std::string directory = dir.path().string();
+  auto result = checkConfigWithin(dir, directory);
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find(directory + ":1:1: cannot read config file: a directory, not a "
+                                        "regular file"),
+            std::string::npos)
+      << result.err;
+
+  const std::string fifo = makeFifo(dir, "paymentd.yaml");
+  result = checkConfigWithin(dir, fifo);
+  EXPECT_EQ(result.exit_code, 1) << "a FIFO hung or crashed --check-config: " << result.err;
+  EXPECT_NE(result.err.find(fifo + ":1:1: cannot read config file: a FIFO, not a regular file"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST(PaymentdCli, CheckConfigRefusesSpecialFilesAsCatalogAndSecretsAtTheirKeys) {
+  testing::TempDir dir;
+  makeFifo(dir, "webhook-fifo");
+  std::string text = minimalConfig();
+  text.replace(text.find("\"api-secret\""), 12, "\"/dev/zero\"");
+  text.replace(text.find("\"webhook-secret\""), 16, "\"webhook-fifo\"");
+  text.replace(text.find("\"plans.yaml\""), 12, "\".\"");
+  const std::string path = writeConfig(dir, text);
+  auto result = checkConfigWithin(dir, path);
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find(path + ":6:20: portone.api_secret_file: cannot read secret file "
+                                   "/dev/zero: a character device, not a regular file"),
+            std::string::npos)
+      << result.err;
+  EXPECT_TRUE(std::regex_search(
+      result.err, std::regex(R"(paymentd\.yaml:7:\d+: portone\.webhook_secret_files\[0\]: cannot )"
+                             R"(read secret file \S+/webhook-fifo: a FIFO, not a regular file)")))
+      << result.err;
+  EXPECT_NE(result.err.find(path + ":8:10: catalog: cannot read the plans catalog " +
+                            dir.path().string() + "/: a directory, not a regular file"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST(PaymentdCli, CheckConfigRefusesConfigCatalogAndSecretFilesOverTheirSize) {
+  testing::TempDir dir;
+  std::string text = minimalConfig();
+  const std::string path = writeConfig(dir, text);
+  dir.write("api-secret", std::string(65 * 1024, 'k') + "\n");
+  dir.write("plans.yaml", kPlans + "#" + std::string(1024 * 1024, ' ') + "\n");
+  auto result = checkConfigWithin(dir, path);
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find(path + ":6:20: portone.api_secret_file: cannot read secret file " +
+                            (dir.path() / "api-secret").string() + ": larger than 65536 bytes"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find(path + ":8:10: catalog: cannot read the plans catalog " +
+                            (dir.path() / "plans.yaml").string() + ": larger than 1048576 bytes"),
+            std::string::npos)
+      << result.err;
+
+  dir.write("paymentd.yaml", text + "#" + std::string(1024 * 1024, ' ') + "\n");
+  result = checkConfigWithin(dir, path);
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find(path + ":1:1: cannot read config file: larger than 1048576 bytes"),
+            std::string::npos)
       << result.err;
 }
 

@@ -1,6 +1,9 @@
 // The HTTP server: health routes, body limit, routing, and a graceful stop.
 #include "http/http_server.h"
 
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
+#include <Poco/Logger.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -10,12 +13,20 @@
 
 #include <atomic>
 #include <future>
+#include <mutex>
+#include <stdexcept>
 #include <thread>
+#include <vector>
 
 #include "http/health_routes.h"
+#include "log/log_formatter.h"
+#include "raw_http.h"
 
 namespace paymentd::http {
 namespace {
+
+using testing::rawExchange;
+using testing::statuses;
 
 struct Reply {
   int status = 0;
@@ -55,6 +66,8 @@ class HttpServerTest : public ::testing::Test {
       return jsonResponse(200,
                           request.path.substr(7) + "?" + request.queryParam("q").value_or("-"));
     });
+    router->add("GET", "/boom",
+                [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("boom"); });
     router->add("GET", "/slow", [this](const HttpRequest&) {
       slow_entered_.set_value();
       std::this_thread::sleep_for(std::chrono::milliseconds(400));
@@ -122,6 +135,60 @@ TEST_F(HttpServerTest, RoutesPrefixesAndQueriesAndRefusesOthers) {
   EXPECT_EQ(send(server_->port(), "GET", "/items/").status, 404);
   EXPECT_EQ(send(server_->port(), "GET", "/nothing").status, 404);
   EXPECT_EQ(send(server_->port(), "POST", "/healthz").status, 405);
+}
+
+// Poco::URI refuses a malformed %-escape; that is the client's fault, so it is a 400 for
+// every path, known or not, and no handler runs.
+TEST_F(HttpServerTest, AnswersAMalformedPercentEscapeWith400BeforeRouting) {
+  start();
+  for (const std::string target : {"/healthz?a=%zz", "/items/pay-%zz", "/nothing%zz", "/items/%"}) {
+    const std::string raw = rawExchange(
+        server_->port(), "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(statuses(raw), std::vector<int>{400}) << target << "\n" << raw;
+    EXPECT_NE(raw.find(R"({"error":{"code":"BAD_REQUEST","message":"malformed request target"}})"),
+              std::string::npos)
+        << raw;
+  }
+}
+
+// Formats every line the http logger writes, as the daemon's text log would.
+class CapturingChannel : public Poco::Channel {
+ public:
+  void log(const Poco::Message& message) override {
+    std::string line;
+    formatter_.format(message, line);
+    std::lock_guard<std::mutex> lock(mutex_);
+    lines_.push_back(line);
+  }
+  std::vector<std::string> lines() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return lines_;
+  }
+
+ private:
+  log::LogFormatter formatter_{config::LogFormat::kText};
+  mutable std::mutex mutex_;
+  std::vector<std::string> lines_;
+};
+
+TEST_F(HttpServerTest, LogsAFailingRequestsTargetWithItsControlBytesEscaped) {
+  start();
+  Poco::AutoPtr<CapturingChannel> channel(new CapturingChannel);
+  Poco::Logger& logger = Poco::Logger::get("http");
+  const Poco::Channel::Ptr previous = logger.getChannel();
+  logger.setChannel(channel);
+  const std::string raw =
+      rawExchange(server_->port(),
+                  "GET /boom?x=\x1b[2J\x7f\xc3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  logger.setChannel(previous);
+
+  EXPECT_EQ(statuses(raw), std::vector<int>{500}) << raw;
+  const auto lines = channel->lines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find(R"(msg="unhandled error in /boom?x=\x1B[2J\x7F\xC3: boom")"),
+            std::string::npos)
+      << lines[0];
+  for (unsigned char c : lines[0]) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << lines[0];
 }
 
 TEST_F(HttpServerTest, SecondServerOnTheSamePortFailsToStart) {

@@ -43,5 +43,55 @@ TEST(LogFormatter, WritesJsonLinesThatParse) {
   EXPECT_TRUE(object->has("time"));
 }
 
+// What a client sent, as a request line and a payment id could carry it: a forged second
+// line, a terminal escape, DEL, a C1 control and bytes that are not UTF-8.
+Poco::Message hostileMessage() {
+  Poco::Message message(
+      "http", "unhandled error in /x?a=1\r\n2026-01-01 level=error\x1b[2J\x7f\xc2\x9b\xff\xc3",
+      Poco::Message::PRIO_ERROR);
+  message.set("payment_id", "p\n1\\");
+  return message;
+}
+
+bool hasControlOrNonAscii(const std::string& line) {
+  for (unsigned char c : line) {
+    if (c < 0x20 || c >= 0x7f) return true;
+  }
+  return false;
+}
+
+TEST(LogFormatter, EscapesControlBytesAndInvalidUtf8InText) {
+  LogFormatter formatter(config::LogFormat::kText);
+  std::string line;
+  formatter.format(hostileMessage(), line);
+  EXPECT_FALSE(hasControlOrNonAscii(line)) << line;
+  const std::string after_time = line.substr(line.find(' ') + 1);
+  EXPECT_EQ(after_time,
+            "level=error logger=http payment_id=\"p\\n1\\\\\" msg=\"unhandled error in "
+            "/x?a=1\\r\\n2026-01-01 level=error\\x1B[2J\\x7F\\u009B\\xFF\\xC3\"");
+}
+
+TEST(LogFormatter, KeepsValidUtf8ReadableInText) {
+  LogFormatter formatter(config::LogFormat::kText);
+  std::string line;
+  formatter.format(Poco::Message("portone", "거절: 한도 초과", Poco::Message::PRIO_WARNING), line);
+  EXPECT_EQ(line.substr(line.find(' ') + 1),
+            "level=warning logger=portone msg=\"거절: 한도 초과\"");
+}
+
+TEST(LogFormatter, WritesHostileTextAsOneAsciiJsonLine) {
+  LogFormatter formatter(config::LogFormat::kJson);
+  std::string line;
+  formatter.format(hostileMessage(), line);
+  EXPECT_FALSE(hasControlOrNonAscii(line)) << line;
+  Poco::JSON::Parser parser;
+  auto object = parser.parse(line).extract<Poco::JSON::Object::Ptr>();
+  // JSON's own escapes carry CR, LF and ESC exactly; DEL, C1 and the bytes that are not
+  // UTF-8 are spelt out.
+  EXPECT_EQ(object->getValue<std::string>("msg"),
+            "unhandled error in /x?a=1\r\n2026-01-01 level=error\x1b[2J\\x7F\\u009B\\xFF\\xC3");
+  EXPECT_EQ(object->getValue<std::string>("payment_id"), "p\n1\\");
+}
+
 }  // namespace
 }  // namespace paymentd::log

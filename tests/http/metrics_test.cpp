@@ -47,5 +47,71 @@ TEST(Metrics, CountsRequestsByRoutePatternNotByRawPath) {
             std::string::npos);
 }
 
+std::size_t count(const std::string& text, const std::string& needle) {
+  std::size_t found = 0;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++found;
+  }
+  return found;
+}
+
+// Whatever the callers pass (a signed webhook's type, PortOne's error type, a plugin's failure
+// code), every label keeps to a closed set: a value outside it is counted as "other", so
+// /metrics cannot grow with what clients send.
+TEST(Metrics, EveryLabelValueComesFromAClosedSet) {
+  Metrics metrics(KnownLabels{{"Transaction.Paid"}, {"PAYMENT_NOT_FOUND"}, {"fulfilled"}});
+  for (int i = 0; i < 2000; ++i) {
+    const std::string hostile = "hostile-" + std::to_string(i);
+    const std::string code = "HOSTILE_" + std::to_string(i);
+    metrics.countHttpRequest("/" + hostile, 1000 + i, 0.01);
+    metrics.countWebhook(hostile, hostile);
+    metrics.observeStage(hostile, 0.01);
+    metrics.countRefund(code, hostile);
+    metrics.observePluginCall(hostile + "@1.0.0", 0.01);
+    metrics.countPortOneCall(hostile, code);
+    metrics.countReconciled(hostile, hostile);
+  }
+  metrics.countWebhook("Transaction.Paid", "fulfilled");
+  metrics.countPortOneCall("get_payment", "PAYMENT_NOT_FOUND");
+
+  const std::string text = metrics.render();
+  EXPECT_LT(text.size(), 200u * 1024) << "labels grew with the input";
+  EXPECT_NE(text.find(R"(paymentd_webhooks_total{outcome="other",type="other"} 2000)"),
+            std::string::npos)
+      << text.substr(0, 4000);
+  EXPECT_NE(text.find(R"(paymentd_webhooks_total{outcome="fulfilled",type="Transaction.Paid"} 1)"),
+            std::string::npos);
+  EXPECT_NE(text.find(R"(paymentd_portone_calls_total{endpoint="other",outcome="other"} 2000)"),
+            std::string::npos);
+  EXPECT_NE(
+      text.find(
+          R"(paymentd_portone_calls_total{endpoint="get_payment",outcome="PAYMENT_NOT_FOUND"} 1)"),
+      std::string::npos);
+  EXPECT_NE(text.find(R"(paymentd_reconciled_total{outcome="other",reason="other"} 2000)"),
+            std::string::npos);
+  EXPECT_NE(text.find(R"(paymentd_stage_duration_seconds_count{stage="other"} 2000)"),
+            std::string::npos);
+  // Routes, plugins and failure codes are named by code and config, not by clients: the
+  // first few distinct ones are kept, the rest is "other".
+  EXPECT_LE(count(text, "paymentd_http_requests_total{"), 17u);
+  EXPECT_LE(count(text, "paymentd_plugin_call_duration_seconds_count{"), 33u);
+  EXPECT_LE(count(text, "paymentd_refunds_total{"), 65u);
+  EXPECT_NE(text.find(R"(paymentd_refunds_total{reason="other",result="other"})"),
+            std::string::npos);
+  EXPECT_EQ(text.find("status=\"1"), std::string::npos) << "a status outside 200..599";
+}
+
+TEST(Metrics, KeepsARefundReasonOnlyInTheShapeOfAFailureCode) {
+  Metrics metrics;
+  metrics.countRefund("AMOUNT_MISMATCH", "done");
+  metrics.countRefund("amount mismatch for user 42", "done");
+  const std::string text = metrics.render();
+  EXPECT_NE(text.find(R"(paymentd_refunds_total{reason="AMOUNT_MISMATCH",result="done"} 1)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"(paymentd_refunds_total{reason="other",result="done"} 1)"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace paymentd::metrics

@@ -219,6 +219,14 @@ int PipelineHarness::portoneRequests(const std::string& method, const std::strin
   return static_cast<int>(root->getArray("requests")->size());
 }
 
+int PipelineHarness::allPortoneRequests() const {
+  Poco::JSON::Parser parser;
+  auto root =
+      parser.parse(httpCall(sandbox_->port(), "GET", "/_sandbox/requests?pathPrefix=/").body)
+          .extract<Poco::JSON::Object::Ptr>();
+  return static_cast<int>(root->getArray("requests")->size());
+}
+
 std::vector<std::string> PipelineHarness::idempotencyKeys(const std::string& method,
                                                           const std::string& path) const {
   Poco::JSON::Parser parser;

@@ -56,6 +56,8 @@ class PipelineHarness {
   void createPayment(const Poco::JSON::Object& fields);
   /// How many requests PortOne got for this method and path.
   int portoneRequests(const std::string& method, const std::string& path) const;
+  /// Every request PortOne's sandbox has had from the daemon, whatever the path.
+  int allPortoneRequests() const;
   std::string portoneRequestLog(const std::string& method, const std::string& path) const;
   /// The Idempotency-Key of each such request, in order ("" for none).
   std::vector<std::string> idempotencyKeys(const std::string& method,

@@ -266,6 +266,69 @@ TYPED_TEST(PipelineTest, RefundsASecondSubscriptionToTheSamePlan) {
   EXPECT_EQ(this->cancels("pay-8"), 1);
 }
 
+// A signed webhook's type is PortOne's word only for the types PortOne documents: any other is
+// acknowledged and counted as "other", so signed junk cannot grow /metrics.
+TYPED_TEST(PipelineTest, CountsAWebhookTypeItDoesNotKnowAsOther) {
+  auto& h = this->h();
+  for (int i = 0; i < 50; ++i) {
+    HttpAnswer answer = h.sendWebhook("Junk.Type" + std::to_string(i), "pay-junk", kFirstBilling);
+    EXPECT_EQ(answer.status, 200);
+    EXPECT_EQ(answer.body, R"({"status":"ignored"})");
+  }
+  const std::string metrics = h.metrics().render();
+  EXPECT_NE(metrics.find(R"(paymentd_webhooks_total{outcome="ignored",type="other"} 50)"),
+            std::string::npos)
+      << metrics;
+  EXPECT_EQ(metrics.find("Junk.Type"), std::string::npos);
+}
+
+// A signed Transaction.Paid for `payment_id` (a JSON string's content) whose webhook-id stays
+// short, so only the body carries the id.
+HttpAnswer sendPaidWithShortWebhookId(PipelineHarness& h, const std::string& payment_id) {
+  const std::string body =
+      R"({"type":"Transaction.Paid","timestamp":"2026-11-24T10:00:00.000Z","data":{"paymentId":")" +
+      payment_id + R"(","transactionId":"tx-1"}})";
+  const std::string timestamp =
+      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count());
+  const std::string id = "msg-" + std::to_string(std::hash<std::string>{}(payment_id));
+  return h.postWebhook(body, kFirstBilling, id, timestamp, h.signatureFor(id, timestamp, body));
+}
+
+// An id PortOne could never have issued is a permanent problem of the webhook: 400 with its
+// code, PortOne is not asked and nothing is recorded (a 503 would have PortOne redeliver it).
+TYPED_TEST(PipelineTest, RefusesAPaymentIdPortOneCouldNotHaveIssuedWith400) {
+  auto& h = this->h();
+  for (const std::string& id :
+       {std::string(20 * 1024, 'p'), std::string(239, 'p'), std::string("pay 1"),
+        std::string("pay\\u00e9"), std::string("pay\\\"1"), std::string("pay/1")}) {
+    HttpAnswer answer = sendPaidWithShortWebhookId(h, id);
+    EXPECT_EQ(answer.status, 400) << id.substr(0, 40);
+    EXPECT_EQ(answer.body, R"({"status":"malformed","code":"BAD_PAYMENT_ID"})") << id.substr(0, 40);
+  }
+  EXPECT_EQ(h.allPortoneRequests(), 0);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events"), 0);
+
+  // The longest id the rule allows is still PortOne's to judge.
+  h.createPayment(paidCardPayment(std::string(238, 'p'), 59000));
+  EXPECT_EQ(sendPaidWithShortWebhookId(h, std::string(238, 'p')).status, 200);
+}
+
+// The check API takes the same rule: such an id is never looked up.
+TYPED_TEST(PipelineTest, TheCheckApiRefusesAPaymentIdPortOneCouldNotHaveIssued) {
+  auto& h = this->h();
+  for (const std::string& id :
+       {std::string(239, 'p'), std::string("pay%201"), std::string("pay%C3%A9"),
+        std::string("pay%221"), std::string("pay%5C1")}) {
+    HttpAnswer answer = h.check(id);
+    EXPECT_EQ(answer.status, 400) << id;
+    EXPECT_EQ(answer.body, R"({"error":{"code":"BAD_PAYMENT_ID","message":"not a payment id"}})")
+        << id;
+  }
+  EXPECT_EQ(h.check(std::string(238, 'p')).status, 200);
+}
+
 TYPED_TEST(PipelineTest, AnswersNotPaidWith409AndCancelledWithoutRefund) {
   auto& h = this->h();
   Object ready = paidCardPayment("pay-9", 59000);
