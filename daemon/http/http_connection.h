@@ -2,9 +2,11 @@
 //
 // Poco's HTTPServerConnection parses Content-Length while it builds the request, so a value
 // that is not a number ends the connection without an answer, and it hands any framing to
-// the handler. This connection is Poco's loop (HTTPServerConnection::run of Poco 1.11) with
-// two additions: such a request is answered 400, and framingProblem() (http/framing.h)
-// is checked before a handler is created, so a refused body is never read.
+// the handler; it has no hook for either. So this connection drives Poco's public session,
+// request and response types itself, in the order Poco's own connection does (one request
+// at a time, keep-alive as both sides allow), adding two steps: such a request is answered
+// 400, and framingProblem() (http/framing.h) is checked before a handler is created, so a
+// refused body is never read.
 #pragma once
 
 #include <Poco/BasicEvent.h>
