@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "api/final_checks.h"
+#include "paymentd/outbox.h"
 #include "portone/payment_id.h"
 #include "storage/errors.h"
 #include "storage/payment_log.h"
@@ -24,6 +25,12 @@ void addCheckRoute(http::Router& router, storage::Database& database) {
         const std::string id = request.path.substr(std::string(kPrefix).size());
         if (!portone::isPaymentId(id))
           return http::errorResponse(400, "BAD_PAYMENT_ID", "not a payment id");
+        // A renewal's id is paymentd's own and guessable; no browser ever made it.
+        // Every such id gets the same answer, so none tells a decline history.
+        if (parseScheduledPaymentId(id)) {
+          return http::errorResponse(404, "NOT_A_BROWSER_PAYMENT",
+                                     "the check API answers for payments made in a browser");
+        }
         std::optional<storage::PaymentCheck> check = finals->find(id);
         if (!check) {
           try {

@@ -574,6 +574,23 @@ TYPED_TEST(RecurringTest, ADeclineUnderTheFormerRenewalTypeIsStillCountedAndRetr
   EXPECT_NE(retry.find("payment_type=RENEWAL"), std::string::npos) << retry;
 }
 
+// Issue 20 defect 12: the check API is for the browser that made a payment. A
+// renewal's id is paymentd's own and guessable (paymentd-sub1-c2-a1), so the
+// API answers every such id alike, whether it was charged, declined or never
+// existed: no subscription's decline history can be read through it.
+TYPED_TEST(RecurringTest, TheCheckApiTellsNothingAboutRenewals) {
+  auto& h = this->h();
+  h.registerCard("card-1-decline", 1, "succeed");
+  this->startSubscription("card-1-decline");
+  this->runSchedule("paymentd-sub1-c1-a1", "SELECT COUNT(*) FROM billing_failures", 1);
+  const testing::HttpAnswer declined = h.check("paymentd-sub1-c1-a1");
+  const testing::HttpAnswer unknown = h.check("paymentd-sub7-c3-a1");
+  EXPECT_EQ(declined.status, 404);
+  EXPECT_EQ(declined.body, unknown.body);
+  EXPECT_EQ(declined.body.find("failed"), std::string::npos) << declined.body;
+  EXPECT_EQ(h.check("pay-1").status, 200);  // the browser's own payment still answers
+}
+
 // A declined renewal approved late by PortOne (BRIEF: late approvals happen)
 // pays its cycle: the retry paymentd had scheduled for that cycle is withdrawn
 // at PortOne, so the customer is charged once and the period extended once.
