@@ -71,7 +71,8 @@ Daemon::Daemon(DaemonInputs inputs)
   service_ = std::make_unique<pipeline::PaymentService>(
       pipeline::ServiceParts{clock_, *gateway_, *database_, *lock_, plugins_, metrics_},
       pipeline::ServiceOptions{std::chrono::milliseconds(config_.pipeline.lock_ttl_ms),
-                               config_.pipeline.admin_channel, config_.recurring});
+                               config_.pipeline.admin_channel, config_.recurring,
+                               config_.portone.require_live});
   webhook_route_ = std::make_unique<api::WebhookRoute>(
       api::WebhookRouteParts{*verifier_, *parser_, *service_, metrics_});
 

@@ -87,6 +87,7 @@ void readPortOne(MapReader& root, const std::string& base_dir, PortOneConfig& po
   if (auto v = map.integer("request_deadline_ms", false, 1, 300'000)) {
     portone.request_deadline_ms = static_cast<int>(*v);
   }
+  if (auto v = map.boolean("require_live", false)) portone.require_live = *v;
   map.finish();
 }
 

@@ -30,6 +30,9 @@ struct PortOneConfig {
   int connect_timeout_ms = 2000;
   int read_timeout_ms = 10000;
   int request_deadline_ms = 15000;
+  /// Only payments on a LIVE channel are fulfilled; a test-channel payment is
+  /// refunded (TEST_CHANNEL_PAYMENT). On in the packaged config.
+  bool require_live = false;
   SourceMark api_secret_file_mark;                    // for --check-config
   std::vector<SourceMark> webhook_secret_file_marks;  // one per file
 };

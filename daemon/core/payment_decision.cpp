@@ -76,6 +76,9 @@ Step decide(const PaymentFacts& facts) {
     if (refundUnfinished(recorded)) return resumeRefund(recorded);
     // A failure without a refund (an earlier attempt failed): PortOne shows it paid now.
   }
+  if (facts.test_channel_refused) {
+    return Step{Action::kReject, {}, kTestChannelCode, "paid on PortOne's test channel", false};
+  }
   return Step{Action::kFulfil, {}, "", "", false};
 }
 

@@ -35,6 +35,9 @@ struct PaymentFacts {
   PaymentStatus portone_status = PaymentStatus::kUnrecognized;  // as PortOne shows it now
   bool scheduled_by_paymentd = false;  // its id is one paymentd's schedules use
   RecordedPayment recorded;
+  /// Paid on PortOne's test channel while only live payments count
+  /// (portone.require_live): test money never fulfils; it is refunded.
+  bool test_channel_refused = false;
 };
 
 /// What the service does next; `answer` is the decision once it is done
@@ -63,6 +66,7 @@ inline constexpr const char* kCancelledCode = "CANCELLED_PAYMENT";
 inline constexpr const char* kAlreadyFulfilledCode = "ALREADY_FULFILLED";
 /// Another attempt of the same subscription cycle was paid: this one is refunded.
 inline constexpr const char* kCycleAlreadyPaidCode = "CYCLE_ALREADY_PAID";
+inline constexpr const char* kTestChannelCode = "TEST_CHANNEL_PAYMENT";
 inline constexpr const char* kPaymentFailedCode = "PAYMENT_FAILED";
 
 /// The first decision, once PortOne's view of the payment is known.

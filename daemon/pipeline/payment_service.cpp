@@ -170,7 +170,7 @@ core::Decision PaymentService::settleLocked(Run& run) const {
 
   storage::PaymentLog log(parts_.database);
   const core::PaymentFacts facts{run.event, payment.status, parseScheduledPaymentId(id).has_value(),
-                                 recorded(log, id)};
+                                 recorded(log, id), options_.require_live && !payment.live};
   core::Step step = core::decide(facts);
   if (step.answer.verdict == core::Verdict::kDeclined) {
     step.failure_message = payment.failure_reason.value_or("PortOne reports a failure");

@@ -31,6 +31,7 @@ struct ServiceOptions {
   std::chrono::milliseconds lock_ttl{60000};
   std::string admin_channel = "admin_slack";
   config::RecurringConfig recurring;  // failed renewals: recurring/billing_failures.h
+  bool require_live = false;          // portone.require_live: test-channel payments are refunded
 };
 
 struct ServiceParts {

@@ -47,6 +47,7 @@ TEST(Config, LoadsAMinimalConfigWithDefaultsAndResolvedPaths) {
   EXPECT_EQ(c.portone.webhook_secret_files[0], base + "/secrets/webhook");
   EXPECT_EQ(c.catalog, base + "/plans.yaml");
   EXPECT_EQ(c.plugins.directories, std::vector<std::string>{"/usr/lib/paymentd/plugins"});
+  EXPECT_FALSE(c.portone.require_live);
 }
 
 TEST(Config, LoadsTheShippedExample) {
@@ -55,6 +56,7 @@ TEST(Config, LoadsTheShippedExample) {
       loadConfig(std::string(PAYMENTD_SOURCE_DIR) + "/config/paymentd.yaml", "/plugins", problems);
   ASSERT_TRUE(config) << problems.lines().front();
   EXPECT_EQ(config->http.threads, 16);
+  EXPECT_FALSE(config->portone.require_live);  // the demo's sandbox pays on a test channel
   EXPECT_EQ(config->plugins.notifiers.at("admin_slack").plugin, "log");
   EXPECT_EQ(config->plugins.notifiers.at("admin_slack").config.at("prefix"), "slack");
 }
@@ -335,6 +337,7 @@ TEST(Config, LoadsThePackagedConfigUnderSystemd) {
   EXPECT_EQ(config->storage, "sqlite:/var/lib/paymentd/paymentd.db");
   EXPECT_EQ(config->catalog, std::string(PAYMENTD_SOURCE_DIR) + "/packaging/plans.yaml");
   EXPECT_EQ(config->logging.format, LogFormat::kJson);
+  EXPECT_TRUE(config->portone.require_live);  // production takes live payments only
 }
 
 TEST(Config, RefusesAnUnknownLogLevel) {

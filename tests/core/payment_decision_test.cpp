@@ -45,6 +45,19 @@ std::vector<Row> rows() {
     return PaymentFacts{event, status, scheduled, std::move(recorded)};
   };
   return {
+      {"a test-channel payment is refunded where only live payments count "
+       "(portone.require_live)",
+       PaymentFacts{kPaidEvent, PaymentStatus::kPaid, false, nothing(), true},
+       Action::kReject,
+       {},
+       "TEST_CHANNEL_PAYMENT",
+       false},
+      {"a test-channel payment fulfilled before require_live stays fulfilled",
+       PaymentFacts{kPaidEvent, PaymentStatus::kPaid, false, fulfilled(), true},
+       Action::kAnswer,
+       {Verdict::kAlreadyFulfilled, "ALREADY_FULFILLED"},
+       "",
+       false},
       {"a fulfilled payment stays fulfilled, whatever PortOne says now",
        facts(kPaidEvent, PaymentStatus::kCancelled, fulfilled()),
        Action::kAnswer,

@@ -61,7 +61,7 @@ HttpAnswer httpCall(std::uint16_t port, const std::string& method, const std::st
 }
 
 PipelineHarness::PipelineHarness(storage::Backend backend, const std::string& lock_url)
-    : PipelineHarness(backend, HarnessOptions{lock_url, false, {}, {}}) {}
+    : PipelineHarness(backend, HarnessOptions{lock_url, false, {}, false, {}}) {}
 
 PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harness_options)
     : test_database_(backend), recurring_payment_type_(harness_options.recurring.payment_type) {
@@ -111,6 +111,7 @@ PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harnes
       writeFile("portone-webhook-secret", options.webhook_secret)};
   config.portone.read_timeout_ms = 2000;
   config.portone.request_deadline_ms = 3000;
+  config.portone.require_live = harness_options.require_live;
   config.plugins = plugins;
   config.recurring = harness_options.recurring;
   config.outbox.backoff_base_ms = 1;

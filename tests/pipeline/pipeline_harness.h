@@ -39,6 +39,7 @@ struct HarnessOptions {
   /// only FIRST_BILLING is served and LUMP_SUM is disabled).
   bool every_processor = false;
   config::RecurringConfig recurring;
+  bool require_live = false;  // portone.require_live
   /// Notifier per channel (admin_slack, alimtalk, sms); a channel not named
   /// here gets the shipped `log` notifier.
   std::map<std::string, config::PluginEntry> notifiers;

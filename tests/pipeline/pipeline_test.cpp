@@ -597,6 +597,28 @@ TYPED_TEST(PipelineTest, ARefundFinishedByFindingPortOneCancelledTellsTheAdmin) 
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE kind = 'notify'"), 1);
 }
 
+// Issue 20 defect 8: PortOne's channel.type was parsed and never checked, so a
+// payment on the test channel fulfilled a live subscription. With
+// portone.require_live (on in the packaged config), test money is refunded.
+TYPED_TEST(PipelineTest, ATestChannelPaymentIsRefundedWhereOnlyLivePaymentsCount) {
+  this->harness_.reset();  // one harness at a time: this one only accepts live payments
+  testing::HarnessOptions options;
+  options.lock_url = TypeParam::lockUrl().value_or("local");
+  options.require_live = true;
+  testing::PipelineHarness h(TypeParam::kBackend, options);
+  h.createPayment(paidCardPayment("pay-30", 59000));  // the sandbox's default channel: TEST
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-30", kFirstBilling).body,
+            R"({"status":"refunded","code":"TEST_CHANNEL_PAYMENT"})");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM subscriptions"), 0);
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/pay-30/cancel"), 1);
+
+  Object live = paidCardPayment("pay-31", 59000);
+  live.set("channel", "LIVE");
+  h.createPayment(live);
+  EXPECT_EQ(h.sendWebhook("Transaction.Paid", "pay-31", kFirstBilling).body,
+            R"({"status":"fulfilled"})");
+}
+
 TYPED_TEST(PipelineTest, RacingDeliveriesFulfilExactlyOnce) {
   auto& h = this->h();
   h.createPayment(paidCardPayment("pay-16", 59000));
