@@ -61,7 +61,9 @@ Daemon::Daemon(DaemonInputs inputs)
         portone::PortOneClient::optionsFromConfig(config_.portone), clock_);
     verifier_ = std::make_unique<portone::WebhookVerifier>(
         portone::WebhookVerifier::fromSecretFiles(config_.portone.webhook_secret_files, clock_));
-    lock_ = lock::makePaymentLock(config_.lock, lock::LockOptions{});
+    lock::LockOptions lock_options;
+    lock_options.lease = std::chrono::milliseconds(config_.pipeline.lock_lease_ms);
+    lock_ = lock::makePaymentLock(config_.lock, lock_options);
   } catch (const std::exception& e) {
     throw StartError("portone", e.what());
   }

@@ -31,6 +31,9 @@ bool Reloader::reload() {
                  "http");
   restart_needed(next->storage != running_.storage, "storage");
   restart_needed(next->lock != running_.lock, "lock");
+  restart_needed(next->pipeline.lock_ttl_ms != running_.pipeline.lock_ttl_ms ||
+                     next->pipeline.lock_lease_ms != running_.pipeline.lock_lease_ms,
+                 "pipeline.lock_ttl_ms/lock_lease_ms");
   restart_needed(next->portone.api_base != running_.portone.api_base ||
                      next->portone.store_id != running_.portone.store_id,
                  "portone");

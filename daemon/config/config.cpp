@@ -104,6 +104,10 @@ void readPipeline(MapReader& root, const PortOneConfig& portone, PipelineConfig&
                              std::to_string(portone.request_deadline_ms) + ")");
     }
   }
+  // Up to 10 s: a dead daemon's payments must be free again within that.
+  if (auto v = map.integer("lock_lease_ms", false, 300, 10'000)) {
+    pipeline.lock_lease_ms = static_cast<int>(*v);
+  }
   if (auto v = map.string("admin_channel", false)) pipeline.admin_channel = *v;
   map.finish();
 }

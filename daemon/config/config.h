@@ -82,6 +82,9 @@ struct PipelineConfig {
   /// The per-payment lock's time to live; longer than portone.request_deadline_ms,
   /// so a lock never expires while its holder still waits for PortOne.
   int lock_ttl_ms = 60000;
+  /// How long a Redis lock key outlives its holder's last renewal (renewed every
+  /// third of it): a killed daemon's payments are free again within this long.
+  int lock_lease_ms = 5000;
   std::string admin_channel = "admin_slack";  // the notifier told of refunds
 };
 

@@ -10,7 +10,7 @@ AcquireResult LocalLock::acquire(const std::string& key, std::chrono::millisecon
     it = it->second.expires <= now ? holders_.erase(it) : std::next(it);
   }
   if (holders_.count(key) != 0) return AcquireResult{AcquireStatus::kHeld, std::nullopt, ""};
-  Lease lease{key, newLeaseToken()};
+  Lease lease{key, newLeaseToken(), nullptr};  // a live holder here never loses its key
   holders_[key] = Holder{lease.token, now + ttl};
   return AcquireResult{AcquireStatus::kAcquired, lease, ""};
 }

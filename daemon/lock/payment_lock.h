@@ -4,8 +4,14 @@
 // guarantee one fulfilment per payment. So when the lock store cannot answer,
 // the caller must not proceed without it (answer 503), and a lease that
 // expires while its holder still works is harmless to correctness.
+//
+// A holder that dies (SIGKILL) cannot release: its keys must free themselves
+// soon, or every redelivery of its payments is refused 409 until they do. So a
+// shared lock keeps each key only for a short lease and renews it while the
+// holder lives; a dead holder's key is free within one lease.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -17,6 +23,11 @@ namespace paymentd::lock {
 struct Lease {
   std::string key;
   std::string token;
+  /// Set when a renewal found the key gone or another's: another worker may now
+  /// run this payment too. Null for a lock that never loses a live holder's key.
+  std::shared_ptr<std::atomic<bool>> lost_flag;
+
+  bool lost() const { return lost_flag != nullptr && lost_flag->load(); }
 };
 
 enum class AcquireStatus {
@@ -34,7 +45,8 @@ struct AcquireResult {
 class PaymentLock {
  public:
   virtual ~PaymentLock() = default;
-  /// Never blocks longer than the lock store's command timeout.
+  /// Never blocks longer than the lock store's command timeout. A live holder
+  /// keeps the key for at most `ttl`; a dead one frees it within the lease.
   virtual AcquireResult acquire(const std::string& key, std::chrono::milliseconds ttl) = 0;
   /// Frees the key if `lease` still holds it; a late holder never frees a
   /// successor's lease. Failures are ignored: the lease expires by itself.
@@ -50,6 +62,8 @@ class LeaseGuard {
   ~LeaseGuard() { lock_.release(lease_); }
   LeaseGuard(const LeaseGuard&) = delete;
   LeaseGuard& operator=(const LeaseGuard&) = delete;
+  /// True once the key was found gone or taken while held.
+  bool lost() const { return lease_.lost(); }
 
  private:
   PaymentLock& lock_;
@@ -59,6 +73,9 @@ class LeaseGuard {
 struct LockOptions {
   std::chrono::milliseconds connect_timeout{500};
   std::chrono::milliseconds command_timeout{500};
+  /// How long a shared key outlives its holder's last renewal; renewed every
+  /// lease/3 while held. A dead holder's payments are locked for at most this.
+  std::chrono::milliseconds lease{5000};
 };
 
 /// "local" (this process only) or "redis://host:port/db".

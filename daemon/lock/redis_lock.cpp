@@ -1,7 +1,9 @@
 #include "lock/redis_lock.h"
 
+#include <Poco/Logger.h>
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace paymentd::lock {
@@ -11,6 +13,10 @@ constexpr const char* kKeyPrefix = "paymentd:lock:";
 constexpr const char* kReleaseScript =
     "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 "
     "end";
+// Extends only the caller's own key: a late holder never lengthens a successor's lease.
+constexpr const char* kRenewScript =
+    "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], "
+    "ARGV[2]) else return 0 end";
 constexpr std::size_t kMaxIdle = 16;
 
 timeval toTimeval(std::chrono::milliseconds ms) {
@@ -67,10 +73,78 @@ void parseRedisUrl(const std::string& url, std::string& host, int& port, int& db
 }
 
 RedisLock::RedisLock(std::string host, int port, int db, LockOptions options)
-    : host_(std::move(host)), port_(port), db_(db), options_(options) {}
+    : host_(std::move(host)), port_(port), db_(db), options_(options), heartbeat_([this] {
+        heartbeat();
+      }) {}
 
 RedisLock::~RedisLock() {
+  {
+    std::lock_guard<std::mutex> guard(held_mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  heartbeat_.join();
+  // Held keys are not released: like a dead daemon's, they expire within the lease.
   for (redisContext* context : idle_) redisFree(context);
+}
+
+void RedisLock::heartbeat() {
+  const auto period = std::max(options_.lease / 3, std::chrono::milliseconds(1));
+  std::unique_lock<std::mutex> guard(held_mutex_);
+  while (!stopping_) {
+    wake_.wait_for(guard, period, [this] { return stopping_; });
+    if (stopping_ || held_.empty()) continue;
+    guard.unlock();
+    renewHeld();
+    guard.lock();
+  }
+}
+
+void RedisLock::renewHeld() {
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string, Held>> due;
+  {
+    std::lock_guard<std::mutex> guard(held_mutex_);
+    for (auto it = held_.begin(); it != held_.end();) {
+      if (it->second.deadline <= now) {
+        it = held_.erase(it);  // its ttl is spent; the last PX ends it then
+        continue;
+      }
+      due.emplace_back(it->first, it->second);
+      ++it;
+    }
+  }
+  if (due.empty()) return;
+  std::string error;
+  redisContext* context = take(error);
+  if (context == nullptr) return;  // the next beat tries again, within the lease
+  // One round trip for all: a hung Redis costs one command timeout per beat.
+  for (const auto& [token, held] : due) {
+    const std::string full_key = kKeyPrefix + held.key;
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(held.deadline - now).count();
+    const std::string px = std::to_string(std::clamp<long long>(left, 1, options_.lease.count()));
+    redisAppendCommand(context, "EVAL %s 1 %b %b %b", kRenewScript, full_key.data(),
+                       full_key.size(), token.data(), token.size(), px.data(), px.size());
+  }
+  bool healthy = true;
+  for (const auto& [token, held] : due) {
+    void* raw = nullptr;
+    if (redisGetReply(context, &raw) != REDIS_OK) {
+      healthy = false;
+      break;
+    }
+    Reply reply(static_cast<redisReply*>(raw));
+    if (reply->type != REDIS_REPLY_INTEGER || reply->integer != 0) continue;
+    std::lock_guard<std::mutex> guard(held_mutex_);
+    // Released meanwhile: the key is gone because its holder freed it, not lost.
+    if (held_.erase(token) == 0) continue;
+    held.lost->store(true);
+    Poco::Logger::get("paymentd.lock")
+        .warning("lock lease lost for " + held.key +
+                 ": another worker may process it too (the database still keeps one fulfilment)");
+  }
+  giveBack(context, healthy);
 }
 
 redisContext* RedisLock::take(std::string& error) {
@@ -121,10 +195,12 @@ AcquireResult RedisLock::acquire(const std::string& key, std::chrono::millisecon
   redisContext* context = take(error);
   if (context == nullptr) return AcquireResult{AcquireStatus::kUnavailable, std::nullopt, error};
   const std::string full_key = kKeyPrefix + key;
-  Lease lease{key, newLeaseToken()};
+  const auto acquired_at = std::chrono::steady_clock::now();
+  Lease lease{key, newLeaseToken(), std::make_shared<std::atomic<bool>>(false)};
+  const auto px = std::min(ttl, options_.lease);
   Reply reply(static_cast<redisReply*>(
       redisCommand(context, "SET %b %b NX PX %lld", full_key.data(), full_key.size(),
-                   lease.token.data(), lease.token.size(), static_cast<long long>(ttl.count()))));
+                   lease.token.data(), lease.token.size(), static_cast<long long>(px.count()))));
   if (!reply) {
     // A timed-out SET may still have run; the key then expires by its PX.
     error = describe(context);
@@ -132,7 +208,13 @@ AcquireResult RedisLock::acquire(const std::string& key, std::chrono::millisecon
     return AcquireResult{AcquireStatus::kUnavailable, std::nullopt, error};
   }
   giveBack(context, true);
-  if (reply->type == REDIS_REPLY_STATUS) return AcquireResult{AcquireStatus::kAcquired, lease, ""};
+  if (reply->type == REDIS_REPLY_STATUS) {
+    if (ttl > px) {
+      std::lock_guard<std::mutex> guard(held_mutex_);
+      held_.emplace(lease.token, Held{key, acquired_at + ttl, lease.lost_flag});
+    }
+    return AcquireResult{AcquireStatus::kAcquired, lease, ""};
+  }
   if (reply->type == REDIS_REPLY_NIL) return AcquireResult{AcquireStatus::kHeld, std::nullopt, ""};
   return AcquireResult{AcquireStatus::kUnavailable, std::nullopt,
                        std::string("redis: ") +
@@ -140,6 +222,10 @@ AcquireResult RedisLock::acquire(const std::string& key, std::chrono::millisecon
 }
 
 void RedisLock::release(const Lease& lease) {
+  {
+    std::lock_guard<std::mutex> guard(held_mutex_);
+    held_.erase(lease.token);
+  }
   std::string error;
   redisContext* context = take(error);
   if (context == nullptr) return;

@@ -5,10 +5,20 @@
 // contexts are not thread-safe and are dead after any error, so a small pool
 // hands each call its own context and drops a context that failed; the next
 // call reconnects (which is also how a Redis restart is survived).
+//
+// The key's PX is only the lease (LockOptions::lease), so a SIGKILLed holder's
+// key frees itself within it. One heartbeat thread per lock renews every held
+// lease each lease/3, with a Lua compare-and-extend: a renewal that finds
+// another token (or none) extends nothing and marks the lease lost. Renewal
+// stops at acquire + ttl, so a live holder keeps a key for at most its ttl.
+// Destroying the lock without release() is how a test plays a dead daemon.
 #pragma once
 
+#include <condition_variable>
+#include <map>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "lock/payment_lock.h"
@@ -30,6 +40,14 @@ class RedisLock final : public PaymentLock {
   // A pooled connection, or the error that prevented one.
   redisContext* take(std::string& error);
   void giveBack(redisContext* context, bool healthy);
+  void heartbeat();
+  void renewHeld();
+
+  struct Held {
+    std::string key;
+    std::chrono::steady_clock::time_point deadline;  // acquire + ttl
+    std::shared_ptr<std::atomic<bool>> lost;
+  };
 
   std::string host_;
   int port_;
@@ -37,6 +55,12 @@ class RedisLock final : public PaymentLock {
   LockOptions options_;
   std::mutex mutex_;
   std::vector<redisContext*> idle_;
+
+  std::mutex held_mutex_;  // guards held_ and stopping_
+  std::condition_variable wake_;
+  std::map<std::string, Held> held_;  // by token: the leases to renew
+  bool stopping_ = false;
+  std::thread heartbeat_;  // last: starts after the members it reads
 };
 
 /// "redis://host:port/db" -> parts; @throws std::invalid_argument.

@@ -192,6 +192,22 @@ TEST(Config, ReadsTheReconcilerSettingsAndRefusesAGraceTooShort) {
       << short_grace.problems[0];
 }
 
+// A killed daemon's Redis locks must be free within 10 s: no longer lease is accepted.
+TEST(Config, ReadsTheLockLeaseAndRefusesOneOverTenSeconds) {
+  testing::TempDir dir;
+  Loaded defaults = load(dir, kMinimal);
+  ASSERT_TRUE(defaults.config) << defaults.problems.front();
+  EXPECT_EQ(defaults.config->pipeline.lock_lease_ms, 5000);
+  Loaded shorter = load(dir, kMinimal + "pipeline: {lock_lease_ms: 2000}\n");
+  ASSERT_TRUE(shorter.config) << shorter.problems.front();
+  EXPECT_EQ(shorter.config->pipeline.lock_lease_ms, 2000);
+  Loaded longer = load(dir, kMinimal + "pipeline:\n  lock_lease_ms: 20000\n");
+  EXPECT_FALSE(longer.config);
+  ASSERT_EQ(longer.problems.size(), 1u);
+  EXPECT_EQ(longer.problems[0].rfind(longer.path + ":9:", 0), 0u) << longer.problems[0];
+  EXPECT_NE(longer.problems[0].find("lock_lease_ms"), std::string::npos) << longer.problems[0];
+}
+
 TEST(Config, RefusesAnUnknownTopLevelKeyAtItsPosition) {
   testing::TempDir dir;
   Loaded loaded = load(dir, kMinimal + "htpp:\n  listen: \"0.0.0.0:80\"\n");
