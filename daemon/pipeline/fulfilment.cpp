@@ -146,16 +146,10 @@ Outcome fulfilInOneTransaction(const FulfilmentParts& parts, const loader::Plugi
     return processor.instance->process(context, transaction.store());
   });
   if (!outcome.isOk()) return outcome;
-  if (!schedule) {
-    if (Outcome spent = spendCoupon(trace, payment, claims, transaction); !spent.isOk()) {
-      return spent;
-    }
-  }
-  if (schedule) {
-    if (Outcome settled = settleCycle(trace, *schedule, transaction); !settled.isOk()) {
-      return settled;
-    }
-  }
+  // A renewal settles its cycle; any other payment spends the coupon it names.
+  const Outcome settled = schedule ? settleCycle(trace, *schedule, transaction)
+                                   : spendCoupon(trace, payment, claims, transaction);
+  if (!settled.isOk()) return settled;
   try {
     transaction.recordFulfilment(storage::FulfilledPayment{
         payment.id, *claims.payment_type, *claims.user_id, claims.subscribe_id, std::nullopt,

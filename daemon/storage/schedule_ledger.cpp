@@ -32,6 +32,18 @@ std::string invalidReason(const SchedulePaymentRequest& r) {
   return "";
 }
 
+// `work(ledger)` as one short statement or two on a pooled connection, outside
+// any payment's transaction; each is safe to repeat on a stale session.
+template <typename Work>
+auto onLedger(Database& database, Work&& work) {
+  return database.withConnection(
+      [&](Connection& connection) {
+        ScheduleLedger ledger(connection, [&database] { return database.now(); });
+        return work(ledger);
+      },
+      true);
+}
+
 }  // namespace
 
 const char* scheduleStatusName(ScheduleStatus status) {
@@ -163,36 +175,18 @@ std::string ScheduleLedger::fixNoticeUrl(const std::string& payment_id, const st
 }
 
 std::optional<ScheduleEntry> findSchedule(Database& database, const std::string& payment_id) {
-  return database.withConnection(
-      [&](Connection& connection) {
-        return ScheduleLedger(connection, [&database] { return database.now(); }).find(payment_id);
-      },
-      true);
+  return onLedger(database, [&](ScheduleLedger& ledger) { return ledger.find(payment_id); });
 }
 
 void markScheduleAccepted(Database& database, const std::string& payment_id,
                           const std::optional<std::string>& schedule_id) {
-  database.withConnection(
-      [&](Connection& connection) {
-        ScheduleLedger(connection, [&database] {
-          return database.now();
-        }).markAccepted(payment_id, schedule_id);
-      },
-      true);
+  onLedger(database, [&](ScheduleLedger& ledger) { ledger.markAccepted(payment_id, schedule_id); });
 }
-
-}  // namespace paymentd::storage
-
-namespace paymentd::storage {
 
 std::string fixScheduleNoticeUrl(Database& database, const std::string& payment_id,
                                  const std::string& url) {
-  return database.withConnection(
-      [&](Connection& connection) {
-        return ScheduleLedger(connection, [&database] { return database.now(); })
-            .fixNoticeUrl(payment_id, url);
-      },
-      true);
+  return onLedger(database,
+                  [&](ScheduleLedger& ledger) { return ledger.fixNoticeUrl(payment_id, url); });
 }
 
 }  // namespace paymentd::storage

@@ -303,18 +303,18 @@ Outcome SqlStore::useCoupon(const std::string& coupon_id, const std::string& pay
   });
 }
 
-bool SqlStore::insertOutbox(const OutboxItem& item) {
+void SqlStore::insertOutbox(const OutboxItem& item) {
   const Poco::Nullable<std::string> payment_id = payment_id_.empty()
                                                      ? Poco::Nullable<std::string>()
                                                      : Poco::Nullable<std::string>(payment_id_);
-  return connection_.run(
-             "INSERT INTO outbox (kind, dedupe_key, payload, status, attempts, due_at_us, "
-             "created_at_us, updated_at_us, payment_id) VALUES ($1, $2, $3, 'PENDING', 0, $4, "
-             "$5, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING",
-             [&](Statement& s) {
-               s, useRef(item.kind), useRef(item.dedupe_key), useRef(item.payload),
-                   bind(toMicros(item.due_at)), bind(toMicros(clock_())), bind(payment_id);
-             }) > 0;
+  connection_.run(
+      "INSERT INTO outbox (kind, dedupe_key, payload, status, attempts, due_at_us, "
+      "created_at_us, updated_at_us, payment_id) VALUES ($1, $2, $3, 'PENDING', 0, $4, "
+      "$5, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING",
+      [&](Statement& s) {
+        s, useRef(item.kind), useRef(item.dedupe_key), useRef(item.payload),
+            bind(toMicros(item.due_at)), bind(toMicros(clock_())), bind(payment_id);
+      });
 }
 
 Outcome SqlStore::enqueueOutbox(const OutboxItem& item) {

@@ -58,8 +58,8 @@ class SqlStore final : public StoreWriter {
   ScheduleLedger& schedules() { return ledger_; }
 
  private:
-  // Inserts one outbox item; a repeated dedupe key changes nothing. @return inserted.
-  bool insertOutbox(const OutboxItem& item);
+  // Inserts one outbox item; a repeated dedupe key changes nothing.
+  void insertOutbox(const OutboxItem& item);
   // Remembers a subscription's next scheduled payment (the reconciler's lead).
   void noteNextPayment(const SchedulePaymentRequest& schedule);
   std::optional<Subscription> readSubscription(
