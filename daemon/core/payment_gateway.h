@@ -38,6 +38,9 @@ struct RefundRequest {
   /// stale view can never refund more than is left.
   std::int64_t current_cancellable_amount = 0;
   std::string idempotency_key;  // the same on every retry of this refund
+  /// PortOne's cancel `amount`. The initializer keeps four-field aggregate
+  /// initialization free of missing-field warnings.
+  std::optional<std::int64_t> amount = std::nullopt;  // nullopt: everything cancellable
 };
 
 struct RefundAnswer {
@@ -45,6 +48,17 @@ struct RefundAnswer {
   std::string error_type;  // PortOne's error type when it refused; empty otherwise
   bool transient = false;  // PortOne could not be reached or answered garbage
   std::string detail;      // why not, when not
+};
+
+/// A billing key as PortOne shows it (GET /billing-keys/{billingKey}).
+struct BillingKeyLookup {
+  LookupStatus status = LookupStatus::kUnavailable;  // kFound, kNotFound, kUnavailable, kRefused
+  bool issued = false;                               // status ISSUED (false: DELETED)
+  std::optional<std::string> customer_id;            // customer.id
+  /// The last 4 digits of the masked card number, when PortOne shows one.
+  std::optional<std::string> card_last_digits;
+  std::string error_type;  // PortOne's error type when it refused
+  std::string detail;      // one line for the trace; never secrets, never the full card number
 };
 
 /// A gateway call's outcome as metrics label it: ok, transient, or PortOne's
@@ -60,8 +74,10 @@ class PaymentGateway {
   virtual ~PaymentGateway() = default;
   /// The payment as PortOne shows it now.
   virtual PaymentLookup lookUp(const std::string& payment_id) const = 0;
-  /// Cancels what is left of the payment.
+  /// Cancels `request.amount`, or what is left of the payment when nullopt.
   virtual RefundAnswer refund(const RefundRequest& request) const = 0;
+  /// The billing key as PortOne shows it now.
+  virtual BillingKeyLookup lookUpBillingKey(const std::string& billing_key) const = 0;
 };
 
 }  // namespace paymentd::core

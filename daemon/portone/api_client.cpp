@@ -104,6 +104,14 @@ FetchedPayment PortOneClient::getPayment(const std::string& payment_id) const {
   return paymentFromJson(*parseObject(body));
 }
 
+BillingKeyInfo PortOneClient::getBillingKey(const std::string& billing_key) const {
+  const std::string body = transport_.call({"GET",
+                                            "/billing-keys/" + encodeSegment(billing_key) +
+                                                "?storeId=" + encodeSegment(options_.store_id),
+                                            "", ""});
+  return billingKeyFromJson(*parseObject(body));
+}
+
 Cancellation PortOneClient::cancelPayment(const CancelRequest& request) const {
   Object input;
   input.set("storeId", options_.store_id);

@@ -99,6 +99,8 @@ class PortOneClient {
   std::string createPaymentSchedule(const PaymentScheduleRequest& request) const;
   /// DELETE /payment-schedules; returns the ids revoked.
   std::vector<std::string> revokePaymentSchedules(const RevokeSchedulesRequest& request) const;
+  /// GET /billing-keys/{billingKey}. ApiError BILLING_KEY_NOT_FOUND when PortOne has none.
+  BillingKeyInfo getBillingKey(const std::string& billing_key) const;
 
  private:
   PortOneClientOptions options_;

@@ -35,6 +35,18 @@ std::optional<CardFacts> cardFacts(const Object& method) {
   return CardFacts{text(*card, "brand").value_or(""), text(*card, "type").value_or("")};
 }
 
+// `card.number` of a BillingKeyPaymentMethodCard, directly or behind an easy pay.
+std::optional<std::string> maskedCardNumber(const Object& method) {
+  const auto type = text(method, "type");
+  if (type == "BillingKeyPaymentMethodEasyPay") {
+    Object::Ptr inner = child(method, "method");
+    return inner ? maskedCardNumber(*inner) : std::nullopt;
+  }
+  if (type != "BillingKeyPaymentMethodCard") return std::nullopt;
+  Object::Ptr card = child(method, "card");
+  return card ? text(*card, "number") : std::nullopt;
+}
+
 }  // namespace
 
 PaymentStatus paymentStatusFromName(std::string_view name) {
@@ -127,6 +139,43 @@ FetchedPayment paymentFromJson(const Object& object) {
   if (Object::Ptr failure = child(object, "failure"))
     payment.failure_reason = text(*failure, "reason");
   return payment;
+}
+
+BillingKeyStatus billingKeyStatusFromName(std::string_view name) {
+  if (name == "ISSUED") return BillingKeyStatus::kIssued;
+  if (name == "DELETED") return BillingKeyStatus::kDeleted;
+  return BillingKeyStatus::kUnrecognized;
+}
+
+std::optional<std::string> cardLastDigits(std::string_view masked_number) {
+  if (masked_number.size() < 4) return std::nullopt;
+  const auto last = masked_number.substr(masked_number.size() - 4);
+  for (char c : last) {
+    if (c < '0' || c > '9') return std::nullopt;
+  }
+  return std::string(last);
+}
+
+BillingKeyInfo billingKeyFromJson(const Object& object) {
+  auto key = text(object, "billingKey");
+  auto status = text(object, "status");
+  if (!key || !status) {
+    throw TransientError(TransientError::Kind::kBadResponse, 200,
+                         "PortOne's billing key has no billingKey or status");
+  }
+  BillingKeyInfo info;
+  info.billing_key = *key;
+  info.status = billingKeyStatusFromName(*status);
+  if (Object::Ptr customer = child(object, "customer")) info.customer_id = text(*customer, "id");
+  if (auto methods = object.has("methods") ? object.getArray("methods") : nullptr) {
+    for (std::size_t i = 0; i < methods->size() && !info.masked_card_number; ++i) {
+      if (Object::Ptr method = methods->getObject(static_cast<unsigned>(i)))
+        info.masked_card_number = maskedCardNumber(*method);
+    }
+  }
+  if (auto issued_at = text(object, "issuedAt")) info.issued_at = parseRfc3339(*issued_at);
+  if (auto deleted_at = text(object, "deletedAt")) info.deleted_at = parseRfc3339(*deleted_at);
+  return info;
 }
 
 }  // namespace paymentd::portone

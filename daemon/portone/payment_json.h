@@ -1,7 +1,9 @@
-// portone/payment_json.h: PortOne's `Payment` JSON -> paymentd::Payment.
+// portone/payment_json.h: PortOne's `Payment` and `BillingKeyInfo` JSON ->
+// paymentd's values.
 //
 // Tolerant by PortOne's compatibility policy: unknown fields are ignored and
-// unknown enum values become kUnrecognized. Only `id` and `status` are required.
+// unknown enum values become kUnrecognized. Only the id (`id`, `billingKey`)
+// and `status` are required.
 #pragma once
 
 #include <Poco/JSON/Object.h>
@@ -29,5 +31,29 @@ PaymentMethodType paymentMethodTypeFromName(std::string_view name);
 
 /// @throws TransientError(kBadResponse) when `id` or `status` is missing.
 FetchedPayment paymentFromJson(const Poco::JSON::Object& object);
+
+/// PortOne's `BillingKeyInfo.status`.
+enum class BillingKeyStatus { kIssued = 1, kDeleted, kUnrecognized };
+
+/// A billing key as GET /billing-keys/{billingKey} shows it.
+struct BillingKeyInfo {
+  std::string billing_key;
+  BillingKeyStatus status = BillingKeyStatus::kUnrecognized;
+  std::optional<std::string> customer_id;  // customer.id
+  /// The first card's `card.number`, masked by PortOne ("123456******5678"); a
+  /// card behind an easy pay counts.
+  std::optional<std::string> masked_card_number;
+  std::optional<Timestamp> issued_at;
+  std::optional<Timestamp> deleted_at;  // DELETED only
+};
+
+BillingKeyStatus billingKeyStatusFromName(std::string_view name);
+
+/// The last 4 characters of a masked card number when all are digits
+/// ("123456******5678" -> "5678"); nullopt when PortOne masked them too.
+std::optional<std::string> cardLastDigits(std::string_view masked_number);
+
+/// @throws TransientError(kBadResponse) when `billingKey` or `status` is missing.
+BillingKeyInfo billingKeyFromJson(const Poco::JSON::Object& object);
 
 }  // namespace paymentd::portone

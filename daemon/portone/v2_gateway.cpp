@@ -1,8 +1,24 @@
 #include "portone/v2_gateway.h"
 
 #include "portone/api_error.h"
+#include "portone/payment_json.h"
 
 namespace paymentd::portone {
+namespace {
+
+std::string statusName(BillingKeyStatus status) {
+  switch (status) {
+    case BillingKeyStatus::kIssued:
+      return "ISSUED";
+    case BillingKeyStatus::kDeleted:
+      return "DELETED";
+    case BillingKeyStatus::kUnrecognized:
+      break;
+  }
+  return "in a status paymentd does not know";
+}
+
+}  // namespace
 
 core::PaymentLookup V2Gateway::lookUp(const std::string& payment_id) const {
   core::PaymentLookup lookup;
@@ -27,6 +43,7 @@ core::RefundAnswer V2Gateway::refund(const core::RefundRequest& request) const {
     CancelRequest cancel;
     cancel.payment_id = request.payment_id;
     cancel.reason = request.reason;
+    cancel.amount = request.amount;
     cancel.current_cancellable_amount = request.current_cancellable_amount;
     cancel.idempotency_key = request.idempotency_key;
     client_.cancelPayment(cancel);
@@ -41,6 +58,29 @@ core::RefundAnswer V2Gateway::refund(const core::RefundRequest& request) const {
     answer.detail = e.what();
   }
   return answer;
+}
+
+core::BillingKeyLookup V2Gateway::lookUpBillingKey(const std::string& billing_key) const {
+  core::BillingKeyLookup lookup;
+  try {
+    const BillingKeyInfo info = client_.getBillingKey(billing_key);
+    lookup.status = core::LookupStatus::kFound;
+    lookup.issued = info.status == BillingKeyStatus::kIssued;
+    lookup.customer_id = info.customer_id;
+    if (info.masked_card_number) lookup.card_last_digits = cardLastDigits(*info.masked_card_number);
+    // Only the last digits: even a masked number shows the card's BIN.
+    lookup.detail = "billing key " + statusName(info.status) +
+                    (lookup.card_last_digits ? ", card ending " + *lookup.card_last_digits : "");
+  } catch (const TransientError& e) {
+    lookup.status = core::LookupStatus::kUnavailable;
+    lookup.detail = e.what();
+  } catch (const ApiError& e) {
+    lookup.status = e.type() == "BILLING_KEY_NOT_FOUND" ? core::LookupStatus::kNotFound
+                                                        : core::LookupStatus::kRefused;
+    lookup.error_type = e.type();
+    lookup.detail = e.type() + ": " + e.apiMessage();
+  }
+  return lookup;
 }
 
 }  // namespace paymentd::portone

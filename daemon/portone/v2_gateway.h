@@ -14,6 +14,7 @@ class V2Gateway final : public core::PaymentGateway {
 
   core::PaymentLookup lookUp(const std::string& payment_id) const override;
   core::RefundAnswer refund(const core::RefundRequest& request) const override;
+  core::BillingKeyLookup lookUpBillingKey(const std::string& billing_key) const override;
 
  private:
   const PortOneClient& client_;

@@ -2,8 +2,9 @@
 // Webhooks reference library (standardwebhooks) are the referees.
 //   1. Webhooks signed by `standardwebhooks` (and mutations of them) are checked
 //      by our C++ verifier (portone-verify-samples); every verdict must match.
-//   2. The SDK's PaymentClient, pointed at portone-sandbox, reads, cancels, pays
-//      and schedules; every answer and error must be a valid SDK type.
+//   2. The SDK's PaymentClient, pointed at portone-sandbox, reads, cancels, pays,
+//      reads billing keys and schedules; every answer and error must be a valid
+//      SDK type.
 //   3. The SDK's Webhook.verify accepts the sandbox's signed webhooks.
 // Usage: node conformance.mjs --sandbox=PATH --verify-tool=PATH
 // Exits non-zero on any failure, including missing npm packages (run `npm ci`).
@@ -241,6 +242,20 @@ async function sdkConformance() {
       assert(payment.status === "PAID" && payment.billingKey === "bk-conf", JSON.stringify(payment));
       await expectError(client.payWithBillingKey({ paymentId: "bk-pay-2", ...charge }), "ALREADY_PAID", "AlreadyPaidError");
       await expectError(client.payWithBillingKey({ paymentId: "bk-pay-3", ...charge, billingKey: "bk-none" }),
+        "BILLING_KEY_NOT_FOUND", "BillingKeyNotFoundError");
+    });
+
+    await check("getBillingKeyInfo reads ISSUED and DELETED keys; an unknown key is BILLING_KEY_NOT_FOUND", async () => {
+      await control("/_sandbox/billing-keys", { billingKey: "bk-info", customerId: "user-9", cardNumber: "1234567812345678" });
+      const issued = await client.billingKey.getBillingKeyInfo({ billingKey: "bk-info" });
+      assertSdkType("BillingKeyInfo", issued);
+      assert(issued.status === "ISSUED" && issued.customer.id === "user-9" &&
+        issued.methods[0].card.number === "123456******5678", JSON.stringify(issued));
+      await control("/_sandbox/billing-keys", { billingKey: "bk-info-gone", customerId: "user-9", deleted: true });
+      const deleted = await client.billingKey.getBillingKeyInfo({ billingKey: "bk-info-gone" });
+      assertSdkType("BillingKeyInfo", deleted);
+      assert(deleted.status === "DELETED" && deleted.deletedAt, JSON.stringify(deleted));
+      await expectError(client.billingKey.getBillingKeyInfo({ billingKey: "bk-none" }),
         "BILLING_KEY_NOT_FOUND", "BillingKeyNotFoundError");
     });
 

@@ -107,8 +107,10 @@ HttpResponse createPayment(SandboxContext& context, const Object& input) {
     payment.pg_tx_id = context.state.newId("sandbox-pg-tx");
   }
   if (payment.billing_key && context.state.billing_keys.count(*payment.billing_key) == 0) {
-    context.state.billing_keys[*payment.billing_key] =
-        SandboxBillingKey{*payment.billing_key, payment.customer_id, false, {}};
+    SandboxBillingKey& key = context.state.billing_keys[*payment.billing_key];
+    key.key = *payment.billing_key;
+    key.customer_id = payment.customer_id;
+    key.issued_at = now;
   }
   const Object json = paymentJson(payment, context.options);
   context.state.payments[payment.id] = std::move(payment);
@@ -145,12 +147,24 @@ HttpResponse paymentAction(SandboxContext& context, const HttpRequest& request) 
   return ok(paymentJson(payment, context.options));
 }
 
-// POST /_sandbox/billing-keys: {billingKey, customerId?, script?: ["succeed"|"decline"...],
-// then?: "succeed"|"decline", declines?: N}
+// A card number as PortOne would take it: 12 to 19 digits.
+bool cardNumberLooksReal(const std::string& number) {
+  if (number.size() < 12 || number.size() > 19) return false;
+  return number.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// POST /_sandbox/billing-keys: {billingKey, customerId?, cardNumber?, script?:
+// ["succeed"|"decline"...], then?: "succeed"|"decline", declines?: N, deleted?: bool}
 HttpResponse setBillingKey(SandboxContext& context, const Object& input) {
   const auto key = optText(input, "billingKey");
   if (!key) return bad("billingKey is required");
-  SandboxBillingKey billing_key{*key, optText(input, "customerId"), false, {}};
+  SandboxBillingKey billing_key;
+  billing_key.key = *key;
+  billing_key.customer_id = optText(input, "customerId");
+  if (auto number = optText(input, "cardNumber")) {
+    if (!cardNumberLooksReal(*number)) return bad("cardNumber is 12 to 19 digits");
+    billing_key.card_number = *number;
+  }
   for (int i = 0; i < optInteger(input, "declines").value_or(0); ++i) {
     billing_key.script.next_succeeds.push_back(false);
   }
@@ -165,6 +179,8 @@ HttpResponse setBillingKey(SandboxContext& context, const Object& input) {
     billing_key.deleted = input.getValue<bool>("deleted");
   }
   std::lock_guard lock(context.state.mutex);
+  billing_key.issued_at = context.state.now();
+  if (billing_key.deleted) billing_key.deleted_at = billing_key.issued_at;
   context.state.billing_keys[*key] = std::move(billing_key);
   Object answer;
   answer.set("billingKey", *key);

@@ -54,6 +54,18 @@ Object methodJson(const SandboxPayment& payment) {
   return method;
 }
 
+// SelectedChannel: the one channel the sandbox pretends to have.
+Object channelJson(const std::string& type) {
+  Object channel;
+  channel.set("type", type);
+  channel.set("id", "channel-id-sandbox");
+  channel.set("key", "channel-key-sandbox");
+  channel.set("name", "sandbox channel");
+  channel.set("pgProvider", "TOSSPAYMENTS");
+  channel.set("pgMerchantId", "sandbox-pg-merchant");
+  return channel;
+}
+
 std::int64_t vatOf(std::int64_t total) {
   return total / 11;
 }
@@ -100,14 +112,7 @@ Object paymentJson(const SandboxPayment& payment, const SandboxOptions& options)
   json.set("merchantId", options.merchant_id);
   json.set("storeId", payment.store_id);
   if (!payment.method_type.empty()) json.set("method", methodJson(payment));
-  Object channel;
-  channel.set("type", payment.channel_type);
-  channel.set("id", "channel-id-sandbox");
-  channel.set("key", "channel-key-sandbox");
-  channel.set("name", "sandbox channel");
-  channel.set("pgProvider", "TOSSPAYMENTS");
-  channel.set("pgMerchantId", "sandbox-pg-merchant");
-  json.set("channel", channel);
+  json.set("channel", channelJson(payment.channel_type));
   json.set("version", "V2");
   if (payment.schedule_id) json.set("scheduleId", *payment.schedule_id);
   if (payment.billing_key) json.set("billingKey", *payment.billing_key);
@@ -162,6 +167,43 @@ Object paymentJson(const SandboxPayment& payment, const SandboxOptions& options)
   } else if (payment.status == "PAY_PENDING" || payment.status == "VIRTUAL_ACCOUNT_ISSUED") {
     json.set("pgTxId", payment.pg_tx_id);
   }
+  return json;
+}
+
+std::string maskedCardNumber(const std::string& number) {
+  if (number.size() <= 10) return std::string(number.size(), '*');
+  return number.substr(0, 6) + std::string(number.size() - 10, '*') +
+         number.substr(number.size() - 4);
+}
+
+Object billingKeyJson(const SandboxBillingKey& key, const SandboxOptions& options) {
+  Object json;
+  json.set("status", key.deleted ? "DELETED" : "ISSUED");
+  json.set("billingKey", key.key);
+  json.set("merchantId", options.merchant_id);
+  json.set("storeId", options.store_id);
+  Object card;
+  card.set("brand", "VISA");
+  card.set("type", "CREDIT");
+  card.set("ownerType", "PERSONAL");
+  card.set("bin", key.card_number.substr(0, 6));
+  card.set("name", "Sandbox card");
+  card.set("number", maskedCardNumber(key.card_number));
+  Object method;
+  method.set("type", "BillingKeyPaymentMethodCard");
+  method.set("card", card);
+  Array methods;
+  methods.add(method);
+  json.set("methods", methods);
+  Array channels;
+  channels.add(channelJson("TEST"));
+  json.set("channels", channels);
+  Object customer;
+  if (key.customer_id) customer.set("id", *key.customer_id);
+  json.set("customer", customer);
+  json.set("requestedAt", timeText(key.issued_at));
+  json.set("issuedAt", timeText(key.issued_at));
+  if (key.deleted) json.set("deletedAt", timeText(key.deleted_at.value_or(key.issued_at)));
   return json;
 }
 

@@ -13,6 +13,10 @@ namespace paymentd::sandbox {
 
 Poco::JSON::Object paymentJson(const SandboxPayment& payment, const SandboxOptions& options);
 Poco::JSON::Object cancellationJson(const SandboxCancellation& cancellation);
+/// BillingKeyInfo (ISSUED or DELETED) with one card method, its number masked.
+Poco::JSON::Object billingKeyJson(const SandboxBillingKey& key, const SandboxOptions& options);
+/// "1234567812345678" -> "123456******5678": PortOne shows a card's BIN and last 4 digits only.
+std::string maskedCardNumber(const std::string& number);
 Poco::JSON::Object scheduleJson(const SandboxSchedule& schedule, const SandboxOptions& options);
 /// PortOne's error body: {"type": TYPE, "message": MESSAGE}.
 std::string errorBody(const std::string& type, const std::string& message);

@@ -269,6 +269,19 @@ HttpResponse getSchedule(SandboxContext& context, const HttpRequest& request) {
   return ok(scheduleJson(it->second, context.options));
 }
 
+HttpResponse getBillingKey(SandboxContext& context, const HttpRequest& request) {
+  const std::string key = request.path.substr(std::string("/billing-keys/").size());
+  if (wrongStore(context, request.queryParam("storeId"))) {
+    return error(403, "FORBIDDEN", "요청이 거절되었습니다.");
+  }
+  std::lock_guard lock(context.state.mutex);
+  auto it = context.state.billing_keys.find(key);
+  if (it == context.state.billing_keys.end()) {
+    return error(404, "BILLING_KEY_NOT_FOUND", "빌링키가 존재하지 않습니다.");
+  }
+  return ok(billingKeyJson(it->second, context.options));
+}
+
 HttpResponse revokeSchedules(SandboxContext& context, const HttpRequest& request) {
   Object::Ptr input = bodyObject(request.queryParam("requestBody").value_or(""));
   if (!input) return error(400, "INVALID_REQUEST", "requestBody is not a JSON object");
@@ -330,6 +343,9 @@ void addPortOneRoutes(http::Router& router, SandboxContext& context) {
              }));
   router.add("GET", "/payment-schedules/*", gated(context, [&context](const HttpRequest& request) {
                return getSchedule(context, request);
+             }));
+  router.add("GET", "/billing-keys/*", gated(context, [&context](const HttpRequest& request) {
+               return getBillingKey(context, request);
              }));
   router.add("DELETE", "/payment-schedules", gated(context, [&context](const HttpRequest& request) {
                return revokeSchedules(context, request);

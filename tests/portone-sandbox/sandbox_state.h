@@ -95,6 +95,9 @@ struct SandboxBillingKey {
   std::optional<std::string> customer_id;
   bool deleted = false;
   CardScript script;
+  std::string card_number = "4330123412341234";  // shown masked only, as PortOne does
+  TimePoint issued_at;
+  std::optional<TimePoint> deleted_at;
 };
 
 enum class FaultKind {

@@ -1,4 +1,4 @@
-// Tests of PortOne's Payment JSON mapping and its timestamps.
+// Tests of PortOne's Payment and BillingKeyInfo JSON mapping and its timestamps.
 #include "portone/payment_json.h"
 
 #include <Poco/JSON/Parser.h>
@@ -106,6 +106,54 @@ TEST(PaymentJson, NormalizesPhoneNumbersToDigitsOrNothing) {
 TEST(PaymentJson, RefusesAPaymentWithoutIdOrStatus) {
   EXPECT_THROW(paymentFromJson(*parse(R"({"status":"PAID"})")), TransientError);
   EXPECT_THROW(paymentFromJson(*parse(R"({"id":"p"})")), TransientError);
+}
+
+// A DeletedBillingKeyInfo as the SDK declares it, with an unknown field added.
+constexpr const char* kDeletedKey = R"({
+  "status": "DELETED", "billingKey": "billing-key-75ae3cab", "merchantId": "merchant-1",
+  "storeId": "store-1",
+  "methods": [{"type": "BillingKeyPaymentMethodCard",
+               "card": {"brand": "VISA", "type": "CREDIT", "bin": "123456",
+                        "number": "123456******5678"}}],
+  "channels": [{"type": "LIVE", "pgProvider": "TOSSPAYMENTS", "pgMerchantId": "toss-1"}],
+  "customer": {"id": "user-42"},
+  "issuedAt": "2024-04-25T10:00:00Z", "deletedAt": "2024-05-25T10:00:00Z",
+  "someFieldAddedLater": 1
+})";
+
+TEST(BillingKeyJson, MapsADeletedCardKey) {
+  const BillingKeyInfo info = billingKeyFromJson(*parse(kDeletedKey));
+  EXPECT_EQ(info.billing_key, "billing-key-75ae3cab");
+  EXPECT_EQ(info.status, BillingKeyStatus::kDeleted);
+  EXPECT_EQ(info.customer_id, "user-42");
+  EXPECT_EQ(info.masked_card_number, "123456******5678");
+  EXPECT_EQ(info.issued_at, Timestamp(std::chrono::seconds(1714039200)));
+  EXPECT_EQ(info.deleted_at, Timestamp(std::chrono::seconds(1714039200 + 30 * 86400)));
+}
+
+TEST(BillingKeyJson, FindsTheCardBehindAnEasyPayAndToleratesUnknownValues) {
+  const BillingKeyInfo info = billingKeyFromJson(*parse(
+      R"({"status":"SUSPENDED","billingKey":"bk","customer":{},
+          "methods":[{"type":"BillingKeyPaymentMethodTeleport"},
+                     {"type":"BillingKeyPaymentMethodEasyPay","provider":"KAKAOPAY",
+                      "method":{"type":"BillingKeyPaymentMethodCard","card":{"number":"5365********4321"}}}]})"));
+  EXPECT_EQ(info.status, BillingKeyStatus::kUnrecognized);
+  EXPECT_FALSE(info.customer_id);
+  EXPECT_EQ(info.masked_card_number, "5365********4321");
+  EXPECT_FALSE(
+      billingKeyFromJson(*parse(R"({"status":"ISSUED","billingKey":"bk"})")).masked_card_number);
+}
+
+TEST(BillingKeyJson, RefusesAKeyWithoutBillingKeyOrStatus) {
+  EXPECT_THROW(billingKeyFromJson(*parse(R"({"status":"ISSUED"})")), TransientError);
+  EXPECT_THROW(billingKeyFromJson(*parse(R"({"billingKey":"bk"})")), TransientError);
+}
+
+TEST(BillingKeyJson, TheLastDigitsOnlyWhenPortOneShowsThem) {
+  EXPECT_EQ(cardLastDigits("123456******5678"), "5678");
+  EXPECT_EQ(cardLastDigits("43301234****123*"), std::nullopt);  // masked at the end
+  EXPECT_EQ(cardLastDigits("123"), std::nullopt);
+  EXPECT_EQ(cardLastDigits(""), std::nullopt);
 }
 
 TEST(Rfc3339, ParsesVariablePrecisionAndOffsets) {

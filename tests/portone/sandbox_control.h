@@ -22,6 +22,8 @@ class SandboxControl {
   explicit SandboxControl(sandbox::SandboxOptions options = {});
 
   std::string baseUrl() const { return sandbox_.baseUrl(); }
+  /// Stops serving: PortOne is down.
+  void stop() { sandbox_.stop(); }
   const sandbox::SandboxOptions& options() const { return sandbox_.options(); }
 
   ControlAnswer post(const std::string& path, const std::string& json_body);
