@@ -1,9 +1,10 @@
 // api/final_checks.h: check answers that can never change, kept in memory.
 //
-// The browser polls the check API once a second. A completed payment stays
-// completed and a refunded one stays refunded, so once the database has said
-// so, later polls are answered without it. Pending and other failures are
-// always read again. Bounded: the oldest entries go first.
+// The browser polls the check API once a second. A refunded payment stays
+// refunded, so once the database has said so, later polls are answered
+// without it. Everything else is read again: pending, a failure whose refund
+// is not done, and a completed payment (an operator may refund it, on any
+// daemon). Bounded: the oldest entries go first.
 #pragma once
 
 #include <cstddef>
@@ -21,10 +22,7 @@ class FinalChecks {
  public:
   explicit FinalChecks(std::size_t capacity) : capacity_(capacity) {}
 
-  static bool isFinal(const storage::PaymentCheck& check) {
-    return check.status == storage::PaymentCheck::Status::kCompleted ||
-           (check.status == storage::PaymentCheck::Status::kFailed && check.refunded);
-  }
+  static bool isFinal(const storage::PaymentCheck& check) { return check.refunded; }
 
   std::optional<storage::PaymentCheck> find(const std::string& payment_id) const {
     std::lock_guard<std::mutex> guard(mutex_);

@@ -7,9 +7,11 @@
 
 #include <utility>
 
+#include "api/admin_routes.h"
 #include "api/check_route.h"
 #include "core/decision.h"
 #include "portone/api_error.h"
+#include "portone/secret_file.h"
 #include "portone/webhook_event.h"
 #include "storage/errors.h"
 #include "storage/migrations.h"
@@ -22,6 +24,8 @@ namespace {
 
 constexpr auto kDatabaseProbeInterval = std::chrono::seconds(5);  // /readyz's SELECT 1 at most
 constexpr std::size_t kReconcileBatch = 50;
+constexpr std::size_t kPeriodEndBatch = 100;
+constexpr std::size_t kMinAdminTokenLength = 16;
 
 std::string defaultWorkerId() {
   return Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id());
@@ -78,6 +82,30 @@ Daemon::Daemon(DaemonInputs inputs)
   webhook_route_ = std::make_unique<api::WebhookRoute>(
       api::WebhookRouteParts{*verifier_, *parser_, *service_, metrics_});
 
+  operators_ = std::make_unique<lifecycle::OperatorService>(
+      lifecycle::LifecycleParts{*database_, clock_, *gateway_}, *lock_,
+      std::chrono::milliseconds(config_.pipeline.lock_ttl_ms));
+  if (config_.admin.enabled) {
+    std::string token;
+    try {
+      token = portone::readSecretFile(config_.admin.token_file);
+    } catch (const std::exception& e) {
+      throw StartError("admin", e.what());
+    }
+    if (token.size() < kMinAdminTokenLength) {
+      throw StartError("admin", "the admin token in " + config_.admin.token_file +
+                                    " is shorter than 16 characters");
+    }
+    admin_router_ = std::make_shared<http::Router>();
+    api::addAdminRoutes(*admin_router_, *operators_, std::move(token));
+    http::HttpServerOptions admin;
+    admin.host = config_.admin.host;
+    admin.port = config_.admin.port;
+    admin.threads = 4;  // people and back-office tools, not PortOne
+    admin.max_body_bytes = 16 * 1024;
+    admin_server_ = std::make_unique<http::HttpServer>(admin, admin_router_);
+  }
+
   probe_ = std::make_shared<storage::ReadinessProbe>(*database_, kDatabaseProbeInterval);
   readiness_.add("database", [probe = probe_] { return probe->check(); });
   readiness_.add("lock", [this] { return lock_->unavailableReason(); });
@@ -128,6 +156,15 @@ void Daemon::listen() {
     throw StartError("listen", "cannot listen on " + config_.http.host + ":" +
                                    std::to_string(config_.http.port) + ": " + e.displayText());
   }
+  if (admin_server_) {
+    try {
+      admin_server_->start();
+    } catch (const Poco::Exception& e) {
+      throw StartError("listen", "cannot listen on " + config_.admin.host + ":" +
+                                     std::to_string(config_.admin.port) +
+                                     " (admin): " + e.displayText());
+    }
+  }
   const std::string public_url = config_.public_url.empty()
                                      ? "http://" + config_.http.host + ":" + std::to_string(port())
                                      : config_.public_url;
@@ -139,6 +176,9 @@ void Daemon::listen() {
       outbox::WorkerParts{clock_, *database_, *schedules_, *notices_}, worker_options_);
   reconciler_ =
       std::make_unique<pipeline::Reconciler>(clock_, *database_, *service_, reconcilerOptions());
+  period_end_ = std::make_unique<PeriodicLoop>(
+      "paymentd.lifecycle", std::chrono::seconds(config_.reconcile.interval_s),
+      [this] { return operators_->subscriptions().cancelDue(kPeriodEndBatch) == kPeriodEndBatch; });
 }
 
 pipeline::ReconcilerOptions Daemon::reconcilerOptions() const {
@@ -150,12 +190,15 @@ pipeline::ReconcilerOptions Daemon::reconcilerOptions() const {
 void Daemon::startBackground() {
   worker_->start();
   reconciler_->start();
+  period_end_->start();
 }
 
 bool Daemon::stop(std::chrono::milliseconds drain) {
   if (std::exchange(stopped_, true)) return true;
   readiness_.setDraining();
   const bool drained = server_ ? server_->shutdown(drain) : true;
+  if (admin_server_) admin_server_->shutdown(drain);
+  if (period_end_) period_end_->stop();
   if (reconciler_) reconciler_->stop();  // a payment in flight finishes; the next start looks again
   if (worker_)
     worker_->stop();  // an item in flight finishes; claims come back when their lease ends

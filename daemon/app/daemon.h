@@ -15,10 +15,12 @@
 
 #include "api/webhook_route.h"
 #include "clock/clock.h"
+#include "clock/periodic_loop.h"
 #include "config/config.h"
 #include "http/health_routes.h"
 #include "http/http_server.h"
 #include "http/router.h"
+#include "lifecycle/operator_service.h"
 #include "loader/active_plugins.h"
 #include "loader/plugin_set.h"
 #include "lock/payment_lock.h"
@@ -38,7 +40,7 @@
 
 namespace paymentd::app {
 
-/// Why the daemon cannot start; `stage` is storage, portone, lock or listen.
+/// Why the daemon cannot start; `stage` is storage, portone, lock, admin or listen.
 class StartError : public std::runtime_error {
  public:
   StartError(std::string stage, const std::string& what)
@@ -84,11 +86,16 @@ class Daemon {
   const loader::ActivePlugins& plugins() const { return plugins_; }
   metrics::Metrics& metrics() { return metrics_; }
   const pipeline::PaymentService& service() const { return *service_; }
+  const core::PaymentGateway& gateway() const { return *gateway_; }
   // After listen():
   const outbox::ScheduleExecutor& schedules() const { return *schedules_; }
   const outbox::NoticeExecutor& notices() const { return *notices_; }
   outbox::OutboxWorker& worker() { return *worker_; }
   pipeline::ReconcilerOptions reconcilerOptions() const;
+  /// The operator API (docs/operators.md), also when no admin listener is configured.
+  const lifecycle::OperatorService& operators() const { return *operators_; }
+  /// The admin listener's port; 0 without an `admin:` section.
+  std::uint16_t adminPort() const { return admin_server_ ? admin_server_->port() : 0; }
   /// Facts start-up logs: the schema migration and the catalog sync.
   const std::vector<std::string>& startNotes() const { return start_notes_; }
 
@@ -108,15 +115,19 @@ class Daemon {
   std::unique_ptr<portone::V2Gateway> gateway_;
   std::unique_ptr<pipeline::PaymentService> service_;
   std::unique_ptr<api::WebhookRoute> webhook_route_;
+  std::unique_ptr<lifecycle::OperatorService> operators_;
   std::shared_ptr<storage::ReadinessProbe> probe_;
   http::Readiness readiness_;
   std::shared_ptr<http::Router> router_;
   std::unique_ptr<http::HttpServer> server_;
+  std::shared_ptr<http::Router> admin_router_;
+  std::unique_ptr<http::HttpServer> admin_server_;  // only with an `admin:` section
   outbox::WorkerOptions worker_options_;
   std::unique_ptr<outbox::ScheduleExecutor> schedules_;
   std::unique_ptr<outbox::NoticeExecutor> notices_;
   std::unique_ptr<outbox::OutboxWorker> worker_;
   std::unique_ptr<pipeline::Reconciler> reconciler_;
+  std::unique_ptr<PeriodicLoop> period_end_;  // cancels at period end when the period ends
   bool stopped_ = false;
 };
 

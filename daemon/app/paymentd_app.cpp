@@ -13,6 +13,7 @@
 #include "app/signals.h"
 #include "app/systemd_notify.h"
 #include "build_info.h"
+#include "cli/operator_command.h"
 #include "cli/outbox_command.h"
 #include "cli/trace_command.h"
 #include "config/catalog_file.h"
@@ -81,6 +82,17 @@ void PaymentdApp::defineOptions(Poco::Util::OptionSet& options) {
                         .repeatable(false));
   options.addOption(
       Poco::Util::Option("json", "", "trace: print the story as JSON").required(false));
+  // The operator commands (cli/operator_command.h).
+  const auto argument = [&](const char* name, const char* help, const char* value) {
+    options.addOption(
+        Poco::Util::Option(name, "", help).required(false).repeatable(false).argument(value));
+  };
+  argument("reason", "subscription/payment writes: why (written into the audit trail)", "TEXT");
+  argument("actor", "subscription/payment writes: who asks (default: cli:$USER)", "NAME");
+  argument("idempotency-key", "subscription/payment writes: repeat a write safely", "KEY");
+  argument("at", "subscription cancel: period_end (default) or now", "WHEN");
+  argument("amount", "payment refund: KRW to give back (default: all that is left)", "WON");
+  argument("billing-key", "subscription card: the new billing key", "KEY");
   options.addOption(
       Poco::Util::Option("version", "v", "print the version and exit").required(false));
   options.addOption(Poco::Util::Option("help", "h", "print this help and exit").required(false));
@@ -100,6 +112,18 @@ void PaymentdApp::handleOption(const std::string& name, const std::string& value
     coupon_args_.id = value;
   } else if (name == "json") {
     trace_json_ = true;
+  } else if (name == "reason") {
+    operator_args_.reason = value;
+  } else if (name == "actor") {
+    operator_args_.actor = value;
+  } else if (name == "idempotency-key") {
+    operator_args_.idempotency_key = value;
+  } else if (name == "at") {
+    operator_args_.at = value;
+  } else if (name == "amount") {
+    operator_args_.amount = value;
+  } else if (name == "billing-key") {
+    operator_args_.billing_key = value;
   } else if (name == "dead") {
     dead_only_ = true;
   } else if (name == "version") {
@@ -124,7 +148,11 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
     help.setUsage(
         "--config=FILE [--check-config | trace PAYMENT_ID [--json] |\n"
         "                       coupon issue --user=USER --discount=WON [--id=ID] |\n"
-        "                       outbox list [--dead] | outbox retry ID]");
+        "                       outbox list [--dead] | outbox retry ID |\n"
+        "                       user show USER_ID | subscription show ID |\n"
+        "                       subscription cancel|resume|retry ID --reason=TEXT [--at=now] |\n"
+        "                       subscription card ID --billing-key=KEY --reason=TEXT |\n"
+        "                       payment refund PAYMENT_ID [--amount=WON] --reason=TEXT]");
     help.setHeader(
         "paymentd: turns PortOne V2 payment webhooks into subscriptions, tickets and refunds.");
     help.format(std::cout);
@@ -137,7 +165,8 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
   const bool coupon_issue = args == std::vector<std::string>{"coupon", "issue"};
   const bool trace = args.size() == 2 && args[0] == "trace";
   const bool outbox_command = !args.empty() && args.front() == "outbox";
-  if (!args.empty() && !coupon_issue && !trace && !outbox_command) {
+  const bool operator_command = cli::isOperatorCommand(args);
+  if (!args.empty() && !coupon_issue && !trace && !outbox_command && !operator_command) {
     std::cerr << "paymentd: unknown command '" << args.front() << "' (see --help)\n";
     return kExitBadConfig;
   }
@@ -155,6 +184,9 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
   if (config && coupon_issue) return cli::issueCoupon(*config, coupon_args_, std::cout, std::cerr);
   if (config && trace)
     return cli::tracePayment(*config, args[1], trace_json_, std::cout, std::cerr);
+  if (config && operator_command) {
+    return cli::runOperatorCommand(*config, args, operator_args_, std::cout, std::cerr);
+  }
   if (config && outbox_command) {
     return cli::runOutboxCommand(*config, {args.begin() + 1, args.end()}, dead_only_, std::cout,
                                  std::cerr);

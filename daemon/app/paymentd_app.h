@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/coupon_command.h"
+#include "cli/operator_command.h"
 
 namespace paymentd::app {
 
@@ -29,6 +30,7 @@ class PaymentdApp : public Poco::Util::ServerApplication {
   std::string config_path_ = "/etc/paymentd/paymentd.yaml";
   cli::CouponIssueArgs coupon_args_;  // --user, --discount, --id: `coupon issue` only
   bool dead_only_ = false;            // --dead: `outbox list` only
+  cli::OperatorArgs operator_args_;   // --reason, --actor, ...: the operator commands
 };
 
 }  // namespace paymentd::app

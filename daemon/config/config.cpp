@@ -2,7 +2,9 @@
 
 #include <filesystem>
 
+#include "config/admin_config.h"
 #include "config/database_url.h"
+#include "config/listen_address.h"
 #include "config/plugins_config.h"
 #include "config/yaml_reader.h"
 
@@ -17,25 +19,12 @@ void readHttp(MapReader& root, HttpConfig& http) {
   MapReader map(node, root.file(), "http", root.problems());
   if (!map.valid()) return;
   if (auto listen = map.string("listen", false)) {
-    const auto colon = listen->rfind(':');
-    std::string host = colon == std::string::npos ? "" : listen->substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-      host = host.substr(1, host.size() - 2);
-    int port = -1;
-    try {
-      std::size_t used = 0;
-      const std::string port_text = listen->substr(colon + 1);
-      port = std::stoi(port_text, &used);
-      if (used != port_text.size()) port = -1;
-    } catch (const std::exception&) {
-      port = -1;
-    }
-    if (colon == std::string::npos || host.empty() || port < 0 || port > 65535) {
+    if (const auto address = parseListenAddress(*listen)) {
+      http.host = address->host;
+      http.port = address->port;
+    } else {
       map.problems().add(map.markOfKey("listen"),
                          "http.listen must be HOST:PORT (port 0-65535), found '" + *listen + "'");
-    } else {
-      http.host = host;
-      http.port = static_cast<std::uint16_t>(port);
     }
   }
   if (auto v = map.integer("threads", false, 1, 4096)) http.threads = static_cast<int>(*v);
@@ -276,6 +265,7 @@ std::optional<Config> loadConfig(const std::string& path, const std::string& def
   readOutbox(root, config.outbox);
   readRecurring(root, config.plugins, config.recurring);
   readReconcile(root, config.reconcile);
+  readAdmin(root, base_dir, config.admin);
   if (auto url = root.string("public_url", false)) {
     if (url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0) {
       problems.add(root.markOfKey("public_url"), "public_url must start with https://");

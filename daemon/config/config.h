@@ -118,6 +118,15 @@ struct RecurringConfig {
   std::string sms_channel = "sms";
 };
 
+/// The operator API's listener (`admin:`); absent: no admin listener.
+struct AdminConfig {
+  bool enabled = false;
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8081;
+  std::string token_file;  // absolute after loading; the bearer token every request carries
+  SourceMark token_file_mark;
+};
+
 struct Config {
   std::string path;  // the file this came from, absolute
   HttpConfig http;
@@ -137,6 +146,7 @@ struct Config {
   OutboxConfig outbox;
   RecurringConfig recurring;
   ReconcileConfig reconcile;
+  AdminConfig admin;
 };
 
 /// Reads and checks a config file. Relative paths inside it are resolved

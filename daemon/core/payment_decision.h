@@ -66,6 +66,9 @@ inline constexpr const char* kCancelledCode = "CANCELLED_PAYMENT";
 inline constexpr const char* kAlreadyFulfilledCode = "ALREADY_FULFILLED";
 /// Another attempt of the same subscription cycle was paid: this one is refunded.
 inline constexpr const char* kCycleAlreadyPaidCode = "CYCLE_ALREADY_PAID";
+/// A renewal of a subscription that is cancelled, or set to cancel at period
+/// end: the charge is not wanted (a withdrawal that lost the race at PortOne).
+inline constexpr const char* kSubscriptionCancelledCode = "SUBSCRIPTION_CANCELLED";
 inline constexpr const char* kTestChannelCode = "TEST_CHANNEL_PAYMENT";
 inline constexpr const char* kPaymentFailedCode = "PAYMENT_FAILED";
 

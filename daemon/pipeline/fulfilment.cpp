@@ -69,6 +69,25 @@ Outcome cycleUnpaid(PaymentTrace& trace, const storage::ScheduleEntry& entry,
   return Outcome::rejected(core::kCycleAlreadyPaidCode, message);
 }
 
+// A renewal is wanted only while its subscription is: once an operator
+// cancelled it (now, or at period end) a charge PortOne ran anyway is given
+// back. The row stays locked until the transaction ends, so a cancel and a
+// renewal of one subscription take turns.
+Outcome renewalWanted(PaymentTrace& trace, const storage::ScheduleEntry& entry,
+                      storage::Transaction& transaction) {
+  const auto subscription = transaction.subscriptions().lock(entry.request.subscription_id);
+  if (!subscription) return Outcome::ok();  // the processor says what is missing
+  if (subscription->status != SubscriptionStatus::kCancelled &&
+      !subscription->cancel_at_period_end) {
+    return Outcome::ok();
+  }
+  const std::string message =
+      "subscription " + std::to_string(subscription->id) +
+      (subscription->cancel_at_period_end ? " is set to cancel at period end" : " is cancelled");
+  trace.add("subscription", "cancelled", message);
+  return Outcome::rejected(core::kSubscriptionCancelledCode, message);
+}
+
 // Marks the cycle paid and withdraws its other attempts (traced).
 Outcome settleCycle(PaymentTrace& trace, const storage::ScheduleEntry& entry,
                     storage::Transaction& transaction) {
@@ -131,6 +150,8 @@ Outcome fulfilInOneTransaction(const FulfilmentParts& parts, const loader::Plugi
   const auto schedule = scheduleOf(trace, payment, transaction);
   if (schedule) {
     if (Outcome unpaid = cycleUnpaid(trace, *schedule, transaction); !unpaid.isOk()) return unpaid;
+    if (Outcome wanted = renewalWanted(trace, *schedule, transaction); !wanted.isOk())
+      return wanted;
   }
   const PaymentContext context{
       payment, claims, event, parts.clock.now(),

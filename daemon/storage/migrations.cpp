@@ -210,6 +210,48 @@ const std::vector<Migration>& migrations() {
            "(subscription_id, cycle) WHERE status = 'PAID'",
        },
        backfillScheduleLedger},
+      {8,
+       "the subscription lifecycle: cancellations, card changes, operator refunds, the audit",
+       {
+           "ALTER TABLE subscriptions ADD COLUMN cancel_at_period_end BOOLEAN NOT NULL DEFAULT "
+           "FALSE",
+           "ALTER TABLE subscriptions ADD COLUMN cancelled_at_us BIGINT",
+           "ALTER TABLE subscriptions ADD COLUMN card_last_digits TEXT",
+           "ALTER TABLE tickets ADD COLUMN revoked_at_us BIGINT",
+           "ALTER TABLE payments ADD COLUMN refunded_amount BIGINT NOT NULL DEFAULT 0",
+           // Who changed a subscription, when and why: the audit trail.
+           R"(CREATE TABLE subscription_events (
+  id {{ID}},
+  subscription_id BIGINT NOT NULL REFERENCES subscriptions (id),
+  at_us BIGINT NOT NULL,
+  action TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  detail TEXT NOT NULL))",
+           "CREATE INDEX subscription_events_by_subscription ON subscription_events "
+           "(subscription_id, id)",
+           // An operator request's answer, kept under its Idempotency-Key.
+           R"(CREATE TABLE operator_requests (
+  idempotency_key TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  status BIGINT NOT NULL,
+  answer TEXT NOT NULL,
+  created_at_us BIGINT NOT NULL))",
+           // A refund an operator asked for: the intent before PortOne is asked.
+           R"(CREATE TABLE operator_refunds (
+  idempotency_key TEXT PRIMARY KEY,
+  payment_id TEXT NOT NULL REFERENCES payments (id),
+  amount BIGINT NOT NULL CHECK (amount > 0),
+  cancellable_before BIGINT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('INTENDED', 'DONE', 'FAILED')),
+  actor TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  created_at_us BIGINT NOT NULL,
+  updated_at_us BIGINT NOT NULL))",
+           "CREATE INDEX operator_refunds_by_payment ON operator_refunds (payment_id)",
+       }},
   };
   return kMigrations;
 }

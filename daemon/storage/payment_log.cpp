@@ -161,18 +161,24 @@ PaymentCheck PaymentLog::check(const std::string& payment_id) {
         Poco::Nullable<std::string> failed_type;
         Poco::Nullable<std::string> code;
         Poco::Nullable<std::string> refund;
+        Poco::Nullable<Poco::Int64> refunded_amount;
         connection.run(
-            "SELECT p.payment_type, f.payment_type, f.code, f.refund FROM (SELECT CAST($1 AS TEXT) "
-            "AS id) k LEFT JOIN payments p ON p.id = k.id LEFT JOIN payment_failures f ON "
-            "f.payment_id = k.id",
+            "SELECT p.payment_type, p.refunded_amount, f.payment_type, f.code, f.refund FROM "
+            "(SELECT CAST($1 AS TEXT) AS id) k LEFT JOIN payments p ON p.id = k.id LEFT JOIN "
+            "payment_failures f ON f.payment_id = k.id",
             [&](Statement& s) {
-              s, useRef(payment_id), into(fulfilled_type), into(failed_type), into(code),
-                  into(refund);
+              s, useRef(payment_id), into(fulfilled_type), into(refunded_amount), into(failed_type),
+                  into(code), into(refund);
             });
         PaymentCheck check;
         if (!fulfilled_type.isNull()) {
           check.status = PaymentCheck::Status::kCompleted;
           check.payment_type = fulfilled_type.value();
+          // Fulfilled, then given back by an operator: still completed, and says so.
+          if (!refunded_amount.isNull() && refunded_amount.value() > 0) {
+            check.refunded = true;
+            check.reason = kRefundedByOperatorCode;
+          }
         } else if (!code.isNull()) {
           check.status = PaymentCheck::Status::kFailed;
           if (!failed_type.isNull()) check.payment_type = failed_type.value();

@@ -38,6 +38,9 @@ struct PaymentFailure {
   RefundState refund = RefundState::kNone;
 };
 
+/// The check API's reason for a fulfilled payment an operator refunded.
+inline constexpr const char* kRefundedByOperatorCode = "REFUNDED_BY_OPERATOR";
+
 struct PaymentCheck {
   enum class Status { kPending = 1, kCompleted, kFailed };
   Status status = Status::kPending;

@@ -153,6 +153,36 @@ std::vector<std::string> ScheduleLedger::revokeOtherAttempts(std::int64_t subscr
   return pending;
 }
 
+std::vector<ScheduleEntry> ScheduleLedger::pendingOf(std::int64_t subscription_id) {
+  std::vector<std::string> ids;
+  connection_.run(
+      "SELECT payment_id FROM payment_schedules WHERE subscription_id = $1 AND status IN "
+      "('PENDING', 'SCHEDULED') ORDER BY cycle, attempt",
+      [&](Statement& s) { s, bind(Poco::Int64{subscription_id}), into(ids); });
+  std::vector<ScheduleEntry> entries;
+  for (const auto& id : ids) {
+    if (auto entry = find(id)) entries.push_back(std::move(*entry));
+  }
+  return entries;
+}
+
+std::optional<ScheduleEntry> ScheduleLedger::latestOf(std::int64_t subscription_id) {
+  std::string id;
+  const std::size_t rows = connection_.run(
+      "SELECT payment_id FROM payment_schedules WHERE subscription_id = $1 ORDER BY cycle DESC, "
+      "attempt DESC LIMIT 1",
+      [&](Statement& s) { s, bind(Poco::Int64{subscription_id}), into(id); });
+  if (rows == 0) return std::nullopt;
+  return find(id);
+}
+
+bool ScheduleLedger::revoke(const std::string& payment_id) {
+  return connection_.execute(
+             "UPDATE payment_schedules SET status = 'REVOKED', updated_at_us = $1 "
+             "WHERE payment_id = $2 AND status IN ('PENDING', 'SCHEDULED')",
+             {toMicros(clock_()), payment_id}) > 0;
+}
+
 void ScheduleLedger::markAccepted(const std::string& payment_id,
                                   const std::optional<std::string>& schedule_id) {
   // COALESCE: an answer without the id (PAYMENT_SCHEDULE_ALREADY_EXISTS) keeps a known one.

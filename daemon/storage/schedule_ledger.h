@@ -60,6 +60,12 @@ class ScheduleLedger {
   /// `except`. @return the payment ids now REVOKED.
   std::vector<std::string> revokeOtherAttempts(std::int64_t subscription_id, int cycle,
                                                const std::string& except);
+  /// The subscription's attempts still to run (PENDING or SCHEDULED), oldest first.
+  std::vector<ScheduleEntry> pendingOf(std::int64_t subscription_id);
+  /// The subscription's latest attempt (highest cycle, then attempt), if any.
+  std::optional<ScheduleEntry> latestOf(std::int64_t subscription_id);
+  /// PENDING or SCHEDULED -> REVOKED. @return whether it changed.
+  bool revoke(const std::string& payment_id);
   /// PortOne accepted the schedule as `schedule_id`: keeps the id (a revoke
   /// needs it), and PENDING becomes SCHEDULED.
   void markAccepted(const std::string& payment_id, const std::optional<std::string>& schedule_id);

@@ -7,6 +7,7 @@
 #include "storage/notice_payload.h"
 #include "storage/nullable_codec.h"
 #include "storage/schedule_payload.h"
+#include "storage/subscription_status.h"
 #include "storage/time_codec.h"
 
 namespace paymentd::storage {
@@ -20,28 +21,6 @@ using Poco::Data::Keywords::useRef;
 constexpr const char* kSubscriptionColumns =
     "SELECT id, user_id, plan_id, status, trial, billing_key, period_start_us, period_end_us, "
     "consecutive_failures, level FROM subscriptions ";
-
-const char* statusName(SubscriptionStatus status) {
-  switch (status) {
-    case SubscriptionStatus::kActive:
-      return "ACTIVE";
-    case SubscriptionStatus::kPastDue:
-      return "PAST_DUE";
-    case SubscriptionStatus::kFailed:
-      return "FAILED";
-    case SubscriptionStatus::kCancelled:
-      return "CANCELLED";
-  }
-  return "ACTIVE";
-}
-
-SubscriptionStatus statusFrom(const std::string& name) {
-  if (name == "PAST_DUE") return SubscriptionStatus::kPastDue;
-  if (name == "FAILED") return SubscriptionStatus::kFailed;
-  if (name == "CANCELLED") return SubscriptionStatus::kCancelled;
-  if (name == "ACTIVE") return SubscriptionStatus::kActive;
-  throw Error("unknown subscription status '" + name + "' in the database");
-}
 
 // Runs `work`, turning storage exceptions into the Outcome a plugin gets.
 template <typename Work>
@@ -102,7 +81,7 @@ std::optional<Subscription> SqlStore::readSubscription(
         into(billing_key), into(start), into(end), into(failures), into(level);
   });
   if (rows == 0) return std::nullopt;
-  sub.status = statusFrom(status);
+  sub.status = subscriptionStatusFrom(status);
   sub.billing_key = fromNullable(billing_key);
   sub.level = fromNullable(level);
   sub.period_start = fromMicros(start);
@@ -215,7 +194,7 @@ Outcome SqlStore::updateSubscription(const SubscriptionUpdate& update) {
     sql += " WHERE id = $" + std::to_string(next);
     const std::size_t rows = connection_.run(sql, [&](Statement& s) {
       s, bind(toMicros(clock_()));
-      if (update.status) s, bind(std::string(statusName(*update.status)));
+      if (update.status) s, bind(std::string(subscriptionStatusName(*update.status)));
       if (update.period_end) s, bind(toMicros(*update.period_end));
       if (update.consecutive_failures)
         s, bind(static_cast<Poco::Int64>(*update.consecutive_failures));

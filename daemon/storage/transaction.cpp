@@ -23,7 +23,8 @@ Transaction::Transaction(Database& database)
     : database_(database),
       connection_(begun(database)),
       statements_at_start_(connection_->statements() - 1),
-      store_(*connection_, [&database] { return database.now(); }) {}
+      store_(*connection_, [&database] { return database.now(); }),
+      subscriptions_(*connection_, [&database] { return database.now(); }) {}
 
 Transaction::~Transaction() {
   if (connection_->inTransaction()) connection_->rollback();
@@ -64,6 +65,12 @@ std::vector<std::string> Transaction::settleCycle(const ScheduleEntry& paid) {
       ledger.revokeOtherAttempts(paid.request.subscription_id, paid.request.cycle, paid.payment_id);
   for (const std::string& payment_id : withdrawn) store_.enqueueRevocation(payment_id);
   return withdrawn;
+}
+
+bool Transaction::revokeSchedule(const std::string& payment_id) {
+  if (!schedules().revoke(payment_id)) return false;
+  store_.enqueueRevocation(payment_id);
+  return true;
 }
 
 void Transaction::commit() {

@@ -14,6 +14,7 @@
 #include "storage/database.h"
 #include "storage/schedule_ledger.h"
 #include "storage/sql_store.h"
+#include "storage/subscription_records.h"
 
 namespace paymentd::storage {
 
@@ -66,6 +67,17 @@ class Transaction {
   /// what paymentd asked PortOne to charge, and which attempt paid a cycle.
   ScheduleLedger& schedules() { return store_.schedules(); }
 
+  /// The host's view of subscriptions in this transaction: lifecycle changes
+  /// and their audit trail (storage/subscription_records.h).
+  SubscriptionRecords& subscriptions() { return subscriptions_; }
+
+  /// The host's own SQL in this transaction (operator refunds).
+  Connection& connection() { return *connection_; }
+
+  /// Withdraws a PENDING or SCHEDULED attempt, at PortOne too once this
+  /// commits. @return false when it was not pending (then nothing changed).
+  bool revokeSchedule(const std::string& payment_id);
+
   /// The scheduled payment `payment_id` paid its cycle: marks it PAID (throws
   /// Duplicate when another attempt paid the cycle first) and withdraws the
   /// cycle's other pending attempts, at PortOne too once this commits.
@@ -94,6 +106,7 @@ class Transaction {
   ConnectionPool::Lease connection_;
   std::uint64_t statements_at_start_ = 0;
   SqlStore store_;
+  SubscriptionRecords subscriptions_;
 };
 
 }  // namespace paymentd::storage

@@ -14,6 +14,13 @@ PaymentCheck completed() {
   return check;
 }
 
+PaymentCheck refundedByOperator() {
+  PaymentCheck check = completed();
+  check.refunded = true;
+  check.reason = "REFUNDED_BY_OPERATOR";
+  return check;
+}
+
 TEST(FinalChecks, KeepsOnlyAnswersThatCannotChange) {
   FinalChecks finals(10);
   PaymentCheck pending;
@@ -30,15 +37,18 @@ TEST(FinalChecks, KeepsOnlyAnswersThatCannotChange) {
   EXPECT_FALSE(finals.find("refund-failed"));  // the next delivery may still refund it
   ASSERT_TRUE(finals.find("refunded"));
   EXPECT_EQ(finals.find("refunded")->reason, "AMOUNT_MISMATCH");
-  ASSERT_TRUE(finals.find("completed"));
-  EXPECT_EQ(finals.find("completed")->payment_type, "FIRST_BILLING");
+  // An operator may still refund a completed payment, on any daemon.
+  EXPECT_FALSE(finals.find("completed"));
+  finals.remember("given-back", refundedByOperator());
+  ASSERT_TRUE(finals.find("given-back"));
+  EXPECT_EQ(finals.find("given-back")->reason, "REFUNDED_BY_OPERATOR");
 }
 
 TEST(FinalChecks, ForgetsTheOldestBeyondItsCapacity) {
   FinalChecks finals(2);
-  finals.remember("a", completed());
-  finals.remember("b", completed());
-  finals.remember("c", completed());
+  finals.remember("a", refundedByOperator());
+  finals.remember("b", refundedByOperator());
+  finals.remember("c", refundedByOperator());
   EXPECT_FALSE(finals.find("a"));
   EXPECT_TRUE(finals.find("b"));
   EXPECT_TRUE(finals.find("c"));

@@ -11,6 +11,7 @@
 
 #include "clock/manual_clock.h"
 #include "config/config.h"
+#include "lifecycle/subscription_operations.h"
 #include "loader/plugin_set.h"
 #include "pipeline/reconciler.h"
 #include "portone/rfc3339.h"
@@ -61,10 +62,13 @@ HttpAnswer httpCall(std::uint16_t port, const std::string& method, const std::st
 }
 
 PipelineHarness::PipelineHarness(storage::Backend backend, const std::string& lock_url)
-    : PipelineHarness(backend, HarnessOptions{lock_url, false, {}, false, {}}) {}
+    : PipelineHarness(backend, HarnessOptions{lock_url, false, {}, false, {}, {}}) {}
 
 PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harness_options)
-    : test_database_(backend), recurring_payment_type_(harness_options.recurring.payment_type) {
+    : test_database_(backend),
+      recurring_payment_type_(harness_options.recurring.payment_type),
+      lock_url_(harness_options.lock_url),
+      admin_token_(harness_options.admin_token) {
   sandbox_ = std::make_unique<sandbox::Sandbox>(sandbox::SandboxOptions{});
   sandbox_->start();
   const sandbox::SandboxOptions& options = sandbox_->options();
@@ -117,6 +121,11 @@ PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harnes
   config.outbox.backoff_base_ms = 1;
   config.outbox.backoff_max_ms = 1;
   config.outbox.notice_grace_s = 3600;
+  if (!harness_options.admin_token.empty()) {
+    config.admin.enabled = true;
+    config.admin.port = 0;
+    config.admin.token_file = writeFile("admin-token", harness_options.admin_token + "\n");
+  }
   daemon_ = std::make_unique<app::Daemon>(
       app::DaemonInputs{config, set, testPlans(), SystemClock::instance(), "harness"});
   daemon_->listen();  // the outbox worker and the reconciler run when a test says so
@@ -288,18 +297,43 @@ HttpAnswer PipelineHarness::check(const std::string& payment_id) {
   return httpCall(port(), "GET", "/api/v1/payment/check/" + payment_id);
 }
 
-ProcessResult PipelineHarness::trace(const std::string& payment_id, bool json) const {
+ProcessResult PipelineHarness::cli(std::vector<std::string> args) const {
   const TempDir& dir = test_database_.dir();
-  dir.write("api-secret", "unused\n");
-  dir.write("webhook-secret", sandbox_->options().webhook_secret + "\n");
-  const std::string config = dir.write(
-      "trace.yaml", "storage: \"" + test_database_.url() +
-                        "\"\ncatalog: plans.yaml\nportone: {api_base: \"" + sandbox_->baseUrl() +
-                        "\", store_id: s, api_secret_file: api-secret, webhook_secret_files: "
-                        "[webhook-secret]}\n");
-  std::vector<std::string> args{"--config=" + config, "trace", payment_id};
-  if (json) args.push_back("--json");
+  const sandbox::SandboxOptions& options = sandbox_->options();
+  dir.write("cli-api-secret", options.api_secret + "\n");
+  dir.write("cli-webhook-secret", options.webhook_secret + "\n");
+  const std::string config =
+      dir.write("cli.yaml", "storage: \"" + test_database_.url() + "\"\nlock: \"" + lock_url_ +
+                                "\"\ncatalog: plans.yaml\nportone: {api_base: \"" +
+                                sandbox_->baseUrl() + "\", store_id: " + options.store_id +
+                                ", api_secret_file: cli-api-secret, webhook_secret_files: "
+                                "[cli-webhook-secret]}\n");
+  args.insert(args.begin(), "--config=" + config);
   return runProcess(PAYMENTD_EXECUTABLE, args);
+}
+
+ProcessResult PipelineHarness::trace(const std::string& payment_id, bool json) const {
+  std::vector<std::string> args{"trace", payment_id};
+  if (json) args.push_back("--json");
+  return cli(args);
+}
+
+HttpAnswer PipelineHarness::admin(const std::string& method, const std::string& path,
+                                  const std::string& body, const std::string& idempotency_key,
+                                  const std::string& actor) {
+  std::vector<std::pair<std::string, std::string>> headers{
+      {"Authorization", "Bearer " + admin_token_}};
+  if (!idempotency_key.empty())
+    headers.emplace_back("Idempotency-Key", "\"" + idempotency_key + "\"");
+  if (!actor.empty()) headers.emplace_back("X-Actor", actor);
+  return httpCall(daemon_->adminPort(), method, path, body, headers);
+}
+
+std::size_t PipelineHarness::cancelDueAt(Timestamp now) {
+  const ManualClock clock(now);
+  const lifecycle::SubscriptionOperations operations(
+      lifecycle::LifecycleParts{daemon_->database(), clock, daemon_->gateway()});
+  return operations.cancelDue(100);
 }
 
 std::string PipelineHarness::webhookUrl(const std::string& query) const {

@@ -43,6 +43,9 @@ struct HarnessOptions {
   /// Notifier per channel (admin_slack, alimtalk, sms); a channel not named
   /// here gets the shipped `log` notifier.
   std::map<std::string, config::PluginEntry> notifiers;
+  /// Non-empty: the daemon serves the operator API on a loopback port of its
+  /// own (`admin:`), with this bearer token.
+  std::string admin_token;
 };
 
 class PipelineHarness {
@@ -88,6 +91,17 @@ class PipelineHarness {
   }
   /// Runs `paymentd trace PAYMENT_ID [--json]` against this harness's database.
   ProcessResult trace(const std::string& payment_id, bool json = false) const;
+  /// Runs `paymentd --config=... ARGS` on this harness's database, sandbox and lock.
+  ProcessResult cli(std::vector<std::string> args) const;
+
+  /// A request to the admin listener with the harness's token (HarnessOptions::admin_token);
+  /// `idempotency_key` and `actor` are sent when not empty.
+  HttpAnswer admin(const std::string& method, const std::string& path, const std::string& body = "",
+                   const std::string& idempotency_key = "",
+                   const std::string& actor = "support:kim");
+  std::uint16_t adminPort() const { return daemon_->adminPort(); }
+  /// The period-end job as a daemon whose clock reads `now` would run it.
+  std::size_t cancelDueAt(Timestamp now);
 
   storage::Database& database() { return daemon_->database(); }
   const std::string& databaseUrl() const { return test_database_.url(); }
@@ -129,6 +143,8 @@ class PipelineHarness {
   TestDatabase test_database_;
   std::unique_ptr<sandbox::Sandbox> sandbox_;
   std::string recurring_payment_type_;
+  std::string lock_url_;
+  std::string admin_token_;
   std::unique_ptr<app::Daemon> daemon_;  // last: stopped before the sandbox it calls
 };
 

@@ -119,9 +119,9 @@ TEST_F(V2GatewayTest, PortOneDownIsUnavailable) {
 }
 
 TEST_F(V2GatewayTest, RefundsPartOfAPaymentThenTheRest) {
-  ASSERT_EQ(sandbox_.post("/_sandbox/payments", R"({"id":"p","status":"PAID","amount":10000})")
-                .status,
-            201);
+  ASSERT_EQ(
+      sandbox_.post("/_sandbox/payments", R"({"id":"p","status":"PAID","amount":10000})").status,
+      201);
   core::RefundRequest part{"p", "one seat fewer", 10000, "refund-p-part-000001"};
   part.amount = 3000;
   const core::RefundAnswer first = gateway_.refund(part);
@@ -146,9 +146,9 @@ TEST_F(V2GatewayTest, RefundsPartOfAPaymentThenTheRest) {
 }
 
 TEST_F(V2GatewayTest, ARefundOfMoreThanIsLeftIsRefused) {
-  ASSERT_EQ(sandbox_.post("/_sandbox/payments", R"({"id":"p","status":"PAID","amount":10000})")
-                .status,
-            201);
+  ASSERT_EQ(
+      sandbox_.post("/_sandbox/payments", R"({"id":"p","status":"PAID","amount":10000})").status,
+      201);
   core::RefundRequest request{"p", "too much", 10000, "refund-p-much-000001"};
   request.amount = 12000;
   const auto answer = gateway_.refund(request);

@@ -1,0 +1,135 @@
+#include "cli/operator_command.h"
+
+#include <Poco/Environment.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/UUIDGenerator.h>
+
+#include <map>
+#include <ostream>
+
+#include "clock/clock.h"
+#include "lifecycle/operator_service.h"
+#include "lock/payment_lock.h"
+#include "portone/api_client.h"
+#include "portone/v2_gateway.h"
+#include "storage/migrations.h"
+#include "storage/storage_config.h"
+
+namespace paymentd::cli {
+namespace {
+
+using lifecycle::Operation;
+
+constexpr int kExitOk = 0;
+constexpr int kExitRefused = 1;
+constexpr int kExitUsage = 64;
+constexpr int kExitTempFail = 75;
+constexpr std::chrono::milliseconds kLockTtl{60000};
+
+const std::map<std::pair<std::string, std::string>, Operation>& commands() {
+  static const std::map<std::pair<std::string, std::string>, Operation> kCommands = {
+      {{"user", "show"}, Operation::kShowUser},
+      {{"subscription", "show"}, Operation::kShowSubscription},
+      {{"subscription", "cancel"}, Operation::kCancel},
+      {{"subscription", "resume"}, Operation::kResume},
+      {{"subscription", "card"}, Operation::kChangeCard},
+      {{"subscription", "retry"}, Operation::kRetry},
+      {{"payment", "refund"}, Operation::kRefund},
+  };
+  return kCommands;
+}
+
+std::string defaultActor() {
+  for (const char* name : {"SUDO_USER", "USER", "LOGNAME"}) {
+    const std::string value = Poco::Environment::get(name, "");
+    if (!value.empty()) return "cli:" + value;
+  }
+  return "cli";
+}
+
+// The API's error as one line: "CODE: message".
+std::string errorLine(const std::string& body) {
+  try {
+    Poco::JSON::Parser parser;
+    const auto root = parser.parse(body).extract<Poco::JSON::Object::Ptr>();
+    const auto error = root->getObject("error");
+    return error->getValue<std::string>("code") + ": " + error->getValue<std::string>("message");
+  } catch (const std::exception&) {
+    return body;
+  }
+}
+
+}  // namespace
+
+bool isOperatorCommand(const std::vector<std::string>& args) {
+  return !args.empty() &&
+         (args.front() == "user" || args.front() == "subscription" || args.front() == "payment");
+}
+
+int runOperatorCommand(const config::Config& config, const std::vector<std::string>& args,
+                       const OperatorArgs& options, std::ostream& out, std::ostream& err) {
+  const auto command = args.size() >= 2 ? commands().find({args[0], args[1]}) : commands().end();
+  if (command == commands().end() || args.size() != 3) {
+    err << "paymentd: usage: user show USER_ID | subscription show|cancel|resume|card|retry ID | "
+           "payment refund PAYMENT_ID (see --help)\n";
+    return kExitUsage;
+  }
+  lifecycle::OperatorCall call;
+  call.operation = command->second;
+  call.target = args[2];
+  const bool write = lifecycle::isWrite(call.operation);
+  if (!write && (options.reason || options.at || options.amount || options.billing_key)) {
+    err << "paymentd: " << args[0] << " " << args[1] << " takes no --reason, --at, --amount or "
+        << "--billing-key\n";
+    return kExitUsage;
+  }
+  if ((options.at && call.operation != Operation::kCancel) ||
+      (options.amount && call.operation != Operation::kRefund) ||
+      (options.billing_key && call.operation != Operation::kChangeCard)) {
+    err << "paymentd: --at is for cancel, --amount for refund, --billing-key for card\n";
+    return kExitUsage;
+  }
+  call.at = options.at;
+  call.billing_key = options.billing_key;
+  if (options.amount) {
+    const std::string& text = *options.amount;
+    if (text.empty() || text.size() > 13 ||
+        text.find_first_not_of("0123456789") != std::string::npos) {
+      err << "paymentd: --amount must be a whole number of KRW\n";
+      return kExitUsage;
+    }
+    call.amount = std::stoll(text);
+  }
+  call.reason = options.reason.value_or("");
+  call.actor = options.actor.value_or(defaultActor());
+  call.idempotency_key = options.idempotency_key.value_or(
+      "cli-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString());
+
+  lifecycle::OperatorReply reply;
+  try {
+    auto database = storage::Database::open(config.storage, storage::databaseOptions(config));
+    storage::migrate(*database);
+    const portone::PortOneClient client(portone::PortOneClient::optionsFromConfig(config.portone),
+                                        SystemClock::instance());
+    const portone::V2Gateway gateway(client);
+    auto lock = lock::makePaymentLock(config.lock, lock::LockOptions{});
+    const lifecycle::OperatorService operators(
+        lifecycle::LifecycleParts{*database, SystemClock::instance(), gateway}, *lock, kLockTtl);
+    reply = operators.handle(call);
+  } catch (const storage::Transient& e) {
+    err << "paymentd: database unavailable: " << e.what() << "\n";
+    return kExitTempFail;
+  } catch (const std::exception& e) {
+    err << "paymentd: " << e.what() << "\n";
+    return kExitRefused;
+  }
+  if (reply.status == 200) {
+    out << reply.body << "\n";
+    return kExitOk;
+  }
+  err << "paymentd: " << errorLine(reply.body) << "\n";
+  return reply.status == 503 ? kExitTempFail : kExitRefused;
+}
+
+}  // namespace paymentd::cli

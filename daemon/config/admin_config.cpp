@@ -1,0 +1,29 @@
+#include "config/admin_config.h"
+
+#include "config/listen_address.h"
+
+namespace paymentd::config {
+
+void readAdmin(MapReader& root, const std::string& base_dir, AdminConfig& admin) {
+  YAML::Node node = root.node("admin", false);
+  if (!node.IsDefined()) return;
+  MapReader map(node, root.file(), "admin", root.problems());
+  if (!map.valid()) return;
+  admin.enabled = true;
+  if (auto listen = map.string("listen", false)) {
+    if (const auto address = parseListenAddress(*listen)) {
+      admin.host = address->host;
+      admin.port = address->port;
+    } else {
+      map.problems().add(map.markOfKey("listen"),
+                         "admin.listen must be HOST:PORT (port 0-65535), found '" + *listen + "'");
+    }
+  }
+  if (auto file = map.path("token_file", true, base_dir)) {
+    admin.token_file = *file;
+    admin.token_file_mark = map.markOfKey("token_file");
+  }
+  map.finish();
+}
+
+}  // namespace paymentd::config
