@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "api/check_route.h"
+#include "config/password_file.h"
 #include "core/decision.h"
 #include "portone/api_error.h"
 #include "portone/webhook_event.h"
@@ -39,6 +40,27 @@ metrics::KnownLabels Daemon::knownMetricLabels() {
 
 Daemon::Daemon(DaemonInputs inputs)
     : config_(std::move(inputs.config)), clock_(inputs.clock), plugins_(std::move(inputs.plugins)) {
+  // PortOne and the lock first: secrets are read once, here, and a missing file stops the
+  // start before the database is touched.
+  try {
+    portone_ = std::make_unique<portone::PortOneClient>(
+        portone::PortOneClient::optionsFromConfig(config_.portone), clock_);
+    verifier_ = std::make_unique<portone::WebhookVerifier>(
+        portone::WebhookVerifier::fromSecretFiles(config_.portone.webhook_secret_files, clock_));
+    lock::LockOptions lock_options;
+    lock_options.lease = std::chrono::milliseconds(config_.pipeline.lock_lease_ms);
+    if (!config_.lock_password_file.empty()) {
+      const config::PasswordRead read = config::readPasswordFile(config_.lock_password_file);
+      if (!read.password) {
+        throw std::runtime_error("cannot read lock_password_file " + config_.lock_password_file +
+                                 ": " + read.problem);
+      }
+      lock_options.password = read.password;
+    }
+    lock_ = lock::makePaymentLock(config_.lock, lock_options);
+  } catch (const std::exception& e) {
+    throw StartError("portone", e.what());
+  }
   // The database is migrated and the catalog synced before the port opens.
   try {
     database_ = storage::Database::open(config_.storage, storage::databaseOptions(config_));
@@ -51,22 +73,12 @@ Daemon::Daemon(DaemonInputs inputs)
                            " synced: plans=" + std::to_string(synced.upserted) +
                            " retired=" + std::to_string(synced.retired) +
                            " deleted=" + std::to_string(synced.deleted));
+  } catch (const storage::SchemaTooNew& e) {
+    throw StartError("schema", e.what());  // another start cannot help: a config problem
   } catch (const std::exception& e) {
     throw StartError("storage", e.what());
   }
 
-  // PortOne and the lock: secrets are read once, here; a missing file stops the start.
-  try {
-    portone_ = std::make_unique<portone::PortOneClient>(
-        portone::PortOneClient::optionsFromConfig(config_.portone), clock_);
-    verifier_ = std::make_unique<portone::WebhookVerifier>(
-        portone::WebhookVerifier::fromSecretFiles(config_.portone.webhook_secret_files, clock_));
-    lock::LockOptions lock_options;
-    lock_options.lease = std::chrono::milliseconds(config_.pipeline.lock_lease_ms);
-    lock_ = lock::makePaymentLock(config_.lock, lock_options);
-  } catch (const std::exception& e) {
-    throw StartError("portone", e.what());
-  }
   parser_ = std::make_unique<portone::WebhookEventParser>(config_.portone.store_id,
                                                           api::handledWebhookTypes());
   gateway_ = std::make_unique<portone::V2Gateway>(*portone_);

@@ -7,16 +7,14 @@
 #include <ostream>
 #include <sstream>
 
+#include "cli/exit_codes.h"
 #include "portone/rfc3339.h"
-#include "storage/database.h"
 #include "storage/errors.h"
+#include "storage/existing_database.h"
 #include "storage/payment_log.h"
-#include "storage/storage_config.h"
 
 namespace paymentd::cli {
 namespace {
-
-constexpr int kExitUnavailable = 75;
 
 double milliseconds(std::chrono::microseconds duration) {
   return static_cast<double>(duration.count()) / 1000.0;
@@ -112,30 +110,33 @@ int tracePayment(const config::Config& config, const std::string& payment_id, bo
   Story story;
   story.payment_id = payment_id;
   try {
-    auto database = storage::Database::open(config.storage, storage::databaseOptions(config));
+    auto database = storage::openExistingDatabase(config);  // never creates or migrates
     storage::PaymentLog log(*database);
     story.check = log.check(payment_id);
     story.failure = log.failure(payment_id);
     story.events = log.events(payment_id);
     story.outbox = log.outboxItems(payment_id);
+  } catch (const storage::NoDatabase& e) {
+    err << "paymentd: " << e.what() << "\n";
+    return kExitNoDatabase;
   } catch (const storage::Transient& e) {
     err << "paymentd: database unavailable: " << e.what() << "\n";
     return kExitUnavailable;
   } catch (const std::exception& e) {
     err << "paymentd: cannot read the trace: " << e.what() << "\n";
-    return 1;
+    return kExitFailed;
   }
   if (story.events.empty() && !story.failure &&
       story.check.status == storage::PaymentCheck::Status::kPending) {
     err << "paymentd: nothing is recorded for payment " << payment_id << "\n";
-    return 1;
+    return kExitFailed;
   }
   if (json) {
     printJson(story, out);
   } else {
     printText(story, out);
   }
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace paymentd::cli
