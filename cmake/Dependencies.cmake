@@ -1,5 +1,5 @@
-# Every dependency comes from Debian packages; see ../shared/STACK.md section 4
-# for why each shim below exists.
+# Every dependency comes from Debian packages (scripts/setup.sh installs them); each
+# shim below says why it exists.
 
 # Poco's DataPostgreSQL config links "PostgreSQL::client", which nothing defines.
 find_package(PostgreSQL REQUIRED)

@@ -8,6 +8,8 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 (cd "$build" && cpack -G DEB -B "$out" >/dev/null)
+# Debian's own checks: any error fails the run; warnings are printed for a person to read.
+lintian --fail-on error --tag-display-limit 0 "$out"/paymentd_*_amd64.deb "$out"/paymentd-dev_*_all.deb
 apt-get install -y -qq "$out"/paymentd_*_amd64.deb "$out"/paymentd-dev_*_all.deb >/dev/null
 
 getent passwd paymentd >/dev/null || { echo "no paymentd user"; exit 1; }
@@ -16,15 +18,27 @@ test -d /etc/paymentd/credentials
 install -m 0600 /dev/stdin /etc/paymentd/credentials/portone-api-secret <<<"test-api-secret"
 install -m 0600 /dev/stdin /etc/paymentd/credentials/portone-webhook-secret \
   <<<"whsec_dGVzdC13ZWJob29rLXNlY3JldC0xMjM0NTY3OA=="
-# As the unit's ExecStartPre runs it (systemd sets CREDENTIALS_DIRECTORY).
+# As docs/operations.md has the operator run it from a shell, and as the unit's
+# ExecStartPre runs it (systemd sets CREDENTIALS_DIRECTORY).
+(unset CREDENTIALS_DIRECTORY
+ paymentd --config=/etc/paymentd/paymentd.yaml --credentials-dir=/etc/paymentd/credentials --check-config)
 CREDENTIALS_DIRECTORY=/etc/paymentd/credentials \
   /usr/bin/paymentd --config=/etc/paymentd/paymentd.yaml --check-config
 if [ -d /run/systemd/system ] || command -v systemd-analyze >/dev/null; then
   systemd-analyze verify /lib/systemd/system/paymentd.service
 fi
 test -f /usr/include/paymentd/plugin.h
+for doc in operations.md operators.md copyright changelog.Debian.gz; do
+  test -f "/usr/share/doc/paymentd/$doc" || { echo "no /usr/share/doc/paymentd/$doc"; exit 1; }
+done
+test -f /usr/share/man/man8/paymentd.8.gz || { echo "no man page paymentd(8)"; exit 1; }
 
 rm -f /etc/paymentd/credentials/portone-api-secret /etc/paymentd/credentials/portone-webhook-secret
 dpkg --purge paymentd-dev paymentd >/dev/null
 if getent passwd paymentd >/dev/null; then echo "purge left the paymentd user"; exit 1; fi
+# deb-systemd-helper's records and links go with the package.
+if ls /etc/systemd/system/*/paymentd.service /var/lib/systemd/deb-systemd-helper-*/paymentd.service* \
+  2>/dev/null | grep -q .; then
+  echo "purge left systemd links or records for paymentd.service"; exit 1
+fi
 echo "deb install: ok"

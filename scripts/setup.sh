@@ -11,7 +11,7 @@ apt-get install -y -qq --no-install-recommends \
   libgtest-dev libgmock-dev libpq-dev libsqlite3-dev libssl-dev \
   prometheus-cpp-dev libsystemd-dev \
   postgresql-15 redis-server clang-format dpkg-dev systemd python3-prometheus-client \
-  jq sqlite3 >/dev/null
+  jq sqlite3 openssl lintian prometheus >/dev/null
 # Node runs the PortOne SDK conformance test; keep an existing install (it may bundle npm).
 command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 echo "setup: packages installed"

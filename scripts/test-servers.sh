@@ -2,14 +2,20 @@
 # Starts or stops throwaway PostgreSQL and Redis servers on loopback for the tests.
 #   scripts/test-servers.sh start RUN_DIR   # prints `export ...` lines for the tests
 #   scripts/test-servers.sh stop RUN_DIR
-# Ports: PAYMENTD_TEST_PG_PORT (default 55432), PAYMENTD_TEST_REDIS_PORT (default 56379).
+# Ports: PAYMENTD_TEST_PG_PORT (default 55432), PAYMENTD_TEST_REDIS_PORT (default 56379),
+# PAYMENTD_TEST_REDIS_AUTH_PORT (default the Redis port + 1).
 # PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
+# PostgreSQL has TLS on (a self-signed certificate made here) and a Unix socket; a second
+# Redis requires a password (in a file) and also listens on a Unix socket. The sockets
+# live in a short directory under /tmp: a path under a deep checkout passes the kernel's
+# 107-byte limit for socket paths.
 set -euo pipefail
 
 action=${1:?usage: test-servers.sh start|stop RUN_DIR}
 run=$(realpath -m "${2:?usage: test-servers.sh start|stop RUN_DIR}")
 pg_port=${PAYMENTD_TEST_PG_PORT:-55432}
 redis_port=${PAYMENTD_TEST_REDIS_PORT:-56379}
+redis_auth_port=${PAYMENTD_TEST_REDIS_AUTH_PORT:-$((redis_port + 1))}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 
 as_pg() {
@@ -20,25 +26,52 @@ stop() {
   if [ -f "$run/pg/data/postmaster.pid" ]; then
     as_pg "$pgbin/pg_ctl" -D "$run/pg/data" -m fast -w stop >/dev/null 2>&1 || true
   fi
-  if [ -f "$run/redis.pid" ]; then
-    kill "$(cat "$run/redis.pid")" 2>/dev/null || true
-    rm -f "$run/redis.pid"
+  for pid in "$run/redis.pid" "$run/redis-auth.pid"; do
+    if [ -f "$pid" ]; then
+      kill "$(cat "$pid")" 2>/dev/null || true
+      rm -f "$pid"
+    fi
+  done
+  if [ -f "$run/socket-dir" ]; then
+    rm -rf "$(cat "$run/socket-dir")"
+    rm -f "$run/socket-dir"
   fi
+}
+
+wait_for_redis() {  # NAME, redis-cli arguments...
+  local name=$1
+  shift
+  for _ in $(seq 50); do redis-cli "$@" ping 2>/dev/null | grep -q PONG && return 0; sleep 0.1; done
+  echo "test-servers: $name did not start; its log:" >&2
+  tail -n 20 "$run/$name.log" >&2
+  exit 1
 }
 
 start() {
   stop
   rm -rf "$run/pg" && mkdir -p "$run/pg"
-  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$run/pg"
+  sockets=$(mktemp -d /tmp/pd-XXXXXX)
+  echo "$sockets" >"$run/socket-dir"
+  chmod 0755 "$sockets"
+  mkdir -p "$sockets/pg"
+  if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$run/pg" "$sockets/pg"; fi
   as_pg "$pgbin/initdb" -D "$run/pg/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$run/pg/initdb.log" 2>&1
+  # TLS with a self-signed certificate for 127.0.0.1; the tests trust it as their root.
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$run/pg/server.key" -out "$run/pg/server.crt" >/dev/null 2>&1
+  cp "$run/pg/server.crt" "$run/pg/root.crt"
+  chmod 0600 "$run/pg/server.key"
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$run/pg/server.key" "$run/pg/server.crt"; fi
   # In the config file rather than on the command line, so a test that stops the
   # server can start it again with a plain `pg_ctl start`.
   cat >>"$run/pg/data/postgresql.conf" <<CONF
 port = $pg_port
-# TCP only: a Unix socket path under a long checkout path passes the kernel's
-# 107-byte limit and the server refuses to start. The tests connect over TCP.
-unix_socket_directories = ''
+unix_socket_directories = '$sockets/pg'
 listen_addresses = '127.0.0.1'
+ssl = on
+ssl_cert_file = '$run/pg/server.crt'
+ssl_key_file = '$run/pg/server.key'
 fsync = off
 max_connections = 200
 CONF
@@ -49,16 +82,34 @@ CONF
   fi
   redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
     --enable-debug-command yes --pidfile "$run/redis.pid" --logfile "$run/redis.log" --dir "$run" >/dev/null
-  for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-  if ! redis-cli -p "$redis_port" ping >/dev/null 2>&1; then
-    echo "test-servers: Redis did not start; its log:" >&2
-    tail -n 20 "$run/redis.log" >&2
-    exit 1
-  fi
+  wait_for_redis redis -p "$redis_port"
+  # The password only in files (mode 0600), never on a command line another user can read.
+  (umask 077 && openssl rand -hex 16 >"$run/redis-password")
+  (umask 077 && cat >"$run/redis-auth.conf" <<CONF
+port $redis_auth_port
+bind 127.0.0.1
+unixsocket $sockets/redis.sock
+unixsocketperm 700
+requirepass $(cat "$run/redis-password")
+save ""
+appendonly no
+daemonize yes
+pidfile $run/redis-auth.pid
+logfile $run/redis-auth.log
+dir $run
+CONF
+)
+  redis-server "$run/redis-auth.conf" >/dev/null
+  REDISCLI_AUTH=$(cat "$run/redis-password") wait_for_redis redis-auth -p "$redis_auth_port"
   echo "export PAYMENTD_TEST_POSTGRES='host=127.0.0.1 port=$pg_port user=postgres'"
+  echo "export PAYMENTD_TEST_PG_SOCKET_DIR='$sockets/pg'"
+  echo "export PAYMENTD_TEST_PG_ROOT_CERT='$run/pg/root.crt'"
   echo "export PAYMENTD_TEST_PG_BIN='$pgbin'"
   echo "export PAYMENTD_TEST_PG_DATA='$run/pg/data'"
   echo "export PAYMENTD_TEST_REDIS='redis://127.0.0.1:$redis_port/0'"
+  echo "export PAYMENTD_TEST_REDIS_AUTH='redis://127.0.0.1:$redis_auth_port/0'"
+  echo "export PAYMENTD_TEST_REDIS_SOCKET='unix:$sockets/redis.sock'"
+  echo "export PAYMENTD_TEST_REDIS_PASSWORD_FILE='$run/redis-password'"
   echo "export PAYMENTD_TEST_REQUIRE_SERVERS=1"
 }
 

@@ -9,9 +9,11 @@
 
 #include "api/admin_routes.h"
 #include "api/check_route.h"
+#include "config/password_file.h"
 #include "core/decision.h"
 #include "portone/api_error.h"
-#include "portone/secret_file.h"
+#include "config/admin_config.h"
+#include "config/password_file.h"
 #include "portone/webhook_event.h"
 #include "storage/errors.h"
 #include "storage/migrations.h"
@@ -25,7 +27,6 @@ namespace {
 constexpr auto kDatabaseProbeInterval = std::chrono::seconds(5);  // /readyz's SELECT 1 at most
 constexpr std::size_t kReconcileBatch = 50;
 constexpr std::size_t kPeriodEndBatch = 100;
-constexpr std::size_t kMinAdminTokenLength = 16;
 
 std::string defaultWorkerId() {
   return Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id());
@@ -43,6 +44,27 @@ metrics::KnownLabels Daemon::knownMetricLabels() {
 
 Daemon::Daemon(DaemonInputs inputs)
     : config_(std::move(inputs.config)), clock_(inputs.clock), plugins_(std::move(inputs.plugins)) {
+  // PortOne and the lock first: secrets are read once, here, and a missing file stops the
+  // start before the database is touched.
+  try {
+    portone_ = std::make_unique<portone::PortOneClient>(
+        portone::PortOneClient::optionsFromConfig(config_.portone), clock_);
+    verifier_ = std::make_unique<portone::WebhookVerifier>(
+        portone::WebhookVerifier::fromSecretFiles(config_.portone.webhook_secret_files, clock_));
+    lock::LockOptions lock_options;
+    lock_options.lease = std::chrono::milliseconds(config_.pipeline.lock_lease_ms);
+    if (!config_.lock_password_file.empty()) {
+      const config::PasswordRead read = config::readPasswordFile(config_.lock_password_file);
+      if (!read.password) {
+        throw std::runtime_error("cannot read lock_password_file " + config_.lock_password_file +
+                                 ": " + read.problem);
+      }
+      lock_options.password = read.password;
+    }
+    lock_ = lock::makePaymentLock(config_.lock, lock_options);
+  } catch (const std::exception& e) {
+    throw StartError("portone", e.what());
+  }
   // The database is migrated and the catalog synced before the port opens.
   try {
     database_ = storage::Database::open(config_.storage, storage::databaseOptions(config_));
@@ -55,22 +77,12 @@ Daemon::Daemon(DaemonInputs inputs)
                            " synced: plans=" + std::to_string(synced.upserted) +
                            " retired=" + std::to_string(synced.retired) +
                            " deleted=" + std::to_string(synced.deleted));
+  } catch (const storage::SchemaTooNew& e) {
+    throw StartError("schema", e.what());  // another start cannot help: a config problem
   } catch (const std::exception& e) {
     throw StartError("storage", e.what());
   }
 
-  // PortOne and the lock: secrets are read once, here; a missing file stops the start.
-  try {
-    portone_ = std::make_unique<portone::PortOneClient>(
-        portone::PortOneClient::optionsFromConfig(config_.portone), clock_);
-    verifier_ = std::make_unique<portone::WebhookVerifier>(
-        portone::WebhookVerifier::fromSecretFiles(config_.portone.webhook_secret_files, clock_));
-    lock::LockOptions lock_options;
-    lock_options.lease = std::chrono::milliseconds(config_.pipeline.lock_lease_ms);
-    lock_ = lock::makePaymentLock(config_.lock, lock_options);
-  } catch (const std::exception& e) {
-    throw StartError("portone", e.what());
-  }
   parser_ = std::make_unique<portone::WebhookEventParser>(config_.portone.store_id,
                                                           api::handledWebhookTypes());
   gateway_ = std::make_unique<portone::V2Gateway>(*portone_);
@@ -86,16 +98,14 @@ Daemon::Daemon(DaemonInputs inputs)
       lifecycle::LifecycleParts{*database_, clock_, *gateway_}, *lock_,
       std::chrono::milliseconds(config_.pipeline.lock_ttl_ms));
   if (config_.admin.enabled) {
-    std::string token;
-    try {
-      token = portone::readSecretFile(config_.admin.token_file);
-    } catch (const std::exception& e) {
-      throw StartError("admin", e.what());
+    // The same read --check-config checked (config/admin_config.h).
+    const config::PasswordRead read = config::readPasswordFile(config_.admin.token_file);
+    if (!read.password || read.password->size() < config::kMinAdminTokenLength) {
+      throw StartError("admin", "cannot use the admin token in " + config_.admin.token_file +
+                                    (read.password ? ": shorter than 16 characters"
+                                                   : ": " + read.problem));
     }
-    if (token.size() < kMinAdminTokenLength) {
-      throw StartError("admin", "the admin token in " + config_.admin.token_file +
-                                    " is shorter than 16 characters");
-    }
+    std::string token = *read.password;
     admin_router_ = std::make_shared<http::Router>();
     api::addAdminRoutes(*admin_router_, *operators_, std::move(token));
     http::HttpServerOptions admin;

@@ -3,16 +3,22 @@
 #include <Poco/Logger.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
+#include <Poco/Util/OptionException.h>
 #include <Poco/Util/OptionSet.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
 #include "app/daemon.h"
+#include "app/liveness_probe.h"
 #include "app/reloader.h"
 #include "app/signals.h"
 #include "app/systemd_notify.h"
 #include "build_info.h"
+#include "cli/exit_codes.h"
 #include "cli/operator_command.h"
 #include "cli/outbox_command.h"
 #include "cli/trace_command.h"
@@ -34,8 +40,29 @@ struct LoadedConfig {
 
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitBadConfig = 1;
+using cli::kExitConfig;
+using cli::kExitFailed;
+using cli::kExitOk;
+using cli::kExitUnavailable;
+using cli::kExitUsage;
+
+// Lines under the formatter's width (72), so it does not rewrap them.
+constexpr const char* kHelpFooter =
+    "Commands (read-only ones never create or migrate a database):\n"
+    "  (none)                run the daemon (systemd Type=notify)\n"
+    "  --check-config        check all the start checks; no database\n"
+    "  trace PAYMENT_ID      the whole story of one payment (--json)\n"
+    "  outbox list [--dead]  the newest outbox items\n"
+    "  outbox retry ID       an outbox item due again now\n"
+    "  coupon issue          a coupon for --user worth --discount KRW\n"
+    "\n"
+    "Exit status:\n"
+    "  0   ok\n"
+    "  1   the command failed (unknown item, cannot listen)\n"
+    "  64  bad command line\n"
+    "  66  no paymentd database there\n"
+    "  75  the database did not answer (try again)\n"
+    "  78  a config problem (printed as file:line:column: message)\n";
 
 std::string versionLine() {
   return std::string("paymentd ") + kVersion + " (plugin API " +
@@ -45,12 +72,41 @@ std::string versionLine() {
 
 // The log line of a start that failed; "cannot listen on ..." says it all.
 std::string startFailureLine(const StartError& e) {
-  if (e.stage() == "storage") return std::string("storage: ") + e.what();
+  if (e.stage() == "storage" || e.stage() == "schema") return std::string("storage: ") + e.what();
   if (e.stage() == "listen") return e.what();
   return std::string("cannot start: ") + e.what();
 }
 
+// A secret or lock the config names is a config problem; a database that does not
+// answer may answer on the next start; a port in use is neither.
+int startFailureExit(const StartError& e) {
+  if (e.stage() == "storage") return kExitUnavailable;
+  if (e.stage() == "listen") return kExitFailed;
+  return kExitConfig;
+}
+
 }  // namespace
+
+int PaymentdApp::runMain(int argc, char** argv) {
+  try {
+    PaymentdApp app;
+    // --daemon forks inside ServerApplication::run(argc, argv), which answers every
+    // command-line error with 78; parsed here instead, a bad option is a usage error.
+    const bool daemonize = std::any_of(
+        argv + 1, argv + argc, [](const char* arg) { return std::strcmp(arg, "--daemon") == 0; });
+    if (daemonize) return app.ServerApplication::run(argc, argv);
+    try {
+      app.init(argc, argv);
+    } catch (const Poco::Util::OptionException& e) {
+      std::cerr << "paymentd: " << e.displayText() << " (see --help)\n";
+      return kExitUsage;
+    }
+    return app.run();
+  } catch (const Poco::Exception& e) {
+    std::cerr << "paymentd: " << e.displayText() << "\n";
+    return Poco::Util::Application::EXIT_SOFTWARE;
+  }
+}
 
 void PaymentdApp::defineOptions(Poco::Util::OptionSet& options) {
   ServerApplication::defineOptions(options);
@@ -61,10 +117,18 @@ void PaymentdApp::defineOptions(Poco::Util::OptionSet& options) {
                         .argument("FILE"));
   options.addOption(
       Poco::Util::Option("check-config", "",
-                         "load the config and every plugin, print each problem as "
-                         "file:line:column: message, exit 0 or 1; touches no database")
+                         "check everything the start checks (config, plugins, catalog, secret "
+                         "and password files, URLs), print each problem as "
+                         "file:line:column: message, exit 0 or 78; touches no database")
           .required(false)
           .repeatable(false));
+  options.addOption(
+      Poco::Util::Option("credentials-dir", "",
+                         "where ${CREDENTIALS_DIRECTORY} points (systemd sets it for the unit; "
+                         "outside it: /etc/paymentd/credentials)")
+          .required(false)
+          .repeatable(false)
+          .argument("DIR"));
   options.addOption(Poco::Util::Option("user", "", "coupon issue: the user the coupon is for")
                         .required(false)
                         .repeatable(false)
@@ -102,6 +166,8 @@ void PaymentdApp::handleOption(const std::string& name, const std::string& value
   ServerApplication::handleOption(name, value);
   if (name == "config") {
     config_path_ = value;
+  } else if (name == "credentials-dir") {
+    credentials_dir_ = value;
   } else if (name == "check-config") {
     if (mode_ == Mode::kRun) mode_ = Mode::kCheckConfig;
   } else if (name == "user") {
@@ -155,6 +221,7 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
         "                       payment refund PAYMENT_ID [--amount=WON] --reason=TEXT]");
     help.setHeader(
         "paymentd: turns PortOne V2 payment webhooks into subscriptions, tickets and refunds.");
+    help.setFooter(kHelpFooter);
     help.format(std::cout);
     return kExitOk;
   }
@@ -163,21 +230,31 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
     return kExitOk;
   }
   const bool coupon_issue = args == std::vector<std::string>{"coupon", "issue"};
-  const bool trace = args.size() == 2 && args[0] == "trace";
+  const bool trace = !args.empty() && args[0] == "trace";
   const bool outbox_command = !args.empty() && args.front() == "outbox";
   const bool operator_command = cli::isOperatorCommand(args);
   if (!args.empty() && !coupon_issue && !trace && !outbox_command && !operator_command) {
     std::cerr << "paymentd: unknown command '" << args.front() << "' (see --help)\n";
-    return kExitBadConfig;
+    return kExitUsage;
+  }
+  if (trace && args.size() != 2) {
+    std::cerr << "paymentd: usage: trace PAYMENT_ID [--json] (one payment id)\n";
+    return kExitUsage;
   }
   if (!trace && trace_json_) {
     std::cerr << "paymentd: --json applies to `trace` only\n";
-    return kExitBadConfig;
+    return kExitUsage;
   }
   if (!coupon_issue && (coupon_args_.user || coupon_args_.discount || coupon_args_.id)) {
     std::cerr << "paymentd: --user, --discount and --id apply to `coupon issue` only\n";
-    return kExitBadConfig;
+    return kExitUsage;
   }
+  if (!args.empty() && mode_ == Mode::kCheckConfig) {
+    std::cerr << "paymentd: --check-config takes no command\n";
+    return kExitUsage;
+  }
+  // Before the config is read: its paths may name ${CREDENTIALS_DIRECTORY}.
+  if (!credentials_dir_.empty()) ::setenv("CREDENTIALS_DIRECTORY", credentials_dir_.c_str(), 1);
 
   config::ConfigProblems problems;
   auto config = config::loadConfig(config_path_, defaultPluginDir(), problems);
@@ -203,7 +280,7 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
     for (const auto& line : problems.lines()) std::cerr << line << "\n";
     std::cerr << "paymentd: " << problems.lines().size() << " problem(s) in " << config_path_
               << "\n";
-    return kExitBadConfig;
+    return kExitConfig;
   }
   LoadedConfig loaded{std::move(*config), std::move(plugins), std::move(*plans)};
 
@@ -231,7 +308,7 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
     daemon->listen();
   } catch (const StartError& e) {
     logger.fatal(startFailureLine(e));
-    return kExitBadConfig;
+    return startFailureExit(e);
   }
   const std::string listening =
       "listening on " + config.http.host + ":" + std::to_string(daemon->port());
@@ -241,7 +318,12 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
   logger.information("outbox worker started; notice URLs start with " + config.public_url);
 
   SystemdNotify systemd;
-  systemd.ready(listening);  // only now: config checked, plugins loaded, port bound
+  // Only now: config checked, plugins loaded, port bound. The watchdog's pings vouch for
+  // the listener answering (app/liveness_probe.h).
+  const std::uint16_t port = daemon->port();
+  systemd.ready(listening, [&config, port] {
+    return healthzAnswers(config.http.host, port, std::chrono::seconds(2));
+  });
 
   Reloader reloader(config_path_, defaultPluginDir(), config, daemon->plugins());
   ReloadSignal reload_signal([&] {

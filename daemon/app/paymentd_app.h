@@ -14,6 +14,10 @@ namespace paymentd::app {
 struct LoadedConfig;
 
 class PaymentdApp : public Poco::Util::ServerApplication {
+ public:
+  /// main(): runs the command line; a bad option exits 64 (usage), not Poco's 78.
+  static int runMain(int argc, char** argv);
+
  protected:
   void defineOptions(Poco::Util::OptionSet& options) override;
   void handleOption(const std::string& name, const std::string& value) override;
@@ -28,6 +32,7 @@ class PaymentdApp : public Poco::Util::ServerApplication {
   Mode mode_ = Mode::kRun;
   bool trace_json_ = false;
   std::string config_path_ = "/etc/paymentd/paymentd.yaml";
+  std::string credentials_dir_;       // --credentials-dir: sets CREDENTIALS_DIRECTORY
   cli::CouponIssueArgs coupon_args_;  // --user, --discount, --id: `coupon issue` only
   bool dead_only_ = false;            // --dead: `outbox list` only
   cli::OperatorArgs operator_args_;   // --reason, --actor, ...: the operator commands

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -18,7 +19,9 @@ class SystemdNotify {
   SystemdNotify& operator=(const SystemdNotify&) = delete;
 
   /// READY=1 with a status line; starts the watchdog pings if WatchdogSec= is set.
-  void ready(const std::string& status);
+  /// Each ping is sent only when `alive` (if given) answers true, so a wedged daemon
+  /// misses its pings and systemd restarts it.
+  void ready(const std::string& status, std::function<bool()> alive = {});
   void reloading();
   void stopping();
 

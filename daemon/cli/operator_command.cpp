@@ -8,6 +8,7 @@
 #include <map>
 #include <ostream>
 
+#include "cli/exit_codes.h"
 #include "clock/clock.h"
 #include "lifecycle/operator_service.h"
 #include "lock/payment_lock.h"
@@ -21,10 +22,6 @@ namespace {
 
 using lifecycle::Operation;
 
-constexpr int kExitOk = 0;
-constexpr int kExitRefused = 1;
-constexpr int kExitUsage = 64;
-constexpr int kExitTempFail = 75;
 constexpr std::chrono::milliseconds kLockTtl{60000};
 
 const std::map<std::pair<std::string, std::string>, Operation>& commands() {
@@ -119,17 +116,17 @@ int runOperatorCommand(const config::Config& config, const std::vector<std::stri
     reply = operators.handle(call);
   } catch (const storage::Transient& e) {
     err << "paymentd: database unavailable: " << e.what() << "\n";
-    return kExitTempFail;
+    return kExitUnavailable;
   } catch (const std::exception& e) {
     err << "paymentd: " << e.what() << "\n";
-    return kExitRefused;
+    return kExitFailed;
   }
   if (reply.status == 200) {
     out << reply.body << "\n";
     return kExitOk;
   }
   err << "paymentd: " << errorLine(reply.body) << "\n";
-  return reply.status == 503 ? kExitTempFail : kExitRefused;
+  return reply.status == 503 ? kExitUnavailable : kExitFailed;
 }
 
 }  // namespace paymentd::cli

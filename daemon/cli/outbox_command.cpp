@@ -2,8 +2,10 @@
 
 #include <ostream>
 
+#include "cli/exit_codes.h"
 #include "recurring/failure_policy.h"
 #include "storage/errors.h"
+#include "storage/existing_database.h"
 #include "storage/migrations.h"
 #include "storage/outbox_queue.h"
 #include "storage/storage_config.h"
@@ -11,9 +13,6 @@
 namespace paymentd::cli {
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitTempFail = 75;
 constexpr std::size_t kListLimit = 500;
 
 void printRows(const std::vector<storage::OutboxRow>& rows, std::ostream& out) {
@@ -33,7 +32,7 @@ int runOutboxCommand(const config::Config& config, const std::vector<std::string
   const bool retry = args.size() == 2 && args[0] == "retry";
   if (!list && !retry) {
     err << "paymentd: usage: outbox list [--dead] | outbox retry ID\n";
-    return kExitFailed;
+    return kExitUsage;
   }
   std::int64_t id = 0;
   if (retry) {
@@ -41,27 +40,32 @@ int runOutboxCommand(const config::Config& config, const std::vector<std::string
     if (text.empty() || text.size() > 18 ||
         text.find_first_not_of("0123456789") != std::string::npos) {
       err << "paymentd: outbox retry needs a numeric item ID, found '" << text << "'\n";
-      return kExitFailed;
+      return kExitUsage;
     }
     id = std::stoll(text);
   }
   try {
+    if (list) {
+      // Looking never writes: no file is created, no schema migrated.
+      auto database = storage::openExistingDatabase(config);
+      printRows(storage::OutboxQueue(*database).list(dead_only, kListLimit), out);
+      return kExitOk;
+    }
     auto database = storage::Database::open(config.storage, storage::databaseOptions(config));
     storage::migrate(*database);
     storage::OutboxQueue queue(*database);
-    if (list) {
-      printRows(queue.list(dead_only, kListLimit), out);
-      return kExitOk;
-    }
     if (!queue.retryNow(id)) {
       err << "paymentd: outbox item " << id << " does not exist or is done\n";
       return kExitFailed;
     }
     out << "outbox item " << id << " is pending again, due now\n";
     return kExitOk;
+  } catch (const storage::NoDatabase& e) {
+    err << "paymentd: " << e.what() << "\n";
+    return kExitNoDatabase;
   } catch (const storage::Transient& e) {
     err << "paymentd: database unavailable: " << e.what() << "\n";
-    return kExitTempFail;
+    return kExitUnavailable;
   } catch (const std::exception& e) {
     err << "paymentd: " << e.what() << "\n";
     return kExitFailed;

@@ -4,17 +4,15 @@
 #include <ostream>
 #include <sstream>
 
+#include "cli/exit_codes.h"
 #include "lifecycle/payment_story.h"
 #include "portone/rfc3339.h"
-#include "storage/database.h"
 #include "storage/errors.h"
+#include "storage/existing_database.h"
 #include "storage/payment_log.h"
-#include "storage/storage_config.h"
 
 namespace paymentd::cli {
 namespace {
-
-constexpr int kExitUnavailable = 75;
 
 double milliseconds(std::chrono::microseconds duration) {
   return static_cast<double>(duration.count()) / 1000.0;
@@ -59,18 +57,21 @@ int tracePayment(const config::Config& config, const std::string& payment_id, bo
                  std::ostream& out, std::ostream& err) {
   std::optional<lifecycle::PaymentStory> story;
   try {
-    auto database = storage::Database::open(config.storage, storage::databaseOptions(config));
+    auto database = storage::openExistingDatabase(config);  // never creates or migrates
     story = lifecycle::readPaymentStory(*database, payment_id);
+  } catch (const storage::NoDatabase& e) {
+    err << "paymentd: " << e.what() << "\n";
+    return kExitNoDatabase;
   } catch (const storage::Transient& e) {
     err << "paymentd: database unavailable: " << e.what() << "\n";
     return kExitUnavailable;
   } catch (const std::exception& e) {
     err << "paymentd: cannot read the trace: " << e.what() << "\n";
-    return 1;
+    return kExitFailed;
   }
   if (!story) {
     err << "paymentd: nothing is recorded for payment " << payment_id << "\n";
-    return 1;
+    return kExitFailed;
   }
   if (json) {
     lifecycle::storyJson(*story)->stringify(out);
@@ -78,7 +79,7 @@ int tracePayment(const config::Config& config, const std::string& payment_id, bo
   } else {
     printText(*story, out);
   }
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace paymentd::cli

@@ -8,6 +8,10 @@
 
 namespace paymentd::config {
 
+/// A shorter bearer token is refused: it could be guessed.
+inline constexpr std::size_t kMinAdminTokenLength = 16;
+
+/// Reads `admin:` and checks its token file (readable, long enough).
 void readAdmin(MapReader& root, const std::string& base_dir, AdminConfig& admin);
 
 }  // namespace paymentd::config

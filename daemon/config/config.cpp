@@ -5,13 +5,44 @@
 #include "config/admin_config.h"
 #include "config/database_url.h"
 #include "config/listen_address.h"
+#include "config/password_file.h"
 #include "config/plugins_config.h"
+#include "config/redis_url.h"
 #include "config/yaml_reader.h"
 
 namespace paymentd::config {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The start reads it again where it uses it; a problem is reported here, at its key.
+void checkPasswordFile(MapReader& root, const std::string& key, const std::string& path) {
+  const PasswordRead read = readPasswordFile(path);
+  if (!read.password) {
+    root.problems().add(root.markOfKey(key),
+                        key + ": cannot read password file " + path + ": " + read.problem);
+  }
+}
+
+void readLock(MapReader& root, const std::string& base_dir, Config& config) {
+  config.lock = root.string("lock", false).value_or("local");
+  if (config.lock != "local") {
+    try {
+      lock::parseRedisUrl(config.lock);
+    } catch (const std::invalid_argument& e) {
+      // The reason only: a mistyped URL may hold a password.
+      root.problems().add(root.markOfKey("lock"), std::string("lock: ") + e.what());
+    }
+  }
+  if (auto v = root.path("lock_password_file", false, base_dir)) {
+    if (config.lock == "local") {
+      root.problems().add(root.markOfKey("lock_password_file"),
+                          "lock_password_file applies to a Redis lock only");
+    }
+    config.lock_password_file = *v;
+    checkPasswordFile(root, "lock_password_file", *v);
+  }
+}
 
 void readHttp(MapReader& root, HttpConfig& http) {
   YAML::Node node = root.node("http", false);
@@ -216,14 +247,13 @@ std::optional<Config> loadConfig(const std::string& path, const std::string& def
       std::string missing;
       const auto file = expandEnvironment(storage->substr(7), missing);
       if (!file) {
-        problems.add(root.markOfKey("storage"),
-                     "storage uses ${" + missing + "}, which is not set in the environment");
+        problems.add(root.markOfKey("storage"), "storage uses " + unsetVariable(missing));
       } else if (file->empty()) {
         problems.add(root.markOfKey("storage"), "storage sqlite: needs a file path");
       } else {
         config.storage = "sqlite:" + resolvePath(base_dir, *file);
       }
-    } else if (storage->rfind("postgresql://", 0) == 0) {
+    } else if (storage::isPostgresUrl(*storage)) {
       config.storage = *storage;
     } else {
       // Echo only the scheme: the rest of a mistyped URL may hold a password.
@@ -234,7 +264,7 @@ std::optional<Config> loadConfig(const std::string& path, const std::string& def
                        shown + "...'");
     }
   }
-  if (config.storage.rfind("postgresql://", 0) == 0) {
+  if (storage::isPostgresUrl(config.storage)) {
     try {
       storage::parseDatabaseUrl(config.storage, std::nullopt);  // the shape; touches no database
     } catch (const std::invalid_argument& e) {
@@ -245,17 +275,14 @@ std::optional<Config> loadConfig(const std::string& path, const std::string& def
     config.storage_pool_size = static_cast<int>(*v);
   }
   if (auto v = root.path("storage_password_file", false, base_dir)) {
-    if (config.storage.rfind("postgresql://", 0) != 0) {
+    if (!storage::isPostgresUrl(config.storage)) {
       problems.add(root.markOfKey("storage_password_file"),
                    "storage_password_file applies to postgresql:// storage only");
     }
     config.storage_password_file = *v;
+    checkPasswordFile(root, "storage_password_file", *v);
   }
-  config.lock = root.string("lock", false).value_or("local");
-  if (config.lock != "local" && config.lock.rfind("redis://", 0) != 0) {
-    problems.add(root.markOfKey("lock"),
-                 "lock must be local or redis://host:port/db, found '" + config.lock + "'");
-  }
+  readLock(root, base_dir, config);
   readPortOne(root, base_dir, config.portone);
   if (auto catalog = root.path("catalog", true, base_dir)) config.catalog = *catalog;
   config.catalog_mark = root.markOfKey("catalog");

@@ -130,10 +130,11 @@ struct AdminConfig {
 struct Config {
   std::string path;  // the file this came from, absolute
   HttpConfig http;
-  std::string storage;                // sqlite:/abs/path or postgresql://user@host:port/db
+  std::string storage;                // sqlite:/abs/path or a libpq postgresql:// URL
   std::string storage_password_file;  // absolute after loading; empty: none (PostgreSQL only)
   int storage_pool_size = 8;          // database sessions the daemon keeps at most
-  std::string lock;
+  std::string lock;                   // local, redis://[user@]host:port/db or unix:/path[?db=N]
+  std::string lock_password_file;     // absolute after loading; empty: no AUTH (Redis only)
   PortOneConfig portone;
   std::string catalog;      // absolute after loading
   SourceMark catalog_mark;  // where `catalog:` is, for --check-config

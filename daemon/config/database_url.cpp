@@ -1,101 +1,151 @@
 #include "config/database_url.h"
 
+#include <libpq-fe.h>
+
+#include <algorithm>
 #include <cctype>
+#include <memory>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 namespace paymentd::storage {
 namespace {
 
 constexpr int kConnectTimeoutS = 2;  // Poco creates sessions under the pool's lock: keep it short
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+struct OptionsDeleter {
+  void operator()(PQconninfoOption* options) const { PQconninfoFree(options); }
+};
+
+// Poco splits on spaces and writes values back unquoted; libpq would then read a
+// quote or backslash as syntax, and an empty value as the start of the next pair.
+bool pocoCanCarry(const std::string& value) {
+  for (const char c : value) {
+    if (std::isspace(static_cast<unsigned char>(c)) != 0 || c == '\'' || c == '\\') return false;
+  }
+  return !value.empty();
 }
 
-std::string percentDecode(const std::string& text, const std::string& what) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out += text[i];
-      continue;
+// The raw password text of the URL (userinfo or ?password=), so that a libpq
+// error quoting part of the URL never carries it into a log.
+std::vector<std::string> rawPasswords(const std::string& url) {
+  std::vector<std::string> out;
+  const auto scheme = url.find("://");
+  const std::string rest = scheme == std::string::npos ? url : url.substr(scheme + 3);
+  const auto end = rest.find_first_of("/?");
+  const std::string authority = rest.substr(0, end);
+  if (const auto at = authority.rfind('@'); at != std::string::npos) {
+    const std::string userinfo = authority.substr(0, at);
+    if (const auto colon = userinfo.find(':'); colon != std::string::npos) {
+      out.push_back(userinfo.substr(colon + 1));
     }
-    const int hi = i + 2 < text.size() ? hexValue(text[i + 1]) : -1;
-    const int lo = hi >= 0 ? hexValue(text[i + 2]) : -1;
-    if (lo < 0) throw std::invalid_argument("bad %-escape in the " + what + " of the storage URL");
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
+  }
+  for (auto pos = url.find("password="); pos != std::string::npos;
+       pos = url.find("password=", pos + 1)) {
+    const auto start = pos + 9;
+    out.push_back(url.substr(start, url.find('&', start) - start));
   }
   return out;
 }
 
-// Poco splits on spaces and libpq would need quoting for the rest.
-void requirePlain(const std::string& value, const std::string& what) {
-  for (const char c : value) {
-    if (std::isspace(static_cast<unsigned char>(c)) != 0 || c == '\'' || c == '\\') {
-      throw std::invalid_argument(
-          "the " + what + " of the storage URL must not contain spaces, quotes or backslashes");
+std::string scrub(std::string message, const std::vector<std::string>& secrets) {
+  for (const std::string& secret : secrets) {
+    if (secret.empty()) continue;
+    for (auto pos = message.find(secret); pos != std::string::npos;
+         pos = message.find(secret, pos)) {
+      message.replace(pos, secret.size(), "***");
     }
   }
+  while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back())) != 0) {
+    message.pop_back();
+  }
+  return message;
+}
+
+// The URL as written, minus the password in the userinfo and any password= parameter.
+std::string displayOf(const std::string& url) {
+  const auto scheme = url.find("://") + 3;
+  const auto end = url.find_first_of("/?", scheme);
+  std::string authority = url.substr(scheme, end == std::string::npos ? end : end - scheme);
+  if (const auto at = authority.rfind('@'); at != std::string::npos) {
+    if (const auto colon = authority.find(':'); colon < at) authority.erase(colon, at - colon);
+  }
+  std::string tail = end == std::string::npos ? "" : url.substr(end);
+  const auto query = tail.find('?');
+  if (query != std::string::npos) {
+    std::string kept;
+    std::size_t start = query + 1;
+    while (start <= tail.size()) {
+      const auto amp = std::min(tail.find('&', start), tail.size());
+      const std::string item = tail.substr(start, amp - start);
+      if (!item.empty() && item.rfind("password=", 0) != 0)
+        kept += (kept.empty() ? "" : "&") + item;
+      start = amp + 1;
+    }
+    tail = tail.substr(0, query) + (kept.empty() ? "" : "?" + kept);
+  }
+  return url.substr(0, scheme) + authority + tail;
 }
 
 DatabaseTarget parsePostgres(const std::string& url,
                              const std::optional<std::string>& password_file) {
-  const std::string rest = url.substr(std::string("postgresql://").size());
-  const auto slash = rest.find('/');
-  const auto at = rest.rfind('@', slash);
-  if (slash == std::string::npos || at == std::string::npos) {
-    throw std::invalid_argument("storage must be postgresql://user[:password]@host[:port]/db");
+  char* raw_error = nullptr;
+  std::unique_ptr<PQconninfoOption, OptionsDeleter> options(
+      PQconninfoParse(url.c_str(), &raw_error));
+  if (!options) {
+    std::string reason = raw_error != nullptr ? raw_error : "out of memory";
+    PQfreemem(raw_error);
+    throw std::invalid_argument("the storage URL is not one libpq accepts: " +
+                                scrub(reason, rawPasswords(url)));
   }
-  const std::string userinfo = rest.substr(0, at);
-  const std::string hostport = rest.substr(at + 1, slash - at - 1);
-  const std::string db = percentDecode(rest.substr(slash + 1), "database name");
-  if (db.empty() || db.find_first_of("?#/") != std::string::npos) {
-    throw std::invalid_argument("the storage URL must end in /DATABASE with no parameters");
-  }
-  const auto colon = userinfo.find(':');
-  const std::string user = percentDecode(userinfo.substr(0, colon), "user");
+  std::vector<std::pair<std::string, std::string>> pairs;
   std::optional<std::string> pass;
-  if (colon != std::string::npos) pass = percentDecode(userinfo.substr(colon + 1), "password");
+  bool has_timeout = false;
+  bool has_application = false;
+  bool has_options = false;
+  for (const PQconninfoOption* option = options.get(); option->keyword != nullptr; ++option) {
+    if (option->val == nullptr || *option->val == '\0') continue;
+    const std::string keyword = option->keyword;
+    const std::string value = option->val;
+    if (keyword == "password") {
+      pass = value;
+      continue;
+    }
+    if (!pocoCanCarry(value)) {
+      throw std::invalid_argument("the storage URL's " + keyword +
+                                  " must not contain spaces, quotes or backslashes");
+    }
+    has_timeout = has_timeout || keyword == "connect_timeout";
+    has_application = has_application || keyword == "application_name";
+    has_options = has_options || keyword == "options";
+    pairs.emplace_back(keyword, value);
+  }
   if (password_file) pass = password_file;
-  if (user.empty()) throw std::invalid_argument("the storage URL must name a user");
-
-  std::string host = hostport;
-  std::string port = "5432";
-  if (!host.empty() && host.front() == '[') {
-    const auto close = host.find(']');
-    if (close == std::string::npos) throw std::invalid_argument("bad IPv6 host in the storage URL");
-    if (close + 1 < host.size() && host[close + 1] == ':') port = host.substr(close + 2);
-    host = host.substr(1, close - 1);
-  } else if (const auto c = host.rfind(':'); c != std::string::npos) {
-    port = host.substr(c + 1);
-    host = host.substr(0, c);
+  if (pass && !pass->empty() && !pocoCanCarry(*pass)) {
+    throw std::invalid_argument(
+        "the storage password must not contain spaces, quotes or backslashes");
   }
-  if (host.empty()) throw std::invalid_argument("the storage URL must name a host");
-  if (port.empty() || port.size() > 5 ||
-      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) < 1 ||
-      std::stoi(port) > 65535) {
-    throw std::invalid_argument("the storage URL's port must be 1-65535");
-  }
-  requirePlain(host, "host");
-  requirePlain(user, "user");
-  requirePlain(db, "database name");
-  if (pass) requirePlain(*pass, "password");
+  if (!has_timeout) pairs.emplace_back("connect_timeout", std::to_string(kConnectTimeoutS));
+  if (!has_application) pairs.emplace_back("application_name", "paymentd");
+  if (!has_options) pairs.emplace_back("options", "-cclient_min_messages=warning");
 
   DatabaseTarget target;
   target.backend = Backend::kPostgres;
   target.connector = "PostgreSQL";
-  target.connection = "host=" + host + " port=" + port + " dbname=" + db + " user=" + user +
-                      " connect_timeout=" + std::to_string(kConnectTimeoutS) +
-                      " application_name=paymentd options=-cclient_min_messages=warning";
+  for (const auto& [keyword, value] : pairs) {
+    target.connection += (target.connection.empty() ? "" : " ") + keyword + "=" + value;
+  }
   if (pass && !pass->empty()) target.connection += " password=" + *pass;
-  target.display = "postgresql://" + userinfo.substr(0, colon) + "@" + hostport + "/" + db;
+  target.display = displayOf(url);
   return target;
 }
 
 }  // namespace
+
+bool isPostgresUrl(const std::string& url) {
+  return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+}
 
 DatabaseTarget parseDatabaseUrl(const std::string& url,
                                 const std::optional<std::string>& password) {
@@ -111,7 +161,7 @@ DatabaseTarget parseDatabaseUrl(const std::string& url,
     target.display = url;
     return target;
   }
-  if (url.rfind("postgresql://", 0) == 0) return parsePostgres(url, password);
+  if (isPostgresUrl(url)) return parsePostgres(url, password);
   throw std::invalid_argument("storage must be sqlite:PATH or postgresql://user@host:port/db");
 }
 

@@ -194,6 +194,16 @@ std::optional<std::string> expandEnvironment(const std::string& text, std::strin
   return out + text.substr(pos);
 }
 
+std::string unsetVariable(const std::string& name) {
+  std::string text = "${" + name + "}, which is not set in the environment";
+  // The packaged config's secrets: systemd sets it for the unit only.
+  if (name == "CREDENTIALS_DIRECTORY") {
+    text +=
+        " (the unit sets it; outside the unit pass --credentials-dir=/etc/paymentd/credentials)";
+  }
+  return text;
+}
+
 std::string resolvePath(const std::string& base_dir, const std::string& path) {
   const std::filesystem::path p(path);
   return (p.is_absolute() ? p : std::filesystem::path(base_dir) / p).lexically_normal().string();
@@ -206,8 +216,7 @@ std::optional<std::string> MapReader::path(const std::string& key, bool required
   std::string missing;
   auto expanded = expandEnvironment(*value, missing);
   if (!expanded) {
-    problems_.add(markOfKey(key), what_ + "." + key + " uses ${" + missing +
-                                      "}, which is not set in the environment");
+    problems_.add(markOfKey(key), what_ + "." + key + " uses " + unsetVariable(missing));
     return std::nullopt;
   }
   return resolvePath(base_dir, *expanded);
@@ -222,8 +231,7 @@ std::optional<std::vector<std::string>> MapReader::paths(const std::string& key,
     std::string missing;
     auto expanded = expandEnvironment(value, missing);
     if (!expanded) {
-      problems_.add(markOfKey(key), what_ + "." + key + " uses ${" + missing +
-                                        "}, which is not set in the environment");
+      problems_.add(markOfKey(key), what_ + "." + key + " uses " + unsetVariable(missing));
       return std::nullopt;
     }
     out.push_back(resolvePath(base_dir, *expanded));

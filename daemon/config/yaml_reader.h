@@ -31,6 +31,9 @@ std::optional<std::string> expandEnvironment(const std::string& text, std::strin
 /// `path` made absolute against `base_dir` (kept as is when already absolute).
 std::string resolvePath(const std::string& base_dir, const std::string& path);
 
+/// "${NAME}, which is not set in the environment", with a hint where there is one.
+std::string unsetVariable(const std::string& name);
+
 class MapReader {
  public:
   /// `what` names the map in messages, e.g. "http" or "plugins.validators[0]".

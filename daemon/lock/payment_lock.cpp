@@ -23,11 +23,7 @@ std::string newLeaseToken() {
 
 std::unique_ptr<PaymentLock> makePaymentLock(const std::string& url, const LockOptions& options) {
   if (url == "local") return std::make_unique<LocalLock>();
-  std::string host;
-  int port = 0;
-  int db = 0;
-  parseRedisUrl(url, host, port, db);
-  return std::make_unique<RedisLock>(host, port, db, options);
+  return std::make_unique<RedisLock>(parseRedisUrl(url), options);
 }
 
 }  // namespace paymentd::lock

@@ -76,9 +76,11 @@ struct LockOptions {
   /// How long a shared key outlives its holder's last renewal; renewed every
   /// lease/3 while held. A dead holder's payments are locked for at most this.
   std::chrono::milliseconds lease{5000};
+  /// Redis: sent with AUTH on every new connection (from lock_password_file). Never logged.
+  std::optional<std::string> password;
 };
 
-/// "local" (this process only) or "redis://host:port/db".
+/// "local" (this process only), "redis://[user@]host:port/db" or "unix:/path[?db=N]".
 /// @throws std::invalid_argument for any other URL.
 std::unique_ptr<PaymentLock> makePaymentLock(const std::string& url, const LockOptions& options);
 

@@ -40,42 +40,10 @@ using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
 
 }  // namespace
 
-void parseRedisUrl(const std::string& url, std::string& host, int& port, int& db) {
-  const std::string prefix = "redis://";
-  if (url.rfind(prefix, 0) != 0) throw std::invalid_argument("not a redis:// URL: " + url);
-  std::string rest = url.substr(prefix.size());
-  db = 0;
-  const auto slash = rest.find('/');
-  if (slash != std::string::npos) {
-    const std::string db_text = rest.substr(slash + 1);
-    rest = rest.substr(0, slash);
-    if (!db_text.empty()) {
-      std::size_t used = 0;
-      db = std::stoi(db_text, &used);
-      if (used != db_text.size() || db < 0) throw std::invalid_argument("bad database in " + url);
-    }
-  }
-  if (rest.find('@') != std::string::npos) {
-    throw std::invalid_argument("a password in the lock URL is not supported");
-  }
-  const auto colon = rest.rfind(':');
-  host = colon == std::string::npos ? rest : rest.substr(0, colon);
-  port = 6379;
-  if (colon != std::string::npos) {
-    std::size_t used = 0;
-    const std::string port_text = rest.substr(colon + 1);
-    port = std::stoi(port_text, &used);
-    if (used != port_text.size() || port <= 0 || port > 65535) {
-      throw std::invalid_argument("bad port in " + url);
-    }
-  }
-  if (host.empty()) throw std::invalid_argument("no host in " + url);
-}
-
-RedisLock::RedisLock(std::string host, int port, int db, LockOptions options)
-    : host_(std::move(host)), port_(port), db_(db), options_(options), heartbeat_([this] {
-        heartbeat();
-      }) {}
+RedisLock::RedisLock(RedisTarget target, LockOptions options)
+    : target_(std::move(target)),
+      options_(std::move(options)),
+      heartbeat_([this] { heartbeat(); }) {}
 
 RedisLock::~RedisLock() {
   {
@@ -156,8 +124,14 @@ redisContext* RedisLock::take(std::string& error) {
       return context;
     }
   }
-  redisContext* context =
-      redisConnectWithTimeout(host_.c_str(), port_, toTimeval(options_.connect_timeout));
+  return connect(error);
+}
+
+redisContext* RedisLock::connect(std::string& error) const {
+  const timeval timeout = toTimeval(options_.connect_timeout);
+  redisContext* context = target_.socket.empty()
+                              ? redisConnectWithTimeout(target_.host.c_str(), target_.port, timeout)
+                              : redisConnectUnixWithTimeout(target_.socket.c_str(), timeout);
   if (context == nullptr) {
     error = "redis: cannot allocate a connection";
     return nullptr;
@@ -168,10 +142,28 @@ redisContext* RedisLock::take(std::string& error) {
     redisFree(context);
     return nullptr;
   }
-  if (db_ != 0) {
-    Reply reply(static_cast<redisReply*>(redisCommand(context, "SELECT %d", db_)));
-    if (!reply || reply->type == REDIS_REPLY_ERROR) {
-      error = reply ? std::string("redis: ") + reply->str : describe(context);
+  // The reply's text, never the command's: the password stays out of every error.
+  const auto refused = [&](redisReply* reply, const char* what) {
+    if (reply != nullptr && reply->type != REDIS_REPLY_ERROR) return false;
+    error =
+        reply != nullptr ? std::string("redis: ") + what + ": " + reply->str : describe(context);
+    return true;
+  };
+  if (options_.password) {
+    const std::string& password = *options_.password;
+    Reply reply(static_cast<redisReply*>(
+        target_.user.empty()
+            ? redisCommand(context, "AUTH %b", password.data(), password.size())
+            : redisCommand(context, "AUTH %b %b", target_.user.data(), target_.user.size(),
+                           password.data(), password.size())));
+    if (refused(reply.get(), "AUTH")) {
+      redisFree(context);
+      return nullptr;
+    }
+  }
+  if (target_.db != 0) {
+    Reply reply(static_cast<redisReply*>(redisCommand(context, "SELECT %d", target_.db)));
+    if (refused(reply.get(), "SELECT")) {
       redisFree(context);
       return nullptr;
     }

@@ -12,6 +12,9 @@
 // another token (or none) extends nothing and marks the lease lost. Renewal
 // stops at acquire + ttl, so a live holder keeps a key for at most its ttl.
 // Destroying the lock without release() is how a test plays a dead daemon.
+//
+// Each new connection sends AUTH (LockOptions::password) and SELECT before it
+// is used; hiredis 0.14 has no TLS, so a TLS hop is a local proxy's job.
 #pragma once
 
 #include <condition_variable>
@@ -21,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "config/redis_url.h"
 #include "lock/payment_lock.h"
 
 struct redisContext;
@@ -29,7 +33,7 @@ namespace paymentd::lock {
 
 class RedisLock final : public PaymentLock {
  public:
-  RedisLock(std::string host, int port, int db, LockOptions options);
+  RedisLock(RedisTarget target, LockOptions options);
   ~RedisLock() override;
 
   AcquireResult acquire(const std::string& key, std::chrono::milliseconds ttl) override;
@@ -49,9 +53,9 @@ class RedisLock final : public PaymentLock {
     std::shared_ptr<std::atomic<bool>> lost;
   };
 
-  std::string host_;
-  int port_;
-  int db_;
+  redisContext* connect(std::string& error) const;
+
+  RedisTarget target_;
   LockOptions options_;
   std::mutex mutex_;
   std::vector<redisContext*> idle_;
@@ -62,8 +66,5 @@ class RedisLock final : public PaymentLock {
   bool stopping_ = false;
   std::thread heartbeat_;  // last: starts after the members it reads
 };
-
-/// "redis://host:port/db" -> parts; @throws std::invalid_argument.
-void parseRedisUrl(const std::string& url, std::string& host, int& port, int& db);
 
 }  // namespace paymentd::lock

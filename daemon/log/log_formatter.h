@@ -3,7 +3,12 @@
 // Text:  2026-11-24T10:00:00.123Z level=info logger=http payment_id=p-1 msg="listening"
 // JSON:  {"time":"...","level":"info","logger":"http","payment_id":"p-1","msg":"listening"}
 // Context travels in Poco::Message parameters named in kLogFields, so every
-// line about a payment carries payment_id, stage and plugin where they apply.
+// line about a payment carries payment_id, stage and plugin where they apply;
+// in JSON, duration_ms is a number.
+//
+// Under systemd (stderr is the journal's stream) each line starts with its
+// syslog priority, "<3>" for an error, which journald strips and records, so
+// `journalctl -p err -u paymentd` shows the errors.
 #pragma once
 
 #include <Poco/Formatter.h>
@@ -22,14 +27,20 @@ inline constexpr std::array<const char*, 6> kLogFields = {"payment_id", "stage",
 
 class LogFormatter : public Poco::Formatter {
  public:
-  explicit LogFormatter(config::LogFormat format) : format_(format) {}
+  explicit LogFormatter(config::LogFormat format, bool priority_prefix = false)
+      : format_(format), priority_prefix_(priority_prefix) {}
   void format(const Poco::Message& message, std::string& text) override;
 
  private:
   config::LogFormat format_;
+  bool priority_prefix_;  // "<N>" first: the journal reads it as the line's priority
 };
 
-/// Sends the root logger to stderr with this format and level name.
+/// True when stderr is the journal's stream (JOURNAL_STREAM names its device and inode).
+bool stderrIsJournal();
+
+/// Sends the root logger to stderr with this format and level name, with priority
+/// prefixes when stderr is the journal.
 void setUpLogging(config::LogFormat format, const std::string& level);
 
 }  // namespace paymentd::log

@@ -6,6 +6,7 @@
 #include <initializer_list>
 
 #include "build_info.h"
+#include "metrics/process_metrics.h"
 #include "paymentd/version.h"
 
 namespace paymentd::metrics {
@@ -110,10 +111,42 @@ Metrics::Metrics(const KnownLabels& known)
             {"plugin_api", std::to_string(kPluginApiVersion.major) + "." +
                                std::to_string(kPluginApiVersion.minor)}})
       .Set(1);
+  initialiseKnownSeries(known);
+}
+
+// Every series an alert may watch exists at 0 from the start, so `rate()` and `absent()`
+// see a value before the first event (and a restart reads as a reset, not a gap).
+void Metrics::initialiseKnownSeries(const KnownLabels& known) {
+  for (const char* reason : {"overdue_schedule", "unfinished_refund", "unsettled_webhook"}) {
+    for (const std::string& outcome : known.outcomes) {
+      reconciled_.Add({{"reason", reason}, {"outcome", outcome}});
+    }
+  }
+  for (const char* type : {"Transaction.Paid", "Transaction.Failed"}) {
+    if (std::find(known.webhook_types.begin(), known.webhook_types.end(), type) ==
+        known.webhook_types.end()) {
+      continue;
+    }
+    for (const std::string& outcome : known.outcomes) {
+      webhooks_.Add({{"type", type}, {"outcome", outcome}});
+    }
+  }
+  // A refund's reason is the failure code, known only when it happens: until then the
+  // results are counted under `other`, which every unseen code would join anyway.
+  for (const char* result : {"done", "failed"}) {
+    refunds_.Add({{"reason", kOtherLabel}, {"result", result}});
+  }
+  for (const char* endpoint : {"get_payment", "cancel_payment"}) {
+    for (const char* outcome : {"ok", "transient", "error"}) {
+      portone_calls_.Add({{"endpoint", endpoint}, {"outcome", outcome}});
+    }
+  }
 }
 
 std::string Metrics::render() const {
-  return prometheus::TextSerializer().Serialize(registry_->Collect());
+  std::vector<prometheus::MetricFamily> families = registry_->Collect();
+  for (auto& family : processMetrics()) families.push_back(std::move(family));
+  return prometheus::TextSerializer().Serialize(families);
 }
 
 void Metrics::countHttpRequest(const std::string& route, int status, double seconds) {

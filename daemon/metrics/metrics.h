@@ -64,6 +64,8 @@ class Metrics {
   void countReconciled(const std::string& reason, const std::string& outcome);
 
  private:
+  void initialiseKnownSeries(const KnownLabels& known);
+
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& http_requests_;
   prometheus::Family<prometheus::Histogram>& http_duration_;

@@ -38,17 +38,19 @@ std::string oneLine(const std::string& text) {
   return line;
 }
 
-// libpq's wording when the socket is gone (server restart, network loss).
+// libpq's wording when the socket is gone (server restart, network loss); over TLS the
+// same loss reads "SSL connection has been closed unexpectedly" or "SSL SYSCALL".
 bool looksDisconnected(const std::string& text) {
-  static constexpr std::array<std::string_view, 9> kSigns = {"server closed the connection",
-                                                             "no connection to the server",
-                                                             "terminating connection",
-                                                             "could not receive data",
-                                                             "could not send data",
-                                                             "Connection Error",
-                                                             "connection not open",
-                                                             "not connected",
-                                                             "SSL SYSCALL"};
+  static constexpr std::array<std::string_view, 10> kSigns = {"server closed the connection",
+                                                              "no connection to the server",
+                                                              "terminating connection",
+                                                              "could not receive data",
+                                                              "could not send data",
+                                                              "Connection Error",
+                                                              "connection not open",
+                                                              "not connected",
+                                                              "SSL SYSCALL",
+                                                              "SSL connection has been closed"};
   for (const auto sign : kSigns) {
     if (contains(text, sign)) return true;
   }

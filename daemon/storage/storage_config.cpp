@@ -1,10 +1,8 @@
 #include "storage/storage_config.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
+
+#include "config/password_file.h"
 
 namespace paymentd::storage {
 
@@ -12,15 +10,12 @@ DatabaseOptions databaseOptions(const config::Config& config) {
   DatabaseOptions options;
   options.pool_size = static_cast<std::size_t>(config.storage_pool_size);
   if (!config.storage_password_file.empty()) {
-    std::ifstream in(config.storage_password_file);
-    if (!in) {
+    const config::PasswordRead read = config::readPasswordFile(config.storage_password_file);
+    if (!read.password) {
       throw std::runtime_error("cannot read storage_password_file " + config.storage_password_file +
-                               ": " + std::strerror(errno));
+                               ": " + read.problem);
     }
-    std::string password;
-    std::getline(in, password);  // the first line; a trailing newline is not part of it
-    if (!password.empty() && password.back() == '\r') password.pop_back();
-    options.password = password;
+    options.password = read.password;
   }
   return options;
 }

@@ -58,7 +58,7 @@ TEST(PaymentdCli, CheckConfigRefusesAnUnknownKeyWithFileLineColumn) {
   testing::TempDir dir;
   const std::string path = writeConfig(dir, minimalConfig("lokc: local\n"));
   auto result = runProcess(kPaymentd, {"--config=" + path, "--check-config"});
-  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.exit_code, 78);
   EXPECT_NE(result.err.find("paymentd.yaml:10:1: unknown key 'lokc' in the config"),
             std::string::npos)
       << result.err;
@@ -75,7 +75,7 @@ TEST(PaymentdCli, CheckConfigRefusesTheRemovedRenewalPaymentTypeKey) {
   text.replace(text.find("plugins: {directories: []}\n"), 27, plugins);
   const std::string path = writeConfig(dir, text);
   auto result = runProcess(kPaymentd, {"--config=" + path, "--check-config"});
-  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.exit_code, 78);
   EXPECT_TRUE(std::regex_search(
       result.err, std::regex(R"(paymentd\.yaml:12:\d+: plugin 'first-billing' \(.*\) has no )"
                              R"(config key 'renewal_payment_type')")))
@@ -86,7 +86,7 @@ TEST(PaymentdCli, CheckConfigRefusesAYamlSyntaxErrorWithFileLineColumn) {
   testing::TempDir dir;
   const std::string path = writeConfig(dir, "http:\n  listen: [\"a\"\nstorage: x\n");
   auto result = runProcess(kPaymentd, {"--config=" + path, "--check-config"});
-  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.exit_code, 78);
   EXPECT_TRUE(
       std::regex_search(result.err, std::regex(R"(paymentd\.yaml:\d+:\d+: YAML syntax error: )")))
       << result.err;
@@ -110,12 +110,12 @@ std::string makeFifo(const testing::TempDir& dir, const std::string& name) {
 }
 
 // A path in the config may name anything; only a regular file of a bounded size is read,
-// and anything else is a config error (exit 1) at once, at the key that names it.
+// and anything else is a config error (exit 78) at once, at the key that names it.
 TEST(PaymentdCli, CheckConfigRefusesADirectoryOrAFifoAsTheConfigFile) {
   testing::TempDir dir;
   const std::string directory = dir.path().string();
   auto result = checkConfigWithin(dir, directory);
-  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_EQ(result.exit_code, 78) << result.err;
   EXPECT_NE(result.err.find(directory + ":1:1: cannot read config file: a directory, not a "
                                         "regular file"),
             std::string::npos)
@@ -123,7 +123,7 @@ TEST(PaymentdCli, CheckConfigRefusesADirectoryOrAFifoAsTheConfigFile) {
 
   const std::string fifo = makeFifo(dir, "paymentd.yaml");
   result = checkConfigWithin(dir, fifo);
-  EXPECT_EQ(result.exit_code, 1) << "a FIFO hung or crashed --check-config: " << result.err;
+  EXPECT_EQ(result.exit_code, 78) << "a FIFO hung or crashed --check-config: " << result.err;
   EXPECT_NE(result.err.find(fifo + ":1:1: cannot read config file: a FIFO, not a regular file"),
             std::string::npos)
       << result.err;
@@ -138,7 +138,7 @@ TEST(PaymentdCli, CheckConfigRefusesSpecialFilesAsCatalogAndSecretsAtTheirKeys) 
   text.replace(text.find("\"plans.yaml\""), 12, "\".\"");
   const std::string path = writeConfig(dir, text);
   auto result = checkConfigWithin(dir, path);
-  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_EQ(result.exit_code, 78) << result.err;
   EXPECT_NE(result.err.find(path + ":6:20: portone.api_secret_file: cannot read secret file "
                                    "/dev/zero: a character device, not a regular file"),
             std::string::npos)
@@ -160,7 +160,7 @@ TEST(PaymentdCli, CheckConfigRefusesConfigCatalogAndSecretFilesOverTheirSize) {
   dir.write("api-secret", std::string(65 * 1024, 'k') + "\n");
   dir.write("plans.yaml", kPlans + "#" + std::string(1024 * 1024, ' ') + "\n");
   auto result = checkConfigWithin(dir, path);
-  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_EQ(result.exit_code, 78) << result.err;
   EXPECT_NE(result.err.find(path + ":6:20: portone.api_secret_file: cannot read secret file " +
                             (dir.path() / "api-secret").string() + ": larger than 65536 bytes"),
             std::string::npos)
@@ -172,7 +172,7 @@ TEST(PaymentdCli, CheckConfigRefusesConfigCatalogAndSecretFilesOverTheirSize) {
 
   dir.write("paymentd.yaml", text + "#" + std::string(1024 * 1024, ' ') + "\n");
   result = checkConfigWithin(dir, path);
-  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_EQ(result.exit_code, 78) << result.err;
   EXPECT_NE(result.err.find(path + ":1:1: cannot read config file: larger than 1048576 bytes"),
             std::string::npos)
       << result.err;
@@ -186,7 +186,7 @@ TEST(PaymentdCli, RunRefusesABadPluginAndDoesNotStart) {
                                 "plugins: {directories: [\"" +
                                     std::string(PAYMENTD_TEST_PLUGIN_DIR) + "/no_descriptor\"]}"));
   auto result = runProcess(kPaymentd, {"--config=" + path});
-  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.exit_code, 78);
   EXPECT_NE(result.err.find("no_descriptor.so: not a paymentd plugin"), std::string::npos)
       << result.err;
   EXPECT_EQ(result.err.find("listening"), std::string::npos);
@@ -202,7 +202,7 @@ TEST(PaymentdCli, PrintsItsVersion) {
 
 TEST(PaymentdCli, RefusesAnUnknownCommand) {
   auto result = runProcess(kPaymentd, {"--config=" + kShippedConfig, "frobnicate"});
-  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.exit_code, 64);
   EXPECT_EQ(result.err, "paymentd: unknown command 'frobnicate' (see --help)\n");
 }
 
@@ -312,6 +312,41 @@ TEST(PaymentdCli, TellsSystemdItIsReadyOnlyOnceListening) {
   const ssize_t m = ::recv(fd, buffer, sizeof buffer, 0);
   ASSERT_GT(m, 0);
   EXPECT_EQ(std::string(buffer, static_cast<std::size_t>(m)), "STOPPING=1");
+  EXPECT_EQ(daemon.waitFor(std::chrono::seconds(10)), 0);
+  ::close(fd);
+}
+
+// WatchdogSec= set: the pings come, each after the daemon answered its own /healthz.
+TEST(PaymentdCli, PingsTheWatchdogWhileTheListenerAnswers) {
+  testing::TempDir dir;
+  const std::string config = writeConfig(dir, minimalConfig());
+  const std::string socket_path = (dir.path() / "notify").string();
+  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  socket_path.copy(address.sun_path, sizeof address.sun_path - 1);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  timeval timeout{20, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+
+  ::setenv("NOTIFY_SOCKET", socket_path.c_str(), 1);
+  ::setenv("WATCHDOG_USEC", "600000", 1);  // a ping every 300 ms
+  testing::BackgroundProcess daemon(kPaymentd, {"--config=" + config},
+                                    (dir.path() / "log").string());
+  ::unsetenv("NOTIFY_SOCKET");
+  ::unsetenv("WATCHDOG_USEC");
+
+  char buffer[512];
+  int pings = 0;
+  for (int i = 0; i < 10 && pings < 3; ++i) {
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    ASSERT_GT(n, 0) << daemon.stderrText();
+    if (std::string(buffer, static_cast<std::size_t>(n)) == "WATCHDOG=1") ++pings;
+  }
+  EXPECT_EQ(pings, 3) << daemon.stderrText();
+  EXPECT_EQ(daemon.stderrText().find("watchdog: GET /healthz did not answer"), std::string::npos)
+      << daemon.stderrText();
+  daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.waitFor(std::chrono::seconds(10)), 0);
   ::close(fd);
 }

@@ -340,7 +340,9 @@ TEST(Config, RefusesAnUnsetVariableAtItsValue) {
   ASSERT_EQ(loaded.problems.size(), 1u);
   EXPECT_EQ(loaded.problems[0], loaded.path +
                                     ":5:20: portone.api_secret_file uses ${CREDENTIALS_DIRECTORY}, "
-                                    "which is not set in the environment");
+                                    "which is not set in the environment (the unit sets it; "
+                                    "outside the unit pass "
+                                    "--credentials-dir=/etc/paymentd/credentials)");
 }
 
 TEST(Config, LoadsThePackagedConfigUnderSystemd) {

@@ -43,6 +43,42 @@ TEST(LogFormatter, WritesJsonLinesThatParse) {
   EXPECT_TRUE(object->has("time"));
 }
 
+TEST(LogFormatter, WritesDurationAsANumberInJson) {
+  LogFormatter formatter(config::LogFormat::kJson);
+  Poco::Message message("pipeline", "fulfilled", Poco::Message::PRIO_INFORMATION);
+  message.set("duration_ms", "12.5");
+  std::string line;
+  formatter.format(message, line);
+  EXPECT_NE(line.find("\"duration_ms\":12.5,"), std::string::npos) << line;
+}
+
+// Under systemd the journal reads "<N>" as the line's priority: errors are found by
+// `journalctl -p err`, in both formats, and the JSON after the prefix is still whole.
+TEST(LogFormatter, StartsEachLineWithItsSyslogPriorityForTheJournal) {
+  LogFormatter json(config::LogFormat::kJson, true);
+  std::string line;
+  json.format(Poco::Message("paymentd", "storage: down", Poco::Message::PRIO_ERROR), line);
+  ASSERT_EQ(line.substr(0, 3), "<3>");
+  Poco::JSON::Parser parser;
+  EXPECT_EQ(
+      parser.parse(line.substr(3)).extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("msg"),
+      "storage: down");
+  LogFormatter text(config::LogFormat::kText, true);
+  for (const auto& [priority, expected] :
+       std::vector<std::pair<Poco::Message::Priority, std::string>>{
+           {Poco::Message::PRIO_FATAL, "<2>"},
+           {Poco::Message::PRIO_WARNING, "<4>"},
+           {Poco::Message::PRIO_NOTICE, "<5>"},
+           {Poco::Message::PRIO_INFORMATION, "<6>"},
+           {Poco::Message::PRIO_DEBUG, "<7>"}}) {
+    text.format(Poco::Message("paymentd", "x", priority), line);
+    EXPECT_EQ(line.substr(0, 3), expected) << line;
+  }
+  LogFormatter plain(config::LogFormat::kText);
+  plain.format(Poco::Message("paymentd", "x", Poco::Message::PRIO_ERROR), line);
+  EXPECT_NE(line.front(), '<') << "no prefix off the journal: " << line;
+}
+
 // What a client sent, as a request line and a payment id could carry it: a forged second
 // line, a terminal escape, DEL, a C1 control and bytes that are not UTF-8.
 Poco::Message hostileMessage() {

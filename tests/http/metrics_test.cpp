@@ -3,7 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <ctime>
 #include <regex>
+
+#include "support/subprocess.h"
+#include "support/temp_dir.h"
+#include "support/test_servers.h"
 
 namespace paymentd::metrics {
 namespace {
@@ -95,10 +101,69 @@ TEST(Metrics, EveryLabelValueComesFromAClosedSet) {
   // first few distinct ones are kept, the rest is "other".
   EXPECT_LE(count(text, "paymentd_http_requests_total{"), 17u);
   EXPECT_LE(count(text, "paymentd_plugin_call_duration_seconds_count{"), 33u);
-  EXPECT_LE(count(text, "paymentd_refunds_total{"), 65u);
+  // 64 codes and `other`, plus the two results initialised at 0 under `other`.
+  EXPECT_LE(count(text, "paymentd_refunds_total{"), 67u);
   EXPECT_NE(text.find(R"(paymentd_refunds_total{reason="other",result="other"})"),
             std::string::npos);
   EXPECT_EQ(text.find("status=\"1"), std::string::npos) << "a status outside 200..599";
+}
+
+// Alerts need a series before the first event: the known label sets start at 0.
+TEST(Metrics, StartsTheKnownSeriesAtZero) {
+  Metrics metrics(
+      KnownLabels{{"Transaction.Paid", "Transaction.Ready"}, {}, {"fulfilled", "refunded"}});
+  const std::string text = metrics.render();
+  for (const char* series :
+       {R"(paymentd_reconciled_total{outcome="refunded",reason="unfinished_refund"} 0)",
+        R"(paymentd_reconciled_total{outcome="fulfilled",reason="overdue_schedule"} 0)",
+        R"(paymentd_webhooks_total{outcome="refunded",type="Transaction.Paid"} 0)",
+        R"(paymentd_refunds_total{reason="other",result="failed"} 0)",
+        R"(paymentd_portone_calls_total{endpoint="cancel_payment",outcome="transient"} 0)"}) {
+    EXPECT_NE(text.find(series), std::string::npos) << series << "\n" << text;
+  }
+  EXPECT_EQ(text.find(R"(type="Transaction.Ready")"), std::string::npos)
+      << "only the types alerts watch are initialised";
+}
+
+// The process_* metrics every Prometheus client exports, with this process's values.
+TEST(Metrics, ExportsTheProcessMetrics) {
+  const std::string text = Metrics().render();
+  for (const char* name :
+       {"# TYPE process_cpu_seconds_total counter", "process_resident_memory_bytes ",
+        "process_virtual_memory_bytes ", "process_open_fds ", "process_max_fds ",
+        "process_start_time_seconds "}) {
+    EXPECT_NE(text.find(name), std::string::npos) << name << "\n" << text;
+  }
+  const auto start = text.find("\nprocess_start_time_seconds ");
+  ASSERT_NE(start, std::string::npos);
+  const double started = std::stod(text.substr(start + 28));
+  const double now = static_cast<double>(std::time(nullptr));
+  EXPECT_GT(started, now - 3600) << "started within the last hour (this test's process)";
+  EXPECT_LE(started, now + 1);
+}
+
+// Prometheus' own linter on a scrape with every family in use (CI installs promtool).
+TEST(Metrics, PassesPromtoolsCheck) {
+  if (std::system("command -v promtool >/dev/null 2>&1") != 0) {
+    if (testing::serversRequired()) FAIL() << "promtool is not installed (scripts/setup.sh)";
+    GTEST_SKIP() << "promtool is not installed";
+  }
+  Metrics metrics(KnownLabels{{"Transaction.Paid"}, {"PAYMENT_NOT_FOUND"}, {"fulfilled"}});
+  metrics.countHttpRequest("/healthz", 200, 0.01);
+  metrics.countWebhook("Transaction.Paid", "fulfilled");
+  metrics.observeStage("lock", 0.01);
+  metrics.countRefund("AMOUNT_MISMATCH", "done");
+  metrics.countLockContention();
+  metrics.observePluginCall("amount@1.0.0", 0.01);
+  metrics.setOutboxCounts(1, 0);
+  metrics.countPortOneCall("get_payment", "ok");
+  metrics.countReconciled("overdue_schedule", "fulfilled");
+  testing::TempDir dir;
+  const std::string scrape = dir.write("metrics.txt", metrics.render());
+  const auto checked =
+      testing::runProcess("/bin/sh", {"-c", "promtool check metrics < '" + scrape + "' 2>&1"});
+  EXPECT_EQ(checked.exit_code, 0) << checked.out;
+  EXPECT_EQ(checked.out, "") << "promtool's warnings";
 }
 
 TEST(Metrics, KeepsARefundReasonOnlyInTheShapeOfAFailureCode) {

@@ -26,13 +26,10 @@ std::string redisKey(const std::string& key) {
 class RawRedis {
  public:
   explicit RawRedis(const std::string& url) {
-    std::string host;
-    int port = 0;
-    int db = 0;
-    parseRedisUrl(url, host, port, db);
-    context_ = redisConnect(host.c_str(), port);
-    if (context_ != nullptr && context_->err == 0 && db != 0)
-      command("SELECT " + std::to_string(db));
+    const RedisTarget target = parseRedisUrl(url);
+    context_ = redisConnect(target.host.c_str(), target.port);
+    if (context_ != nullptr && context_->err == 0 && target.db != 0)
+      command("SELECT " + std::to_string(target.db));
   }
   ~RawRedis() { redisFree(context_); }
   RawRedis(const RawRedis&) = delete;

@@ -22,7 +22,10 @@ dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./postinst | grep -q 'adduser --system 
 
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for path in ./usr/bin/paymentd ./lib/systemd/system/paymentd.service ./etc/paymentd/paymentd.yaml \
-  ./usr/lib/paymentd/plugins/validator_amount.so ./usr/lib/paymentd/plugins/processor_first_billing.so; do
+  ./usr/lib/paymentd/plugins/validator_amount.so ./usr/lib/paymentd/plugins/processor_first_billing.so \
+  ./usr/share/man/man8/paymentd.8.gz ./usr/share/doc/paymentd/copyright \
+  ./usr/share/doc/paymentd/changelog.Debian.gz ./usr/share/doc/paymentd/operations.md \
+  ./usr/share/doc/paymentd/operators.md; do
   grep -qx "$path" <<<"$contents" || fail "$deb lacks $path"
 done
 grep -q '^./usr/include' <<<"$contents" && fail "the daemon package ships SDK headers"
@@ -35,12 +38,17 @@ done
 root="$work/root"
 dpkg-deb -x "$deb" "$root"
 "$root/usr/bin/paymentd" --version | grep -q '^paymentd ' || fail "--version"
+# Shipped stripped, as Debian does (lintian: unstripped-binary-or-object).
+for binary in "$root/usr/bin/paymentd" "$root"/usr/lib/paymentd/plugins/*.so; do
+  readelf -S "$binary" | grep -q '\.debug_info' && fail "$binary is not stripped"
+done
+dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./postinst | grep -q 'deb-systemd-helper' || fail "postinst bypasses deb-systemd-helper"
 sed "s|/usr/lib/paymentd/plugins|$root/usr/lib/paymentd/plugins|; s|/var/lib/paymentd|$work/state|" \
   "$root/etc/paymentd/paymentd.yaml" >"$root/etc/paymentd/test.yaml"
 mkdir -p "$work/credentials"
 echo "test-api-secret" >"$work/credentials/portone-api-secret"
 echo "whsec_dGVzdC13ZWJob29rLXNlY3JldC0xMjM0NTY3OA==" >"$work/credentials/portone-webhook-secret"
-CREDENTIALS_DIRECTORY="$work/credentials" "$root/usr/bin/paymentd" \
+"$root/usr/bin/paymentd" --credentials-dir="$work/credentials" \
   --config="$root/etc/paymentd/test.yaml" --check-config >"$work/check.out" || { cat "$work/check.out"; fail "check-config"; }
 grep -q "processor first-billing@1.2.0 for FIRST_BILLING" "$work/check.out" || fail "plugins not listed"
 

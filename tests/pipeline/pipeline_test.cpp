@@ -1,5 +1,5 @@
 // The webhook pipeline end to end: what lands in the database, what PortOne
-// was asked, and what PortOne and the browser are answered (BRIEF section 5).
+// was asked, and what PortOne and the browser are answered (docs/operations.md, Webhook answers).
 #include <Poco/Net/StreamSocket.h>
 #include <gtest/gtest.h>
 

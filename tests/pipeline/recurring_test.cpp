@@ -1,6 +1,6 @@
 // The other processors and the recurring story end to end: webhooks from the
 // sandbox's schedules, the outbox worker creating the next schedule at the
-// sandbox, and the failure policy of BRIEF section 7 on the sandbox's clock.
+// sandbox, and the failure policy of docs/operators.md on the sandbox's clock.
 #include <gtest/gtest.h>
 
 #include "fake_http_server.h"
@@ -232,7 +232,7 @@ TYPED_TEST(RecurringTest, RenewsAtThePeriodsEndAndSchedulesTheNextCycle) {
   EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c1-a1/cancel"), 0);
 }
 
-// BRIEF section 7 with the shipped thresholds: 1-2 AlimTalk, 3 SMS, 4-14
+// The failure policy (docs/operators.md) with the shipped thresholds: 1-2 AlimTalk, 3 SMS, 4-14
 // admin, then FAILED. Every retry runs the next day at 10:00 in Seoul.
 TYPED_TEST(RecurringTest, ACardThatAlwaysDeclinesFollowsTheFourteenDayPolicy) {
   auto& h = this->h();
@@ -591,7 +591,7 @@ TYPED_TEST(RecurringTest, TheCheckApiTellsNothingAboutRenewals) {
   EXPECT_EQ(h.check("pay-1").status, 200);  // the browser's own payment still answers
 }
 
-// A declined renewal approved late by PortOne (BRIEF: late approvals happen)
+// A declined renewal approved late by PortOne (it happens)
 // pays its cycle: the retry paymentd had scheduled for that cycle is withdrawn
 // at PortOne, so the customer is charged once and the period extended once.
 TYPED_TEST(RecurringTest, ALateApprovalPaysTheCycleAndWithdrawsItsScheduledRetry) {

@@ -68,7 +68,7 @@ TEST(PortOneSecretCheck, CheckConfigFailsOnAMissingSecretAndPassesWhenAllAreTher
   const auto path = dir.write("paymentd.yaml", configText());
   auto result =
       paymentd::testing::runProcess(PAYMENTD_EXECUTABLE, {"--config=" + path, "--check-config"});
-  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.exit_code, 78);
   EXPECT_NE(result.err.find(path + ":6:20: portone.api_secret_file: cannot read secret file"),
             std::string::npos)
       << result.err;

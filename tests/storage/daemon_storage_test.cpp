@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -132,9 +133,9 @@ TYPED_TEST(DaemonStorage, IssuesCouponsIntoTheDatabase) {
 }
 
 TYPED_TEST(DaemonStorage, ListsDeadOutboxItemsAndRetriesOneOnRequest) {
-  ASSERT_EQ(this->paymentd({"outbox", "list"}).exit_code, 0);  // migrates an empty database
   {
     auto database = this->db_->open();
+    migrate(*database);  // as the daemon's first start does
     paymentd::testing::execute(
         *database,
         "INSERT INTO outbox (kind, dedupe_key, payload, status, attempts, due_at_us, last_error, "
@@ -161,8 +162,43 @@ TYPED_TEST(DaemonStorage, ListsDeadOutboxItemsAndRetriesOneOnRequest) {
   const auto done = this->paymentd({"outbox", "retry", "2"});
   EXPECT_EQ(done.exit_code, 1);
   EXPECT_EQ(done.err, "paymentd: outbox item 2 does not exist or is done\n");
-  EXPECT_EQ(this->paymentd({"outbox", "retry", "x"}).exit_code, 1);
-  EXPECT_EQ(this->paymentd({"outbox", "purge"}).exit_code, 1);
+  EXPECT_EQ(this->paymentd({"outbox", "retry", "x"}).exit_code, 64);
+  EXPECT_EQ(this->paymentd({"outbox", "purge"}).exit_code, 64);
+}
+
+// trace and outbox list only look: before the daemon's first start there is
+// nothing to look at, and they say so instead of creating an empty database.
+TYPED_TEST(DaemonStorage, ReadOnlyCommandsNeverCreateOrMigrateADatabase) {
+  std::string sqlite_file;
+  if (this->db_->url().rfind("sqlite:", 0) == 0) sqlite_file = this->db_->url().substr(7);
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"trace", "pay-1"}, std::vector<std::string>{"outbox", "list"}}) {
+    const auto looked = this->paymentd(command);
+    EXPECT_EQ(looked.exit_code, 66) << command[0] << ": " << looked.err;
+    EXPECT_NE(looked.err.find("paymentd: no paymentd database at "), std::string::npos)
+        << looked.err;
+  }
+  if (!sqlite_file.empty()) {
+    EXPECT_FALSE(std::filesystem::exists(sqlite_file)) << "a read-only command created it";
+  } else {
+    auto database = this->db_->open();
+    EXPECT_EQ(queryInt(*database,
+                       "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE tablename = "
+                       "'schema_migrations'"),
+              0);
+  }
+  auto database = this->db_->open();
+  migrate(*database, 1);  // an older paymentd's schema: the new daemon has not started yet
+  const auto old = this->paymentd({"outbox", "list"});
+  EXPECT_EQ(old.exit_code, 66) << old.err;
+  EXPECT_NE(old.err.find("has schema version 1, older than this paymentd's"), std::string::npos)
+      << old.err;
+}
+
+TYPED_TEST(DaemonStorage, TraceWithoutAPaymentIdIsAUsageError) {
+  const auto bare = this->paymentd({"trace"});
+  EXPECT_EQ(bare.exit_code, 64);
+  EXPECT_EQ(bare.err, "paymentd: usage: trace PAYMENT_ID [--json] (one payment id)\n");
 }
 
 TYPED_TEST(DaemonStorage, RefusesToStartOnANewerSchemaWithOneLine) {
@@ -174,7 +210,7 @@ TYPED_TEST(DaemonStorage, RefusesToStartOnANewerSchemaWithOneLine) {
         "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES (999, 'x', 0)");
   }
   const auto started = this->paymentd({});
-  EXPECT_EQ(started.exit_code, 1);
+  EXPECT_EQ(started.exit_code, 78);  // a config problem: restarting cannot help
   const std::string expected = "has schema version 999, newer than this paymentd knows (" +
                                std::to_string(latestSchemaVersion()) +
                                "); upgrade paymentd or point it at another database";
@@ -198,16 +234,17 @@ TEST(DaemonStorageConfig, CheckConfigTouchesNoDatabase) {
   EXPECT_EQ(checked.exit_code, 0) << checked.err;
 
   dir.write("paymentd.yaml",
-            "storage: \"postgresql://paymentd:hunter2@127.0.0.1:1/paymentd?sslmode=require\"\n"
+            "storage: \"postgresql://paymentd:hunter2@127.0.0.1:1/paymentd?sslmod=require\"\n"
             "storage_pool_size: 0\n"
             "portone: {api_base: \"http://127.0.0.1:9\", store_id: s, "
             "api_secret_file: api-secret, webhook_secret_files: [webhook-secret]}\n"
             "catalog: plans.yaml\n");
   const auto bad =
       paymentd::testing::runProcess(PAYMENTD_EXECUTABLE, {"--config=" + config, "--check-config"});
-  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.exit_code, 78);
   EXPECT_NE(
-      bad.err.find(config + ":1:10: the storage URL must end in /DATABASE with no parameters"),
+      bad.err.find(config + ":1:10: the storage URL is not one libpq accepts: invalid URI query "
+                            "parameter: \"sslmod\""),
       std::string::npos)
       << bad.err;
   EXPECT_NE(bad.err.find(config +
