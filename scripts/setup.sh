@@ -12,6 +12,8 @@ apt-get install -y -qq --no-install-recommends \
   prometheus-cpp-dev libsystemd-dev \
   postgresql-15 redis-server clang-format dpkg-dev systemd python3-prometheus-client \
   jq sqlite3 openssl lintian prometheus >/dev/null
+# clang with libFuzzer and the sanitizer runtimes, for scripts/fuzz.sh.
+apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev >/dev/null
 # Node runs the PortOne SDK conformance test; keep an existing install (it may bundle npm).
 command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 echo "setup: packages installed"

@@ -152,7 +152,8 @@ Daemon::Daemon(DaemonInputs inputs)
       std::chrono::seconds(config_.outbox.lease_s),
       config_.outbox.max_attempts,
       outbox::BackoffPolicy{std::chrono::milliseconds(config_.outbox.backoff_base_ms),
-                            std::chrono::milliseconds(config_.outbox.backoff_max_ms)}};
+                            std::chrono::milliseconds(config_.outbox.backoff_max_ms)},
+      config_.pipeline.admin_channel};
 }
 
 Daemon::~Daemon() {
@@ -192,9 +193,11 @@ void Daemon::listen() {
 }
 
 pipeline::ReconcilerOptions Daemon::reconcilerOptions() const {
-  return pipeline::ReconcilerOptions{std::chrono::seconds(config_.reconcile.interval_s),
-                                     std::chrono::seconds(config_.reconcile.grace_s),
-                                     kReconcileBatch, config_.recurring.payment_type};
+  pipeline::ReconcilerOptions options{std::chrono::seconds(config_.reconcile.interval_s),
+                                      std::chrono::seconds(config_.reconcile.grace_s),
+                                      kReconcileBatch, config_.recurring.payment_type};
+  options.admin_channel = config_.pipeline.admin_channel;
+  return options;
 }
 
 void Daemon::startBackground() {

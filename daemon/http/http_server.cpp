@@ -11,12 +11,12 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/TCPServer.h>
 #include <Poco/String.h>
-#include <Poco/URI.h>
 
 #include <istream>
 #include <thread>
 
 #include "http/framing.h"
+#include "http/request_target.h"
 
 namespace paymentd::http {
 namespace {
@@ -31,19 +31,6 @@ bool readBody(std::istream& in, std::int64_t limit, std::string& body) {
     if (static_cast<std::int64_t>(body.size()) > limit) return false;
   }
   return true;
-}
-
-// Fills the path and the decoded query; false when the target does not parse (a malformed
-// %-escape): the client's fault, answered 400 before any route sees it.
-bool parseTarget(const std::string& target, HttpRequest& in) {
-  try {
-    Poco::URI uri(target);
-    in.path = uri.getPath();
-    for (auto& param : uri.getQueryParameters()) in.query.push_back(std::move(param));
-    return true;
-  } catch (const Poco::SyntaxException&) {
-    return false;
-  }
 }
 
 class DispatchHandler : public Poco::Net::HTTPRequestHandler {
@@ -85,7 +72,7 @@ class DispatchHandler : public Poco::Net::HTTPRequestHandler {
                            "body over " + std::to_string(max_body_bytes_) + " bytes");
     }
     HttpRequest in;
-    if (!parseTarget(request.getURI(), in)) {
+    if (!parseRequestTarget(request.getURI(), in)) {
       body_complete = false;
       return errorResponse(400, "BAD_REQUEST", "malformed request target");
     }

@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include "outbox/dead_item_alert.h"
 #include "paymentd/outbox.h"
 #include "storage/errors.h"
 #include "storage/outbox_queue.h"
@@ -76,6 +77,10 @@ void OutboxWorker::finish(const storage::OutboxRecord& record, const Attempt& at
     }
     case Attempt::Result::kDead:
       queue.markDead(record.id, attempt.detail);
+      detail += " (admin alert " +
+                alertDeadItem(parts_.database, record, attempt.detail, options_.admin_channel,
+                              parts_.clock.now()) +
+                ")";
       break;
   }
   const std::string payment_id = paymentIdOf(record.item.payload);

@@ -3,8 +3,8 @@
 // runs each once, and records the attempt as a payment event. A transient
 // failure is retried after an exponential backoff with jitter; after
 // `max_attempts` tries, or at once on a permanent failure, the item is dead
-// (docs/operators.md). Every item is idempotent on the far side, so an item
-// run twice (a lease that ended mid-attempt) does no harm.
+// (docs/operators.md) and the admin channel is told. Every item is idempotent on the far side, so
+// an item run twice (a lease that ended mid-attempt) does no harm.
 //
 // runOnce() is the whole cycle, for tests; start() runs it on a thread every
 // poll interval until stop(). Thread-safe.
@@ -33,6 +33,8 @@ struct WorkerOptions {
   std::chrono::seconds lease{120};
   std::int64_t max_attempts = 10;
   BackoffPolicy backoff;
+  /// Where a dead item is reported, once (outbox/dead_item_alert.h).
+  std::string admin_channel = "admin_slack";
 };
 
 struct WorkerParts {

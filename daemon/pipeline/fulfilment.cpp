@@ -171,6 +171,11 @@ Outcome fulfilInOneTransaction(const FulfilmentParts& parts, const loader::Plugi
   const Outcome settled = schedule ? settleCycle(trace, *schedule, transaction)
                                    : spendCoupon(trace, payment, claims, transaction);
   if (!settled.isOk()) return settled;
+  // The last moment to notice another worker may hold this payment now.
+  if (parts.lease_lost && parts.lease_lost()) {
+    trace.add("lock", "lost", "the lease ended while the work ran: rolled back");
+    return Outcome::transient(kLeaseLostCode, "the payment's lock lease was lost");
+  }
   try {
     transaction.recordFulfilment(storage::FulfilledPayment{
         payment.id, *claims.payment_type, *claims.user_id, claims.subscribe_id, std::nullopt,

@@ -6,6 +6,8 @@
 // steps are buffered meanwhile (SQLite has one writer: this transaction).
 #pragma once
 
+#include <functional>
+
 #include "clock/clock.h"
 #include "core/payment_gateway.h"
 #include "loader/plugin_set.h"
@@ -22,7 +24,13 @@ struct FulfilmentParts {
   const Clock& clock;
   storage::Database& database;
   metrics::Metrics& metrics;
+  /// True once the payment's lock lease was lost (lock::LeaseGuard::lost()):
+  /// another worker may be running it, so nothing is committed. Empty: never.
+  std::function<bool()> lease_lost;
 };
+
+/// The code of a run rolled back because its lease was lost: transient (503).
+inline constexpr const char* kLeaseLostCode = "LOCK_LEASE_LOST";
 
 /// The processor route for the claims' payment type, or why there is none
 /// (MISSING_CLAIM, UNKNOWN_PAYMENT_TYPE, PAYMENT_TYPE_DISABLED: business failures).
@@ -30,7 +38,8 @@ Result<const loader::ProcessorRoute*> routeFor(const loader::PluginSet& plugins,
                                                const Claims& claims);
 
 /// ok: committed. rejected: rolled back for a business reason (refund it).
-/// transient: rolled back for an outage (no refund).
+/// transient: rolled back for an outage, or for a lease lost before the
+/// commit (no refund either way).
 Outcome fulfilInOneTransaction(const FulfilmentParts& parts, const loader::PluginSet& plugins,
                                const loader::ProcessorRoute& route, PaymentTrace& trace,
                                const core::FetchedPayment& payment, const Claims& claims,

@@ -12,6 +12,9 @@
 namespace paymentd::pipeline {
 namespace {
 
+// A renewal whose schedule PortOne never got, as the reconciler settles it.
+constexpr const char* kScheduleDeadCode = "SCHEDULE_NOT_AT_PORTONE";
+
 const char* statusName(PaymentStatus status) {
   switch (status) {
     case PaymentStatus::kReady:
@@ -66,6 +69,8 @@ class PaymentService::Run {
   PaymentTrace trace;
   WebhookEvent event;
   bool event_from_status = false;  // the reconciler's runs: PortOne's status decides the event
+  bool schedule_dead = false;      // ReconcileRequest::schedule_dead
+  const lock::LeaseGuard* lease = nullptr;  // while the payment's lock is held
   Claims claims;
   core::FetchedPayment payment;  // plugins see its Payment part only
 };
@@ -99,6 +104,7 @@ core::Decision PaymentService::reconcile(const ReconcileRequest& request) const 
   storage::PaymentLog log(parts_.database);
   Run run(log, parts_.clock, request.payment_id, WebhookEvent::kTransactionPaid, request.claims);
   run.event_from_status = true;
+  run.schedule_dead = request.schedule_dead;
   const core::Decision decision = runLocked(run, "reconcile", request.reason);
   parts_.metrics.countReconciled(request.reason, std::string(core::verdictName(decision.verdict)));
   return decision;
@@ -129,6 +135,7 @@ core::Decision PaymentService::runLocked(Run& run, const std::string& stage,
       return *core::afterLock(core::LockStatus::kUnavailable);
     }
     lock::LeaseGuard lease(parts_.lock, *acquired.lease);
+    run.lease = &lease;
     // Written now, so a run that stops later still shows it began; a database
     // that cannot take it makes this unavailable before any other work.
     run.trace.record("lock", "ok", "", lock_watch.elapsed());
@@ -154,6 +161,7 @@ core::Decision PaymentService::settleLocked(Run& run) const {
     const bool not_found = refused->verdict == core::Verdict::kNotFound;
     run.trace.add("verified", not_found ? "rejected" : "unavailable",
                   not_found ? refused->code : lookup.detail, fetch_watch.elapsed());
+    if (not_found && run.schedule_dead) return failUnscheduled(run);
     return *refused;
   }
   parts_.metrics.observeStage("portone_get", fetch_watch.seconds());
@@ -241,6 +249,17 @@ core::Decision PaymentService::answer(Run& run, const core::Step& step) const {
   return step.answer;
 }
 
+core::Decision PaymentService::failUnscheduled(Run& run) const {
+  Payment payment;
+  payment.id = run.trace.paymentId();
+  payment.status = PaymentStatus::kFailed;
+  const recurring::FailureRecord counted = billing_failures_.record(payment);
+  const bool changed = counted.result == recurring::FailureRecord::Result::kCounted;
+  run.trace.add("recurring", changed ? "counted" : "skipped",
+                "its schedule never reached PortOne: " + counted.detail);
+  return core::Decision{core::Verdict::kDeclined, std::string(kScheduleDeadCode)};
+}
+
 core::Decision PaymentService::fulfil(Run& run) const {
   const auto plugins = parts_.plugins.current();  // this run keeps this set to the end
   const auto route = routeFor(*plugins, run.claims);
@@ -248,7 +267,8 @@ core::Decision PaymentService::fulfil(Run& run) const {
 
   const Stopwatch transaction_watch;
   const Outcome outcome =
-      fulfilInOneTransaction(FulfilmentParts{parts_.clock, parts_.database, parts_.metrics},
+      fulfilInOneTransaction(FulfilmentParts{parts_.clock, parts_.database, parts_.metrics,
+                                             [&run] { return run.lease && run.lease->lost(); }},
                              *plugins, **route, run.trace, run.payment, run.claims, run.event);
   parts_.metrics.observeStage("transaction", transaction_watch.seconds());
   if (const auto settled = core::afterTransaction(outcome)) {

@@ -56,6 +56,9 @@ struct ReconcileRequest {
   std::string payment_id;
   Claims claims;       // what paymentd recorded of it (the schedule, the failure)
   std::string reason;  // overdue_schedule, unfinished_refund, unsettled_webhook
+  /// An overdue renewal whose schedule item is DEAD: if PortOne has no such
+  /// payment, nothing will ever charge it, and the attempt counts as failed.
+  bool schedule_dead = false;
 };
 
 class PaymentService {
@@ -82,6 +85,9 @@ class PaymentService {
   core::Decision fulfil(Run& run) const;
   core::Decision reject(Run& run, const Outcome& outcome) const;
   core::Decision answer(Run& run, const core::Step& step) const;
+  /// A renewal PortOne never got the schedule of: a failed attempt, counted
+  /// as a decline would be (the failure path of recurring/, once).
+  core::Decision failUnscheduled(Run& run) const;
 
   ServiceParts parts_;
   ServiceOptions options_;

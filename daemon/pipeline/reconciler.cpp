@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include "pipeline/give_up.h"
 #include "storage/overdue_renewals.h"
 #include "storage/payment_log.h"
 #include "storage/unsettled_webhooks.h"
@@ -25,11 +26,13 @@ Reconciler::~Reconciler() {
 
 std::size_t Reconciler::runOnce() const {
   const Timestamp before = clock_.now() - options_.grace;
+  const Timestamp since = clock_.now() - options_.give_up_after;
   std::size_t taken = 0;
   // One payment through the pipeline, logged with why it was taken up.
   const auto take = [&](const std::string& payment_id, Claims claims, const char* reason,
-                        const std::string& why) {
-    const core::Decision decision = service_.reconcile({payment_id, std::move(claims), reason});
+                        const std::string& why, bool schedule_dead = false) {
+    const core::Decision decision =
+        service_.reconcile({payment_id, std::move(claims), reason, schedule_dead});
     Poco::Logger::get("paymentd.reconcile")
         .information("payment_id=" + payment_id + " stage=reconcile result=" +
                      std::string(core::verdictName(decision.verdict)) + " " + why);
@@ -37,18 +40,20 @@ std::size_t Reconciler::runOnce() const {
     return decision;
   };
 
-  for (const auto& renewal : storage::overdueRenewals(database_, before, options_.batch_size)) {
+  for (const auto& renewal :
+       storage::overdueRenewals(database_, before, since, options_.batch_size)) {
     take(renewal.payment_id,
          Claims{renewal.user_id, renewal.plan_id, options_.renewal_payment_type, std::nullopt},
          "overdue_schedule",
-         "overdue renewal of subscription " + std::to_string(renewal.subscription_id));
+         "overdue renewal of subscription " + std::to_string(renewal.subscription_id) +
+             (renewal.schedule_dead ? " (its schedule item is dead)" : ""),
+         renewal.schedule_dead);
   }
   for (const auto& failure :
-       storage::PaymentLog(database_).unfinishedRefunds(before, options_.batch_size)) {
+       storage::PaymentLog(database_).unfinishedRefunds(before, since, options_.batch_size)) {
     take(failure.payment_id, Claims{std::nullopt, std::nullopt, failure.payment_type, std::nullopt},
          "unfinished_refund", "unfinished refund (" + failure.code + ")");
   }
-  const Timestamp since = clock_.now() - options_.give_up_after;
   for (auto& webhook : storage::unsettledWebhooks(database_, before, since, options_.batch_size)) {
     const core::Decision decision = take(webhook.payment_id, webhook.claims, "unsettled_webhook",
                                          "webhook last answered " + webhook.answer);
@@ -59,6 +64,8 @@ std::size_t Reconciler::runOnce() const {
       storage::rememberUnsettledWebhook(database_, webhook);
     }
   }
+  // What began before `since` is no longer retried above: an operator is told, once.
+  giveUpAbandonedWork(database_, clock_, since, options_.batch_size, options_.admin_channel);
   return taken;
 }
 

@@ -34,8 +34,11 @@ struct ReconcilerOptions {
   std::chrono::seconds grace{900};
   std::size_t batch_size = 50;  // per kind and pass
   std::string renewal_payment_type = "BILLING";
-  /// An unsettled webhook first seen longer ago is left to an operator.
+  /// Work that began longer ago (a refund first intended, a renewal first
+  /// due, a webhook first seen) is left to an operator, who is told once
+  /// (pipeline/give_up.h).
   std::chrono::hours give_up_after{24 * 7};
+  std::string admin_channel = "admin_slack";
 };
 
 class Reconciler {

@@ -61,7 +61,17 @@ std::optional<std::chrono::system_clock::time_point> parseRfc3339(std::string_vi
     return std::nullopt;
   }
   if (pos != text.size()) return std::nullopt;
-  return sys_days(date) + hours(*h) + minutes(*mi) + seconds(*s) + fraction - offset;
+  // In microseconds first (years 0-9999 fit easily), then only what the
+  // clock's nanoseconds can hold (1677-09-21 to 2262-04-11): converting more
+  // would overflow.
+  const microseconds since_epoch = sys_days(date).time_since_epoch() + hours(*h) + minutes(*mi) +
+                                   seconds(*s) + fraction - offset;
+  using Clock = system_clock;
+  if (since_epoch > floor<microseconds>(Clock::duration::max()) ||
+      since_epoch < ceil<microseconds>(Clock::duration::min())) {
+    return std::nullopt;
+  }
+  return Clock::time_point(duration_cast<Clock::duration>(since_epoch));
 }
 
 std::string formatRfc3339(std::chrono::system_clock::time_point time) {

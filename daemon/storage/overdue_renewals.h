@@ -20,11 +20,18 @@ struct OverdueRenewal {
   std::string user_id;
   std::string plan_id;
   Timestamp due;
+  /// Its schedule_payment item is DEAD: PortOne refused the schedule (or never
+  /// answered), so unless PortOne shows the payment, nothing will charge it.
+  bool schedule_dead = false;
 };
 
 /// ACTIVE or PAST_DUE subscriptions whose next payment was due before
-/// `due_before` and is unsettled, oldest first. One statement.
+/// `due_before` (and not before `due_since`: older ones are given up,
+/// storage/abandoned_work.h) and is unsettled, oldest first. One statement.
 std::vector<OverdueRenewal> overdueRenewals(Database& database, Timestamp due_before,
-                                            std::size_t limit);
+                                            Timestamp due_since, std::size_t limit);
+
+/// The SQL condition on `subscriptions s` that its next payment is unsettled.
+const char* unsettledRenewalCondition();
 
 }  // namespace paymentd::storage

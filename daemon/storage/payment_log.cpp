@@ -127,7 +127,8 @@ std::optional<PaymentFailure> PaymentLog::failure(const std::string& payment_id)
       true);
 }
 
-std::vector<PaymentFailure> PaymentLog::unfinishedRefunds(Timestamp before, std::size_t limit) {
+std::vector<PaymentFailure> PaymentLog::unfinishedRefunds(Timestamp before, Timestamp since,
+                                                          std::size_t limit) {
   return database_.withConnection(
       [&](Connection& connection) {
         std::vector<std::string> id;
@@ -137,11 +138,12 @@ std::vector<PaymentFailure> PaymentLog::unfinishedRefunds(Timestamp before, std:
         std::vector<std::string> refund;
         connection.run(
             "SELECT payment_id, payment_type, code, message, refund FROM payment_failures WHERE "
-            "refund IN ('INTENDED', 'FAILED') AND updated_at_us < $1 ORDER BY updated_at_us "
-            "LIMIT $2",
+            "refund IN ('INTENDED', 'FAILED') AND updated_at_us < $1 AND created_at_us >= $2 "
+            "ORDER BY updated_at_us LIMIT $3",
             [&](Statement& s) {
-              s, bind(toMicros(before)), bind(static_cast<Poco::Int64>(limit)), into(id),
-                  into(type), into(code), into(message), into(refund);
+              s, bind(toMicros(before)), bind(toMicros(since)),
+                  bind(static_cast<Poco::Int64>(limit)), into(id), into(type), into(code),
+                  into(message), into(refund);
             });
         std::vector<PaymentFailure> failures;
         for (std::size_t i = 0; i < id.size(); ++i) {

@@ -79,9 +79,12 @@ class PaymentLog {
   /// completed if fulfilled, failed if a failure is recorded, else pending.
   PaymentCheck check(const std::string& payment_id);
   std::optional<PaymentFailure> failure(const std::string& payment_id);
-  /// Failures whose refund is INTENDED or FAILED and untouched since `before`,
-  /// oldest first: the reconciler finishes them.
-  std::vector<PaymentFailure> unfinishedRefunds(Timestamp before, std::size_t limit);
+  /// Failures whose refund is INTENDED or FAILED, untouched since `before` and
+  /// first recorded at or after `since` (older ones are given up:
+  /// storage/abandoned_work.h), least recently tried first: the reconciler
+  /// finishes them.
+  std::vector<PaymentFailure> unfinishedRefunds(Timestamp before, Timestamp since,
+                                                std::size_t limit);
   /// In the order they were written.
   std::vector<PaymentEvent> events(const std::string& payment_id);
   /// The outbox items enqueued while working on this payment, oldest first.

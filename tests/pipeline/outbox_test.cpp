@@ -96,8 +96,12 @@ TYPED_TEST(OutboxTest, RetriesWithGrowingBackoffThenGoesDeadAndAnOperatorRevives
   std::vector<std::int64_t> delays_ms;
   for (int attempt = 1; attempt <= 3; ++attempt) {
     ASSERT_EQ(worker->runOnce(), 1u) << attempt;
+    if (attempt == 3) {
+      EXPECT_EQ(worker->runOnce(), 1u);  // dead: the admin's alert goes out
+    }
     EXPECT_EQ(worker->runOnce(), 0u);  // not due again before its backoff
-    const std::int64_t due = h.count("SELECT due_at_us FROM outbox");
+    const std::int64_t due =
+        h.count("SELECT due_at_us FROM outbox WHERE kind = 'schedule_payment'");
     delays_ms.push_back((due - storage::toMicros(clock.now())) / 1000);
     clock.advance(std::chrono::milliseconds(61000));
   }
@@ -106,8 +110,13 @@ TYPED_TEST(OutboxTest, RetriesWithGrowingBackoffThenGoesDeadAndAnOperatorRevives
   EXPECT_LE(delays_ms[0], 1000);
   EXPECT_GE(delays_ms[1], 1000);
   EXPECT_LE(delays_ms[1], 2000);
-  EXPECT_EQ(h.text("SELECT status FROM outbox"), "DEAD");
-  EXPECT_EQ(h.count("SELECT attempts FROM outbox"), 3);
+  EXPECT_EQ(h.text("SELECT status FROM outbox WHERE kind = 'schedule_payment'"), "DEAD");
+  EXPECT_EQ(h.count("SELECT attempts FROM outbox WHERE kind = 'schedule_payment'"), 3);
+  // The admin channel was told once that the item died.
+  EXPECT_EQ(h.text("SELECT status FROM outbox WHERE kind = 'notify' AND dedupe_key LIKE "
+                   "'notice:OUTBOX_ITEM_DEAD:%'"),
+            "DONE");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM outbox WHERE kind = 'notify'"), 1);
   // Each worker attempt is one client call, which itself retries until its deadline.
   EXPECT_GE(h.portoneRequests("POST", "/payments/paymentd-sub5-c1-a1/schedule"), 3);
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events WHERE payment_id = "
@@ -125,7 +134,7 @@ TYPED_TEST(OutboxTest, RetriesWithGrowingBackoffThenGoesDeadAndAnOperatorRevives
   h.clearFaults();
   ASSERT_TRUE(queue.retryNow(dead[0].id));
   EXPECT_EQ(worker->runOnce(), 1u);
-  EXPECT_EQ(h.text("SELECT status FROM outbox"), "DONE");
+  EXPECT_EQ(h.text("SELECT status FROM outbox WHERE kind = 'schedule_payment'"), "DONE");
   EXPECT_FALSE(queue.retryNow(dead[0].id));  // done stays done
 }
 

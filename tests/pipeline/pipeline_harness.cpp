@@ -62,7 +62,7 @@ HttpAnswer httpCall(std::uint16_t port, const std::string& method, const std::st
 }
 
 PipelineHarness::PipelineHarness(storage::Backend backend, const std::string& lock_url)
-    : PipelineHarness(backend, HarnessOptions{lock_url, false, {}, false, {}, {}}) {}
+    : PipelineHarness(backend, HarnessOptions{lock_url, false, {}, false, 0, {}, {}}) {}
 
 PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harness_options)
     : test_database_(backend),
@@ -116,6 +116,8 @@ PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harnes
   config.portone.read_timeout_ms = 2000;
   config.portone.request_deadline_ms = 3000;
   config.portone.require_live = harness_options.require_live;
+  if (harness_options.lock_lease_ms > 0)
+    config.pipeline.lock_lease_ms = harness_options.lock_lease_ms;
   config.plugins = plugins;
   config.recurring = harness_options.recurring;
   config.outbox.backoff_base_ms = 1;

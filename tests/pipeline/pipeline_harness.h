@@ -40,6 +40,7 @@ struct HarnessOptions {
   bool every_processor = false;
   config::RecurringConfig recurring;
   bool require_live = false;  // portone.require_live
+  int lock_lease_ms = 0;      // pipeline.lock_lease_ms; 0: the default
   /// Notifier per channel (admin_slack, alimtalk, sms); a channel not named
   /// here gets the shipped `log` notifier.
   std::map<std::string, config::PluginEntry> notifiers;

@@ -417,10 +417,13 @@ TYPED_TEST(RecurringTest, ANoticeToASubscriberWithoutAPhoneNumberGoesDeadSayingW
   this->startSubscription("card-declines");  // PortOne has no phone number for this customer
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM subscriptions WHERE recipient_phone IS NULL"), 1);
   this->runSchedule(scheduledPaymentId(1, 1, 1), "SELECT COUNT(*) FROM billing_failures", 1);
-  EXPECT_EQ(h.drainOutbox(), 2u);
+  EXPECT_EQ(h.drainOutbox(), 3u);  // the retry's schedule, the notice, the admin's alert of it
   EXPECT_TRUE(solapi.requests().empty());
-  EXPECT_EQ(h.text("SELECT status FROM outbox WHERE kind = 'notify'"), "DEAD");
-  EXPECT_EQ(h.text("SELECT last_error FROM outbox WHERE kind = 'notify'"),
+  const std::string notice = " FROM outbox WHERE dedupe_key LIKE 'notice:billing-failed:%'";
+  EXPECT_EQ(h.text("SELECT status" + notice), "DEAD");
+  EXPECT_EQ(h.text("SELECT status FROM outbox WHERE dedupe_key LIKE 'notice:OUTBOX_ITEM_DEAD:%'"),
+            "DONE");
+  EXPECT_EQ(h.text("SELECT last_error" + notice),
             "solapi@1.1.0 PAYMENT_FAILED_RETRY (no phone number stored for subscription 1) "
             "NO_RECIPIENT: no phone number is stored for this subscriber");
 }

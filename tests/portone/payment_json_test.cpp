@@ -169,6 +169,24 @@ TEST(Rfc3339, ParsesVariablePrecisionAndOffsets) {
   EXPECT_FALSE(parseRfc3339("2024-04-25T10:00:00.Z"));
 }
 
+// Found by fuzz_payment_json: a well-formed time the clock cannot hold (its
+// nanoseconds overflow 64 bits: before 1677-09-21 or after 2262-04-11) was
+// converted anyway, signed overflow (undefined behaviour). Now it is refused
+// like any malformed time; the last representable second still parses.
+TEST(Rfc3339, RefusesATimeTheClockCannotHold) {
+  EXPECT_FALSE(parseRfc3339("5575-01-01T00:00:01Z"));
+  EXPECT_FALSE(parseRfc3339("9999-12-31T23:59:59Z"));
+  EXPECT_FALSE(parseRfc3339("0001-01-01T00:00:00Z"));
+  EXPECT_FALSE(parseRfc3339("2262-04-11T23:47:17Z"));
+  EXPECT_FALSE(parseRfc3339("2262-04-12T08:47:17+09:00"));  // past it by its offset
+  const auto last = parseRfc3339("2262-04-11T23:47:16Z");
+  ASSERT_TRUE(last);
+  EXPECT_EQ(std::chrono::duration_cast<std::chrono::seconds>(last->time_since_epoch()).count(),
+            9223372036LL);
+  EXPECT_EQ(parseRfc3339("2262-04-12T08:47:16+09:00"), last);
+  EXPECT_FALSE(parseRfc3339("2262-04-11T23:47:16.9Z"));  // past the last nanosecond
+}
+
 TEST(Rfc3339, FormatsUtcWithMilliseconds) {
   const Timestamp time = Timestamp(std::chrono::seconds(1714039200)) + std::chrono::milliseconds(7);
   EXPECT_EQ(formatRfc3339(time), "2024-04-25T10:00:00.007Z");

@@ -10,7 +10,6 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -63,20 +62,6 @@ Outcome postJson(const HttpPost& post, const std::string& service) {
   } catch (const Poco::Exception& e) {
     return Outcome::transient("NOTIFIER_UNREACHABLE", service + ": " + e.displayText());
   }
-}
-
-std::string readSecretFile(const std::string& path, const std::string& key) {
-  std::ifstream in(path);
-  std::string line;
-  if (!in || !std::getline(in, line)) {
-    throw std::invalid_argument("config key '" + key + "': cannot read " + path);
-  }
-  const auto first = line.find_first_not_of(" \t\r");
-  const auto last = line.find_last_not_of(" \t\r");
-  if (first == std::string::npos) {
-    throw std::invalid_argument("config key '" + key + "': " + path + " is empty");
-  }
-  return line.substr(first, last - first + 1);
 }
 
 }  // namespace paymentd::notifiers

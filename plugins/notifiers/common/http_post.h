@@ -23,8 +23,4 @@ struct HttpPost {
 /// @param service names the far side in messages, e.g. "slack".
 Outcome postJson(const HttpPost& request, const std::string& service);
 
-/// The first line of a secret file, trimmed; throws std::invalid_argument
-/// naming the config key (never the content) when unreadable or empty.
-std::string readSecretFile(const std::string& path, const std::string& key);
-
 }  // namespace paymentd::notifiers

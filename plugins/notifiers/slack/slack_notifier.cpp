@@ -6,6 +6,7 @@
 #include "http_post.h"
 #include "paymentd/outbox.h"
 #include "paymentd/plugin.h"
+#include "secret_file.h"
 
 namespace {
 

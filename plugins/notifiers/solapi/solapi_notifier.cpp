@@ -16,6 +16,7 @@
 #include "http_post.h"
 #include "paymentd/outbox.h"
 #include "paymentd/plugin.h"
+#include "secret_file.h"
 #include "solapi_auth.h"
 
 namespace {

@@ -2,8 +2,11 @@
 // docs describe (POST, JSON body with "text", Content-type application/json),
 // and what each answer means.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <fstream>
+#include <utility>
+#include <vector>
 
 #include "fake_http_server.h"
 #include "plugin_under_test.h"
@@ -72,6 +75,32 @@ TEST(SlackNotifier, RefusesToStartWithoutItsSecretFile) {
   } catch (const std::runtime_error& e) {
     EXPECT_EQ(std::string(e.what()),
               "config key 'webhook_url_file': cannot read /nonexistent/slack-url");
+  }
+}
+
+// Issue 20: the webhook URL file is read like the host's secrets: a regular
+// file of at most 64 KiB, refused at once with the reason (a FIFO would block
+// the start, /dev/zero would be read until memory runs out).
+TEST(SlackNotifier, RefusesASecretFileThatIsNotASmallRegularFile) {
+  TempDir dir;
+  const std::string root = dir.path().string();
+  const std::string fifo = root + "/fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const std::string big = dir.write("big", "http://x/\n" + std::string(70 * 1024, 'x') + "\n");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {root, "a directory, not a regular file"},
+      {"/dev/zero", "a character device, not a regular file"},
+      {fifo, "a FIFO, not a regular file"},
+      {big, "larger than 65536 bytes"},
+  };
+  for (const auto& [path, problem] : cases) {
+    try {
+      createPlugin<Notifier>({{"webhook_url_file", path}});
+      ADD_FAILURE() << "created from " << path;
+    } catch (const std::runtime_error& e) {
+      EXPECT_EQ(std::string(e.what()),
+                "config key 'webhook_url_file': cannot read " + path + ": " + problem);
+    }
   }
 }
 
