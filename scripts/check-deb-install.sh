@@ -14,6 +14,9 @@ apt-get install -y -qq "$out"/paymentd_*_amd64.deb "$out"/paymentd-dev_*_all.deb
 
 getent passwd paymentd >/dev/null || { echo "no paymentd user"; exit 1; }
 test -d /etc/paymentd/credentials
+# The admin listener's token: made by postinst, random, readable by root alone.
+[ "$(stat -c %a /etc/paymentd/credentials/admin-token)" = 600 ] || { echo "no private admin token"; exit 1; }
+[ "$(wc -c </etc/paymentd/credentials/admin-token)" -ge 16 ] || { echo "admin token too short"; exit 1; }
 # The operator's step: the secrets as credentials files (test values here).
 install -m 0600 /dev/stdin /etc/paymentd/credentials/portone-api-secret <<<"test-api-secret"
 install -m 0600 /dev/stdin /etc/paymentd/credentials/portone-webhook-secret \
@@ -36,6 +39,7 @@ test -f /usr/share/man/man8/paymentd.8.gz || { echo "no man page paymentd(8)"; e
 rm -f /etc/paymentd/credentials/portone-api-secret /etc/paymentd/credentials/portone-webhook-secret
 dpkg --purge paymentd-dev paymentd >/dev/null
 if getent passwd paymentd >/dev/null; then echo "purge left the paymentd user"; exit 1; fi
+if [ -e /etc/paymentd/credentials/admin-token ]; then echo "purge left the admin token"; exit 1; fi
 # deb-systemd-helper's records and links go with the package.
 if ls /etc/systemd/system/*/paymentd.service /var/lib/systemd/deb-systemd-helper-*/paymentd.service* \
   2>/dev/null | grep -q .; then

@@ -41,6 +41,19 @@ echo "== paymentd --config=config/paymentd.yaml trace $payment"
 build/bin/paymentd --config=config/paymentd.yaml trace "$payment"
 
 echo
+admin=http://127.0.0.1:8081/admin/v1
+auth="Authorization: Bearer $(cat config/sandbox-secrets/admin-token)"
+echo "== the operator API (docs/operators.md): $user's subscriptions"
+curl -sf -H "$auth" "$admin/users/$user"; echo
+subscription=$(curl -sf -H "$auth" "$admin/users/$user" | sed -n 's/.*"subscriptions":\[{"id":"\([0-9]*\)".*/\1/p')
+echo "== cancel subscription $subscription at period end, then resume it"
+curl -sf -H "$auth" -H "Idempotency-Key: \"demo-cancel-$payment\"" -H 'X-Actor: demo' \
+  -d '{"at":"period_end","reason":"the demo"}' "$admin/subscriptions/$subscription/cancel"; echo
+curl -sf -H "$auth" -H "Idempotency-Key: \"demo-resume-$payment\"" -H 'X-Actor: demo' \
+  -d '{"reason":"the demo"}' "$admin/subscriptions/$subscription/resume"; echo
+
+echo
 echo "paymentd: $paymentd_url (log: run/paymentd.log)   sandbox: http://127.0.0.1:$sandbox_port (docs/sandbox.md)"
+echo "operator API: $admin (token: config/sandbox-secrets/admin-token; docs/operators.md)"
 echo "Ctrl-C stops both."
 wait $daemon

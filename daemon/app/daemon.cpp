@@ -9,11 +9,10 @@
 
 #include "api/admin_routes.h"
 #include "api/check_route.h"
+#include "config/admin_config.h"
 #include "config/password_file.h"
 #include "core/decision.h"
 #include "portone/api_error.h"
-#include "config/admin_config.h"
-#include "config/password_file.h"
 #include "portone/webhook_event.h"
 #include "storage/errors.h"
 #include "storage/migrations.h"
@@ -101,9 +100,9 @@ Daemon::Daemon(DaemonInputs inputs)
     // The same read --check-config checked (config/admin_config.h).
     const config::PasswordRead read = config::readPasswordFile(config_.admin.token_file);
     if (!read.password || read.password->size() < config::kMinAdminTokenLength) {
-      throw StartError("admin", "cannot use the admin token in " + config_.admin.token_file +
-                                    (read.password ? ": shorter than 16 characters"
-                                                   : ": " + read.problem));
+      throw StartError("admin",
+                       "cannot use the admin token in " + config_.admin.token_file +
+                           (read.password ? ": shorter than 16 characters" : ": " + read.problem));
     }
     std::string token = *read.password;
     admin_router_ = std::make_shared<http::Router>();

@@ -346,7 +346,10 @@ TEST(Config, RefusesAnUnsetVariableAtItsValue) {
 }
 
 TEST(Config, LoadsThePackagedConfigUnderSystemd) {
-  ::setenv("CREDENTIALS_DIRECTORY", "/run/credentials/paymentd.service", 1);
+  // The unit's credentials: the admin token is read at load (the others when used).
+  testing::TempDir credentials;
+  credentials.write("admin-token", "packaged-admin-token-0123456789\n");
+  ::setenv("CREDENTIALS_DIRECTORY", credentials.path().c_str(), 1);
   ConfigProblems problems;
   auto config = loadConfig(std::string(PAYMENTD_SOURCE_DIR) + "/packaging/paymentd.yaml",
                            "/plugins", problems);
@@ -356,6 +359,24 @@ TEST(Config, LoadsThePackagedConfigUnderSystemd) {
   EXPECT_EQ(config->catalog, std::string(PAYMENTD_SOURCE_DIR) + "/packaging/plans.yaml");
   EXPECT_EQ(config->logging.format, LogFormat::kJson);
   EXPECT_TRUE(config->portone.require_live);  // production takes live payments only
+  EXPECT_TRUE(config->admin.enabled);
+  EXPECT_EQ(config->admin.host, "127.0.0.1");
+  EXPECT_EQ(config->admin.port, 8081);
+  EXPECT_EQ(config->admin.token_file, credentials.path().string() + "/admin-token");
+}
+
+TEST(Config, RefusesAnAdminTokenThatIsMissingOrShort) {
+  testing::TempDir dir;
+  dir.write("short-token", "too-short\n");
+  Loaded missing = load(dir, kMinimal + "admin: {listen: \"127.0.0.1:8081\", token_file: nope}\n");
+  ASSERT_EQ(missing.problems.size(), 1u);
+  EXPECT_NE(missing.problems[0].find("admin.token_file: cannot read"), std::string::npos)
+      << missing.problems[0];
+  Loaded short_token =
+      load(dir, kMinimal + "admin: {listen: \"127.0.0.1:99999\", token_file: short-token}\n");
+  ASSERT_EQ(short_token.problems.size(), 2u);
+  EXPECT_NE(short_token.problems[0].find("admin.listen must be HOST:PORT"), std::string::npos);
+  EXPECT_NE(short_token.problems[1].find("shorter than 16 characters"), std::string::npos);
 }
 
 TEST(Config, RefusesAnUnknownLogLevel) {

@@ -48,6 +48,7 @@ sed "s|/usr/lib/paymentd/plugins|$root/usr/lib/paymentd/plugins|; s|/var/lib/pay
 mkdir -p "$work/credentials"
 echo "test-api-secret" >"$work/credentials/portone-api-secret"
 echo "whsec_dGVzdC13ZWJob29rLXNlY3JldC0xMjM0NTY3OA==" >"$work/credentials/portone-webhook-secret"
+echo "test-admin-token-0123456789" >"$work/credentials/admin-token"  # postinst makes the real one
 "$root/usr/bin/paymentd" --credentials-dir="$work/credentials" \
   --config="$root/etc/paymentd/test.yaml" --check-config >"$work/check.out" || { cat "$work/check.out"; fail "check-config"; }
 grep -q "processor first-billing@1.2.0 for FIRST_BILLING" "$work/check.out" || fail "plugins not listed"

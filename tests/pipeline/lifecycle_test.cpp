@@ -384,5 +384,31 @@ TYPED_TEST(LifecycleTest, RetryNowChargesThePastDueCycleOnceAndTheCliDoesTheSame
   EXPECT_NE(shown.out.find(R"("status":"ACTIVE")"), std::string::npos) << shown.out;
 }
 
+TYPED_TEST(LifecycleTest, RetryNowRacingTheScheduledRetryChargesTheCycleOnce) {
+  auto& h = this->h();
+  h.registerCard("card-once", 1, "succeed");
+  h.createPayment(paidPayment("pay-1", 59000, "card-once"));
+  ASSERT_EQ(h.sendWebhook("Transaction.Paid", "pay-1", kFirstBilling).status, 200);
+  ASSERT_EQ(h.drainOutbox(), 1u);
+  ASSERT_EQ(h.advanceSandboxTo(this->periodEnd()).size(), 1u);  // a1 declined
+  ASSERT_TRUE(h.waitForCount("SELECT COUNT(*) FROM billing_failures", 1));
+  ASSERT_EQ(h.drainOutbox(), 2u);  // a2 scheduled at PortOne for tomorrow
+  ASSERT_EQ(h.admin("POST", "/admin/v1/subscriptions/1/retry", R"({"reason":"now"})", "t-1").status,
+            200);
+  // Before the outbox withdraws a2 and sends a3, PortOne runs a2 anyway.
+  const Timestamp a2_at = storage::fromMicros(h.count(
+      "SELECT time_to_pay_us FROM payment_schedules WHERE payment_id = 'paymentd-sub1-c1-a2'"));
+  ASSERT_EQ(h.advanceSandboxTo(a2_at).size(), 1u);
+  ASSERT_TRUE(h.waitForCount("SELECT COUNT(*) FROM payments WHERE id = 'paymentd-sub1-c1-a2'", 1));
+  EXPECT_EQ(this->scheduleStatus("paymentd-sub1-c1-a3"), "REVOKED");  // the cycle is paid
+  h.drainOutbox();
+  EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c1-a3/schedule"), 0);
+  h.advanceSandboxTo(h.sandboxNow() + std::chrono::hours(1));
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments WHERE id LIKE 'paymentd-sub1-c1-%'"), 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_schedules WHERE cycle = 1 AND status = 'PAID'"),
+            1);
+  EXPECT_EQ(this->status(), "ACTIVE");
+}
+
 }  // namespace
 }  // namespace paymentd::pipeline
