@@ -126,6 +126,8 @@ int runOperatorCommand(const config::Config& config, const std::vector<std::stri
     return kExitOk;
   }
   err << "paymentd: " << errorLine(reply.body) << "\n";
+  // A request the API calls malformed (no reason, a bad --at) is a usage error here.
+  if (reply.status == 400) return kExitUsage;
   return reply.status == 503 ? kExitUnavailable : kExitFailed;
 }
 

@@ -361,6 +361,10 @@ TYPED_TEST(LifecycleTest, RetryNowChargesThePastDueCycleOnceAndTheCliDoesTheSame
   EXPECT_EQ(refused.exit_code, 1) << refused.err;
   EXPECT_NE(refused.err.find("SUBSCRIPTION_NOT_FOUND"), std::string::npos) << refused.err;
 
+  const auto no_reason = h.cli({"subscription", "retry", "1"});
+  EXPECT_EQ(no_reason.exit_code, 64) << no_reason.err;
+  EXPECT_NE(no_reason.err.find("REASON_REQUIRED"), std::string::npos) << no_reason.err;
+
   const auto retried = h.cli({"subscription", "retry", "1", "--reason=customer called",
                               "--actor=support:lee", "--idempotency-key=cli-r-1"});
   ASSERT_EQ(retried.exit_code, 0) << retried.err;
