@@ -37,8 +37,8 @@ struct OperatorArgs {
 bool isOperatorCommand(const std::vector<std::string>& args);
 
 /// Exit codes: 0 done (the answer on `out`); 1 refused (the API's error on
-/// `err`); 64 a usage error (also a write without --reason); 75 (EX_TEMPFAIL) the database, the lock or
-/// PortOne cannot be reached: try again with the same --idempotency-key.
+/// `err`); 64 a usage error (also a write without --reason); 75 (EX_TEMPFAIL) the database, the
+/// lock or PortOne cannot be reached: try again with the same --idempotency-key.
 int runOperatorCommand(const config::Config& config, const std::vector<std::string>& args,
                        const OperatorArgs& options, std::ostream& out, std::ostream& err);
 
