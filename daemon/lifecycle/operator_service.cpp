@@ -7,6 +7,7 @@
 #include "lifecycle/operator_json.h"
 #include "lifecycle/payment_story.h"
 #include "lifecycle/user_lookup.h"
+#include "portone/json_integer.h"
 #include "storage/errors.h"
 #include "storage/operator_requests.h"
 
@@ -192,9 +193,8 @@ std::optional<OperatorReply> readOperatorBody(const std::string& body, OperatorC
   }
   call.reason = reason.value_or("");
   if (object->has("amount") && !object->isNull("amount")) {
-    const Poco::Dynamic::Var value = object->get("amount");
-    if (!value.isInteger()) return failure(400, "INVALID_FIELD", "amount is an integer (KRW)");
-    call.amount = value.convert<std::int64_t>();
+    call.amount = portone::exactInteger(object->get("amount"));
+    if (!call.amount) return failure(400, "INVALID_FIELD", "amount is an integer (KRW)");
   }
   return std::nullopt;
 }

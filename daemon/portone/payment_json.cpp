@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "portone/api_error.h"
+#include "portone/json_integer.h"
 #include "portone/rfc3339.h"
 
 namespace paymentd::portone {
@@ -18,11 +19,16 @@ std::optional<std::string> text(const Object& object, const std::string& key) {
   return value.extract<std::string>();
 }
 
-std::int64_t integer(const Object& object, const std::string& key) {
-  if (!object.has(key)) return 0;
-  const auto value = object.get(key);
-  if (value.isEmpty() || !value.isNumeric()) return 0;
-  return value.convert<std::int64_t>();
+// An amount in won: absent or null is 0; anything but a whole, non-negative
+// number makes PortOne's answer unreadable.
+std::int64_t amountOf(const Object& object, const std::string& key) {
+  if (!object.has(key) || object.isNull(key)) return 0;
+  const auto amount = exactInteger(object.get(key));
+  if (!amount || *amount < 0) {
+    throw TransientError(TransientError::Kind::kBadResponse, 200,
+                         "PortOne's amount." + key + " is not a whole number of won");
+  }
+  return *amount;
 }
 
 Object::Ptr child(const Object& object, const std::string& key) {
@@ -114,10 +120,10 @@ FetchedPayment paymentFromJson(const Object& object) {
   payment.billing_key = text(object, "billingKey");
   payment.schedule_id = text(object, "scheduleId");
   if (Object::Ptr amount = child(object, "amount")) {
-    payment.amount.total = integer(*amount, "total");
-    payment.amount.paid = integer(*amount, "paid");
-    payment.amount.cancelled = integer(*amount, "cancelled");
-    payment.amount.discount = integer(*amount, "discount");
+    payment.amount.total = amountOf(*amount, "total");
+    payment.amount.paid = amountOf(*amount, "paid");
+    payment.amount.cancelled = amountOf(*amount, "cancelled");
+    payment.amount.discount = amountOf(*amount, "discount");
   }
   if (Object::Ptr method = child(object, "method")) {
     const auto type = paymentMethodTypeFromName(text(*method, "type").value_or(""));

@@ -29,7 +29,8 @@ std::optional<std::string> normalizedPhone(std::string_view text);
 PaymentStatus paymentStatusFromName(std::string_view name);
 PaymentMethodType paymentMethodTypeFromName(std::string_view name);
 
-/// @throws TransientError(kBadResponse) when `id` or `status` is missing.
+/// @throws TransientError(kBadResponse) when `id` or `status` is missing or
+/// an amount is not a whole, non-negative number of won.
 FetchedPayment paymentFromJson(const Poco::JSON::Object& object);
 
 /// PortOne's `BillingKeyInfo.status`.

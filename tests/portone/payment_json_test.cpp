@@ -108,6 +108,30 @@ TEST(PaymentJson, RefusesAPaymentWithoutIdOrStatus) {
   EXPECT_THROW(paymentFromJson(*parse(R"({"id":"p"})")), TransientError);
 }
 
+// Money is read exactly or not at all: an amount PortOne's answer cannot mean
+// (too large for 64 bits, a fraction of a won, negative, not a number) makes
+// the answer unreadable, never a crash or a rounded amount.
+TEST(PaymentJson, RefusesAnAmountThatIsNotAWholeNumberOfWon) {
+  const auto withPaid = [](const std::string& paid) {
+    return parse(R"({"id":"p","status":"PAID","amount":{"total":1000,"paid":)" + paid + "}}");
+  };
+  for (const std::string bad :
+       {"590099999999999999999999999999.0", "18446744073709551615", "9223372036854775808", "1000.5",
+        "-1", "\"1000\"", "true", "1e300", "[1000]"}) {
+    SCOPED_TRACE(bad);
+    try {
+      (void)paymentFromJson(*withPaid(bad));
+      ADD_FAILURE() << "read an amount of " << bad;
+    } catch (const TransientError& error) {
+      EXPECT_EQ(error.kind(), TransientError::Kind::kBadResponse);
+    }
+  }
+  EXPECT_EQ(paymentFromJson(*withPaid("1000.0")).amount.paid, 1000);
+  EXPECT_EQ(paymentFromJson(*withPaid("9223372036854775807")).amount.paid, 9223372036854775807LL);
+  EXPECT_EQ(paymentFromJson(*withPaid("null")).amount.paid, 0);
+  EXPECT_EQ(paymentFromJson(*parse(R"({"id":"p","status":"PAID","amount":{}})")).amount.paid, 0);
+}
+
 // A DeletedBillingKeyInfo as the SDK declares it, with an unknown field added.
 constexpr const char* kDeletedKey = R"({
   "status": "DELETED", "billingKey": "billing-key-75ae3cab", "merchantId": "merchant-1",
