@@ -44,6 +44,17 @@ Poco::JSON::Object::Ptr subscriptionJson(const SubscriptionView& view) {
                                                 : Poco::Dynamic::Var());
   json->set("cardLastDigits", optionalJson(r.card_last_digits));
   json->set("portoneVersion", "V2");
+  Poco::JSON::Array history;
+  for (const auto& event : view.history) {
+    Poco::JSON::Object item(Poco::JSON_PRESERVE_KEY_ORDER);
+    item.set("at", timeJson(event.at));
+    item.set("action", event.action);
+    item.set("actor", event.actor);
+    item.set("reason", event.reason);
+    item.set("detail", event.detail);
+    history.add(item);
+  }
+  json->set("history", history);
   return json;
 }
 

@@ -67,7 +67,7 @@ void SubscriptionOperations::trace(const std::string& action, const Audit& audit
 
 OperationResult<SubscriptionView> SubscriptionOperations::show(std::int64_t id) const {
   try {
-    storage::Transaction transaction(parts_.database);
+    storage::Transaction transaction(parts_.database, storage::Connection::Access::kRead);
     auto record = transaction.subscriptions().find(id);
     if (!record) return notFound(id);
     return viewOf(transaction, std::move(*record));

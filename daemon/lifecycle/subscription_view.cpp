@@ -9,6 +9,7 @@ SubscriptionView viewOf(storage::Transaction& transaction, storage::Subscription
     view.next_payment_id = pending.back().payment_id;
     view.next_charge_at = pending.back().request.time_to_pay;
   }
+  view.history = transaction.subscriptions().events(record.id);
   view.record = std::move(record);
   return view;
 }

@@ -11,7 +11,7 @@ constexpr std::size_t kPaymentsShown = 100;
 
 OperationResult<UserView> lookUpUser(storage::Database& database, const std::string& user_id) {
   try {
-    storage::Transaction transaction(database);
+    storage::Transaction transaction(database, storage::Connection::Access::kRead);
     UserView view;
     view.user_id = user_id;
     for (auto& record : transaction.subscriptions().ofUser(user_id)) {

@@ -114,9 +114,9 @@ void Connection::failOther(const std::exception& error) {
   throw Error(std::string("database driver: ") + error.what());
 }
 
-void Connection::begin() {
+void Connection::begin(Access access) {
   if (backend_ == Backend::kSqlite) {
-    run("BEGIN IMMEDIATE");
+    run(access == Access::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
   } else {
     try {
       count();

@@ -61,10 +61,12 @@ class Connection {
   /// Returns the rows affected. Throws like run().
   std::size_t execute(const std::string& sql, const std::vector<Param>& params);
 
-  /// Write transactions: PostgreSQL BEGIN; SQLite BEGIN IMMEDIATE, so that the
-  /// one writer is chosen at the start (with the busy timeout) and not at the
-  /// first write, where SQLite fails at once instead of waiting.
-  void begin();
+  /// kWrite: PostgreSQL BEGIN; SQLite BEGIN IMMEDIATE, so that the one writer
+  /// is chosen at the start (with the busy timeout) and not at the first
+  /// write, where SQLite fails at once instead of waiting. kRead: a plain BEGIN
+  /// on both, one consistent view that holds no writer off.
+  enum class Access { kWrite, kRead };
+  void begin(Access access = Access::kWrite);
   void commit();
   void rollback() noexcept;
   bool inTransaction() const { return in_transaction_; }

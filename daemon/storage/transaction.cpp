@@ -5,11 +5,11 @@
 namespace paymentd::storage {
 namespace {
 
-ConnectionPool::Lease begun(Database& database) {
+ConnectionPool::Lease begun(Database& database, Connection::Access access) {
   for (int attempt = 1;; ++attempt) {
     ConnectionPool::Lease lease = database.connection();
     try {
-      lease->begin();
+      lease->begin(access);
       return lease;
     } catch (const Transient&) {
       if (attempt > 1 || !lease->broken()) throw;
@@ -19,9 +19,9 @@ ConnectionPool::Lease begun(Database& database) {
 
 }  // namespace
 
-Transaction::Transaction(Database& database)
+Transaction::Transaction(Database& database, Connection::Access access)
     : database_(database),
-      connection_(begun(database)),
+      connection_(begun(database, access)),
       statements_at_start_(connection_->statements() - 1),
       store_(*connection_, [&database] { return database.now(); }),
       subscriptions_(*connection_, [&database] { return database.now(); }) {}

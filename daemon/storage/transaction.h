@@ -46,7 +46,8 @@ class Transaction {
   /// Begins on a pooled connection. A stale session (server restarted since
   /// it was last used) is discarded and the begin retried once: nothing was
   /// sent yet, so that is safe. Throws Transient when the database is down.
-  explicit Transaction(Database& database);
+  /// kRead for look-ups that write nothing (they then hold no SQLite writer off).
+  explicit Transaction(Database& database, Connection::Access access = Connection::Access::kWrite);
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;

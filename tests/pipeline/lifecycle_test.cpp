@@ -201,6 +201,19 @@ TYPED_TEST(LifecycleTest, CancelAtPeriodEndWithdrawsTheRenewalAndCancelsWhenTheP
   const auto trace = h.trace("paymentd-sub1-c1-a1");
   EXPECT_NE(trace.out.find("operator:cancel_at_period_end"), std::string::npos) << trace.out;
   EXPECT_NE(trace.out.find("support:kim: too expensive"), std::string::npos) << trace.out;
+  // The same trail in the subscription's look-up, over HTTP and on the command line.
+  const HttpAnswer shown = h.admin("GET", "/admin/v1/subscriptions/1");
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  auto history = subscriptionOf(shown)->getArray("history");
+  ASSERT_EQ(history->size(), 2u) << shown.body;
+  EXPECT_EQ(history->getObject(0)->getValue<std::string>("action"), "cancel_at_period_end");
+  EXPECT_EQ(history->getObject(0)->getValue<std::string>("actor"), "support:kim");
+  EXPECT_EQ(history->getObject(0)->getValue<std::string>("reason"), "too expensive");
+  EXPECT_EQ(history->getObject(1)->getValue<std::string>("action"), "period_end");
+  EXPECT_EQ(history->getObject(1)->getValue<std::string>("actor"), "paymentd");
+  const auto cli = h.cli({"subscription", "show", "1"});
+  EXPECT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_NE(cli.out.find("too expensive"), std::string::npos) << cli.out;
 }
 
 TYPED_TEST(LifecycleTest, ResumeBeforeThePeriodEndsChargesAsUsual) {
