@@ -34,15 +34,17 @@ std::vector<SubscriptionRecord> SubscriptionRecords::read(
   std::deque<bool> cancel_at_end;
   std::vector<Poco::Nullable<Poco::Int64>> cancelled;
   std::vector<Poco::Nullable<std::string>> digits;
+  std::vector<Poco::Nullable<std::string>> level;
   connection_.run(
       "SELECT id, user_id, plan_id, status, trial, billing_key, period_start_us, period_end_us, "
-      "consecutive_failures, cancel_at_period_end, cancelled_at_us, card_last_digits FROM "
+      "consecutive_failures, cancel_at_period_end, cancelled_at_us, card_last_digits, level FROM "
       "subscriptions " +
           where_and_after,
       [&](Statement& s) {
         bind_key(s);
         s, into(id), into(user), into(plan), into(status), into(trial), into(key), into(start),
-            into(end), into(failures), into(cancel_at_end), into(cancelled), into(digits);
+            into(end), into(failures), into(cancel_at_end), into(cancelled), into(digits),
+            into(level);
       });
   std::vector<SubscriptionRecord> records;
   for (std::size_t i = 0; i < id.size(); ++i) {
@@ -59,6 +61,7 @@ std::vector<SubscriptionRecord> SubscriptionRecords::read(
     r.cancel_at_period_end = cancel_at_end[i];
     if (!cancelled[i].isNull()) r.cancelled_at = fromMicros(cancelled[i].value());
     r.card_last_digits = fromNullable(digits[i]);
+    r.level = fromNullable(level[i]);
     records.push_back(std::move(r));
   }
   return records;

@@ -17,17 +17,9 @@
 
 namespace paymentd::storage {
 
-/// A subscription with the host's columns; the billing key never leaves the host.
-struct SubscriptionRecord {
-  std::int64_t id = 0;
-  std::string user_id;
-  std::string plan_id;
-  SubscriptionStatus status = SubscriptionStatus::kActive;
-  bool trial = false;
-  std::optional<std::string> billing_key;
-  Timestamp period_start;
-  Timestamp period_end;
-  int consecutive_failures = 0;
+/// A subscription as plugins see it plus the host's lifecycle columns; the
+/// billing key never leaves the host.
+struct SubscriptionRecord : Subscription {
   bool cancel_at_period_end = false;
   std::optional<Timestamp> cancelled_at;
   std::optional<std::string> card_last_digits;
