@@ -80,7 +80,9 @@ CONF
     tail -n 20 "$run/pg/log" >&2
     exit 1
   fi
+  # 10000 databases: each test process locks in one of its own (tests/support/test_servers.h).
   redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
+    --databases 10000 \
     --enable-debug-command yes --pidfile "$run/redis.pid" --logfile "$run/redis.log" --dir "$run" >/dev/null
   wait_for_redis redis -p "$redis_port"
   # The password only in files (mode 0600), never on a command line another user can read.

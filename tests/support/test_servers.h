@@ -4,17 +4,28 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace paymentd::testing {
 
+/// The server's URL. The shared Redis (PAYMENTD_TEST_REDIS, database 0) is
+/// given per test process as a database of its own (test-servers.sh starts it
+/// with 10000): ctest runs tests in parallel, and two of them locking the same
+/// payment id ("pay-1") in one key space would see ALREADY_PROCESSING.
 inline std::optional<std::string> testServer(const char* variable) {
   const char* value = std::getenv(variable);
-  if (value != nullptr && *value != '\0') return std::string(value);
-  return std::nullopt;
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  std::string url(value);
+  if (std::string_view(variable) == "PAYMENTD_TEST_REDIS" && url.size() > 2 &&
+      url.compare(url.size() - 2, 2, "/0") == 0) {
+    url.replace(url.size() - 1, 1, std::to_string(::getpid() % 9999 + 1));
+  }
+  return url;
 }
 
 inline bool serversRequired() {
