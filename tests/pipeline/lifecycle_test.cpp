@@ -19,21 +19,11 @@ namespace {
 using Poco::JSON::Object;
 using testing::HarnessOptions;
 using testing::HttpAnswer;
+using testing::paidPayment;
 using testing::PipelineHarness;
 
 const std::string kToken = "admin-token-0123456789abcdef";
 const std::string kFirstBilling = "user_id=42&subscribe_id=monthly-4&payment_type=FIRST_BILLING";
-
-Object paidPayment(const std::string& id, std::int64_t amount, const std::string& billing_key) {
-  Object payment;
-  payment.set("id", id);
-  payment.set("status", "PAID");
-  payment.set("amount", amount);
-  payment.set("method", "card");
-  payment.set("billingKey", billing_key);
-  payment.set("customerId", "42");
-  return payment;
-}
 
 Poco::JSON::Object::Ptr json(const std::string& body) {
   Poco::JSON::Parser parser;

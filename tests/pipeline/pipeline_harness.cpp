@@ -214,6 +214,20 @@ PipelineHarness::~PipelineHarness() {
   sandbox_->stop();
 }
 
+Poco::JSON::Object paidPayment(const std::string& id, std::int64_t amount,
+                               const std::optional<std::string>& billing_key,
+                               const std::optional<std::string>& phone) {
+  Poco::JSON::Object payment;
+  payment.set("id", id);
+  payment.set("status", "PAID");
+  payment.set("amount", amount);
+  payment.set("method", "card");
+  if (billing_key) payment.set("billingKey", *billing_key);
+  payment.set("customerId", "42");
+  if (phone) payment.set("customerPhone", *phone);
+  return payment;
+}
+
 void PipelineHarness::createPayment(const Poco::JSON::Object& fields) {
   HttpAnswer answer = httpCall(sandbox_->port(), "POST", "/_sandbox/payments", toJson(fields));
   if (answer.status != 201) throw std::runtime_error("sandbox refused the payment: " + answer.body);

@@ -6,7 +6,9 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "app/daemon.h"
@@ -48,6 +50,12 @@ struct HarnessOptions {
   /// own (`admin:`), with this bearer token.
   std::string admin_token;
 };
+
+/// A paid card payment of user 42 as the sandbox's POST /_sandbox/payments takes it,
+/// with its billing key and the payer's phone when given.
+Poco::JSON::Object paidPayment(const std::string& id, std::int64_t amount,
+                               const std::optional<std::string>& billing_key,
+                               const std::optional<std::string>& phone = std::nullopt);
 
 class PipelineHarness {
  public:

@@ -17,24 +17,11 @@ namespace {
 using Poco::JSON::Object;
 using testing::HarnessOptions;
 using testing::httpCall;
+using testing::paidPayment;
 using testing::PipelineHarness;
 
 const std::string kFirstBilling = "user_id=42&subscribe_id=monthly-4&payment_type=FIRST_BILLING";
 const std::string kRenewal = "user_id=42&subscribe_id=monthly-4&payment_type=BILLING";
-
-Object paidPayment(const std::string& id, std::int64_t amount,
-                   const std::optional<std::string>& billing_key,
-                   const std::optional<std::string>& phone = std::nullopt) {
-  Object payment;
-  payment.set("id", id);
-  payment.set("status", "PAID");
-  payment.set("amount", amount);
-  payment.set("method", "card");
-  if (billing_key) payment.set("billingKey", *billing_key);
-  payment.set("customerId", "42");
-  if (phone) payment.set("customerPhone", *phone);
-  return payment;
-}
 
 template <typename Backend>
 class RecurringTest : public ::testing::Test {
