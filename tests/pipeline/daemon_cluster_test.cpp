@@ -25,24 +25,7 @@ using testing::httpCall;
 using testing::SignedWebhook;
 using testing::signedWebhook;
 
-class DaemonCluster : public ::testing::Test {
- protected:
-  void SetUp() override {
-    PAYMENTD_REQUIRE_BACKEND(storage::Backend::kPostgres);
-    PAYMENTD_REQUIRE_SERVER(redis, "PAYMENTD_TEST_REDIS");
-    redis_ = redis;
-    database_ = std::make_unique<testing::TestDatabase>(storage::Backend::kPostgres);
-    portone_ = std::make_unique<sandbox::Sandbox>(sandbox::SandboxOptions{});
-    portone_->start();
-  }
-  void TearDown() override {
-    if (portone_) portone_->stop();
-  }
-
-  std::string redis_;
-  std::unique_ptr<testing::TestDatabase> database_;
-  std::unique_ptr<sandbox::Sandbox> portone_;
-};
+using DaemonCluster = testing::ClusterTest;
 
 TEST_F(DaemonCluster, ADuplicateStormOnTwoDaemonsFulfilsOnceAndRefundsNothing) {
   testing::TempDir dir;

@@ -8,8 +8,22 @@
 #include <sstream>
 
 #include "portone/webhook_signature.h"
+#include "support/test_servers.h"
 
 namespace paymentd::testing {
+
+void ClusterTest::SetUp() {
+  PAYMENTD_REQUIRE_BACKEND(storage::Backend::kPostgres);
+  PAYMENTD_REQUIRE_SERVER(redis, "PAYMENTD_TEST_REDIS");
+  redis_ = redis;
+  database_ = std::make_unique<TestDatabase>(storage::Backend::kPostgres);
+  portone_ = std::make_unique<sandbox::Sandbox>(sandbox::SandboxOptions{});
+  portone_->start();
+}
+
+void ClusterTest::TearDown() {
+  if (portone_) portone_->stop();
+}
 
 Daemon::Daemon(const TempDir& dir, const std::string& name, const std::string& config)
     : process_(PAYMENTD_EXECUTABLE, {"--config=" + config},

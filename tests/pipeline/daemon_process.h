@@ -2,7 +2,10 @@
 // with signed webhooks and the sandbox's request log, for cluster and outage tests.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "pipeline_harness.h"
@@ -27,6 +30,18 @@ class Daemon {
  private:
   BackgroundProcess process_;
   std::uint16_t port_ = 0;
+};
+
+/// Daemons on the test run's PostgreSQL (a fresh database) and Redis, behind one
+/// sandbox; skips (or fails, where servers are required) without them.
+class ClusterTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  std::string redis_;
+  std::unique_ptr<TestDatabase> database_;
+  std::unique_ptr<sandbox::Sandbox> portone_;
 };
 
 /// Writes paymentd.yaml (+ plans and the sandbox's secrets) for the shipped plugins.

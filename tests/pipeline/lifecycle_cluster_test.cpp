@@ -32,20 +32,8 @@ std::string json(const Poco::JSON::Object& object) {
   return out.str();
 }
 
-class LifecycleCluster : public ::testing::Test {
+class LifecycleCluster : public testing::ClusterTest {
  protected:
-  void SetUp() override {
-    PAYMENTD_REQUIRE_BACKEND(storage::Backend::kPostgres);
-    PAYMENTD_REQUIRE_SERVER(redis, "PAYMENTD_TEST_REDIS");
-    redis_ = redis;
-    database_ = std::make_unique<testing::TestDatabase>(storage::Backend::kPostgres);
-    portone_ = std::make_unique<sandbox::Sandbox>(sandbox::SandboxOptions{});
-    portone_->start();
-  }
-  void TearDown() override {
-    if (portone_) portone_->stop();
-  }
-
   // Both daemons' config: PortOne's webhooks for scheduled payments go to `webhooks_port`.
   std::string config(const testing::TempDir& dir, std::uint16_t port, std::uint16_t admin_port,
                      std::uint16_t webhooks_port) {
@@ -137,10 +125,6 @@ class LifecycleCluster : public ::testing::Test {
   }
 
   void startPastDueCandidate(std::uint16_t port, int n);
-
-  std::string redis_;
-  std::unique_ptr<testing::TestDatabase> database_;
-  std::unique_ptr<sandbox::Sandbox> portone_;
 };
 
 // Subscription N (user 4N): its first billing paid on daemon A, its card declined once.
