@@ -6,9 +6,11 @@
 # PAYMENTD_TEST_REDIS_AUTH_PORT (default the Redis port + 1).
 # PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
 # PostgreSQL has TLS on (a self-signed certificate made here) and a Unix socket; a second
-# Redis requires a password (in a file) and also listens on a Unix socket. The sockets
-# live in a short directory under /tmp: a path under a deep checkout passes the kernel's
-# 107-byte limit for socket paths.
+# Redis requires a password (in a file) and also listens on a Unix socket.
+# Everything PostgreSQL touches (data, certificate, log, socket) and the sockets live in a
+# short directory under /tmp, not under RUN_DIR: a socket path under a deep checkout passes
+# the kernel's 107-byte limit, and the `postgres` user cannot enter a checkout inside a
+# mode-0700 directory. RUN_DIR keeps the rest and the name of that directory.
 set -euo pipefail
 
 action=${1:?usage: test-servers.sh start|stop RUN_DIR}
@@ -23,8 +25,10 @@ as_pg() {
 }
 
 stop() {
-  if [ -f "$run/pg/data/postmaster.pid" ]; then
-    as_pg "$pgbin/pg_ctl" -D "$run/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+  local short=""
+  if [ -f "$run/socket-dir" ]; then short=$(cat "$run/socket-dir"); fi
+  if [ -n "$short" ] && [ -f "$short/pg/data/postmaster.pid" ]; then
+    as_pg "$pgbin/pg_ctl" -D "$short/pg/data" -m fast -w stop >/dev/null 2>&1 || true
   fi
   for pid in "$run/redis.pid" "$run/redis-auth.pid"; do
     if [ -f "$pid" ]; then
@@ -49,35 +53,40 @@ wait_for_redis() {  # NAME, redis-cli arguments...
 
 start() {
   stop
-  rm -rf "$run/pg" && mkdir -p "$run/pg"
   sockets=$(mktemp -d /tmp/pd-XXXXXX)
   echo "$sockets" >"$run/socket-dir"
   chmod 0755 "$sockets"
-  mkdir -p "$sockets/pg"
-  if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$run/pg" "$sockets/pg"; fi
-  as_pg "$pgbin/initdb" -D "$run/pg/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$run/pg/initdb.log" 2>&1
+  pg=$sockets/pg
+  mkdir -p "$pg"
+  if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$pg"; fi
+  if ! as_pg "$pgbin/initdb" -D "$pg/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+    >"$run/initdb.log" 2>&1; then
+    echo "test-servers: initdb failed; its log:" >&2
+    tail -n 20 "$run/initdb.log" >&2
+    exit 1
+  fi
   # TLS with a self-signed certificate for 127.0.0.1; the tests trust it as their root.
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 7 \
     -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
-    -keyout "$run/pg/server.key" -out "$run/pg/server.crt" >/dev/null 2>&1
-  cp "$run/pg/server.crt" "$run/pg/root.crt"
-  chmod 0600 "$run/pg/server.key"
-  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$run/pg/server.key" "$run/pg/server.crt"; fi
+    -keyout "$pg/server.key" -out "$pg/server.crt" >/dev/null 2>&1
+  cp "$pg/server.crt" "$run/root.crt"
+  chmod 0600 "$pg/server.key"
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$pg/server.key" "$pg/server.crt"; fi
   # In the config file rather than on the command line, so a test that stops the
   # server can start it again with a plain `pg_ctl start`.
-  cat >>"$run/pg/data/postgresql.conf" <<CONF
+  cat >>"$pg/data/postgresql.conf" <<CONF
 port = $pg_port
-unix_socket_directories = '$sockets/pg'
+unix_socket_directories = '$pg'
 listen_addresses = '127.0.0.1'
 ssl = on
-ssl_cert_file = '$run/pg/server.crt'
-ssl_key_file = '$run/pg/server.key'
+ssl_cert_file = '$pg/server.crt'
+ssl_key_file = '$pg/server.key'
 fsync = off
 max_connections = 200
 CONF
-  if ! as_pg "$pgbin/pg_ctl" -D "$run/pg/data" -l "$run/pg/log" -w start >/dev/null; then
+  if ! as_pg "$pgbin/pg_ctl" -D "$pg/data" -l "$pg/log" -w start >/dev/null; then
     echo "test-servers: PostgreSQL did not start; its log:" >&2
-    tail -n 20 "$run/pg/log" >&2
+    tail -n 20 "$pg/log" >&2
     exit 1
   fi
   # 10000 databases: each test process locks in one of its own (tests/support/test_servers.h).
@@ -104,10 +113,10 @@ CONF
   redis-server "$run/redis-auth.conf" >/dev/null
   REDISCLI_AUTH=$(cat "$run/redis-password") wait_for_redis redis-auth -p "$redis_auth_port"
   echo "export PAYMENTD_TEST_POSTGRES='host=127.0.0.1 port=$pg_port user=postgres'"
-  echo "export PAYMENTD_TEST_PG_SOCKET_DIR='$sockets/pg'"
-  echo "export PAYMENTD_TEST_PG_ROOT_CERT='$run/pg/root.crt'"
+  echo "export PAYMENTD_TEST_PG_SOCKET_DIR='$pg'"
+  echo "export PAYMENTD_TEST_PG_ROOT_CERT='$run/root.crt'"
   echo "export PAYMENTD_TEST_PG_BIN='$pgbin'"
-  echo "export PAYMENTD_TEST_PG_DATA='$run/pg/data'"
+  echo "export PAYMENTD_TEST_PG_DATA='$pg/data'"
   echo "export PAYMENTD_TEST_REDIS='redis://127.0.0.1:$redis_port/0'"
   echo "export PAYMENTD_TEST_REDIS_AUTH='redis://127.0.0.1:$redis_auth_port/0'"
   echo "export PAYMENTD_TEST_REDIS_SOCKET='unix:$sockets/redis.sock'"

@@ -105,8 +105,8 @@ struct ReconcileConfig {
   int grace_s = 900;     // how long a webhook may take before paymentd asks PortOne itself
 };
 
-/// Failed recurring payments (BRIEF section 7). Failure n (1-based) sends the
-/// AlimTalk notice while n <= alimtalk_until, the SMS while n <= sms_until,
+/// Failed recurring payments (docs/operators.md, "Recurring billing and failed renewals"). Failure
+/// n (1-based) sends the AlimTalk notice while n <= alimtalk_until, the SMS while n <= sms_until,
 /// else the admin alert; after max_failures the subscription is FAILED.
 struct RecurringConfig {
   std::string payment_type = "BILLING";

@@ -1,4 +1,4 @@
-// pipeline/reconciler.h: finishes what no webhook finished (BRIEF section 5).
+// pipeline/reconciler.h: finishes what no webhook finished (docs/operators.md, "The reconciler").
 //
 // PortOne redelivers a webhook five times over about five hours; after that,
 // a payment our daemons answered 503 (or never heard of) stays unsettled. Every

@@ -1,6 +1,6 @@
 // recurring/failure_policy.h: what the n-th consecutive failure of a renewal
-// brings (BRIEF section 7): which notice, and when the next attempt runs.
-// Pure functions of the configuration and the dates; no I/O.
+// brings (docs/operators.md, "Recurring billing and failed renewals"): which notice, and when the
+// next attempt runs. Pure functions of the configuration and the dates; no I/O.
 #pragma once
 
 #include <optional>

@@ -15,7 +15,8 @@ Poco::JSON::Object::Ptr parse(const std::string& text) {
   return parser.parse(text).extract<Poco::JSON::Object::Ptr>();
 }
 
-// shared/portone-v2.md §2.3, with an unknown field added.
+// PortOne's documented example answer of GET /payments/{id} (a PAID payment), with an unknown
+// field added.
 constexpr const char* kPaid = R"({
   "status": "PAID", "id": "order-20240425-0001",
   "transactionId": "01a07ab6-3bbe-f28f-9452-4e0baa5d1120",

@@ -15,7 +15,7 @@ namespace {
 
 using std::chrono::seconds;
 
-// The vector from shared/portone-v2.md §1.2 (secret from PortOne's SDK tests).
+// A vector from PortOne's server SDK tests (its secret, id, timestamp and signature).
 constexpr const char* kSecret = "whsec_pzQGE83cSIRKM4/WH5QY+g==";
 constexpr const char* kId = "dummy-webhook-id";
 constexpr const char* kTimestamp = "1714039200";
