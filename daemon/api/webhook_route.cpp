@@ -1,5 +1,8 @@
 #include "api/webhook_route.h"
 
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
+
 #include "api/webhook_answer.h"
 #include "portone/payment_id.h"
 
@@ -16,6 +19,22 @@ Claims claimsFrom(const http::HttpRequest& request) {
                 nonEmpty("coupon_id")};
 }
 
+// A webhook refused before the payment service (bad signature, stale timestamp, a body
+// that is no PortOne webhook): one notice line with the reason and who sent it, never
+// the body or a header (the secret's signature among them).
+void logRefusal(const http::HttpRequest& request, const core::Decision& decision) {
+  Poco::Message line("paymentd.webhook", "webhook refused", Poco::Message::PRIO_NOTICE);
+  line.set("outcome", std::string(core::verdictName(decision.verdict)));
+  line.set("code", decision.code);
+  line.set("source", request.remote_address);
+  Poco::Logger::get("paymentd.webhook").log(line);
+}
+
+bool refusedBeforeTheService(core::Verdict verdict) {
+  return verdict == core::Verdict::kBadSignature || verdict == core::Verdict::kMalformed ||
+         verdict == core::Verdict::kForeignStore;
+}
+
 }  // namespace
 
 std::set<portone::WebhookEventType> handledWebhookTypes() {
@@ -26,6 +45,7 @@ std::set<portone::WebhookEventType> handledWebhookTypes() {
 http::HttpResponse WebhookRoute::handle(const http::HttpRequest& request) const {
   std::string type = "unverified";
   const core::Decision decision = decide(request, type);
+  if (refusedBeforeTheService(decision.verdict)) logRefusal(request, decision);
   parts_.metrics.countWebhook(type, std::string(core::verdictName(decision.verdict)));
   return webhookAnswer(decision);
 }

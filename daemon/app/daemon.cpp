@@ -34,7 +34,10 @@ std::string defaultWorkerId() {
 }  // namespace
 
 metrics::KnownLabels Daemon::knownMetricLabels() {
-  metrics::KnownLabels known{portone::webhookEventTypeNames(), portone::documentedErrorTypes(), {}};
+  metrics::KnownLabels known{portone::webhookEventTypeNames(),
+                             portone::documentedErrorTypes(),
+                             {},
+                             portone::PortOneClient::endpointNames()};
   for (const core::Verdict verdict : core::kAllVerdicts) {
     known.outcomes.emplace_back(core::verdictName(verdict));
   }
@@ -46,8 +49,12 @@ Daemon::Daemon(DaemonInputs inputs)
   // PortOne and the lock first: secrets are read once, here, and a missing file stops the
   // start before the database is touched.
   try {
-    portone_ = std::make_unique<portone::PortOneClient>(
-        portone::PortOneClient::optionsFromConfig(config_.portone), clock_);
+    portone::PortOneClientOptions portone_options =
+        portone::PortOneClient::optionsFromConfig(config_.portone);
+    portone_options.on_call = [this](const std::string& endpoint, const std::string& outcome) {
+      metrics_.countPortOneCall(endpoint, outcome);
+    };
+    portone_ = std::make_unique<portone::PortOneClient>(std::move(portone_options), clock_);
     verifier_ = std::make_unique<portone::WebhookVerifier>(
         portone::WebhookVerifier::fromSecretFiles(config_.portone.webhook_secret_files, clock_));
     lock::LockOptions lock_options;

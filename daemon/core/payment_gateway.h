@@ -61,14 +61,6 @@ struct BillingKeyLookup {
   std::string detail;      // one line for the trace; never secrets, never the full card number
 };
 
-/// A gateway call's outcome as metrics label it: ok, transient, or PortOne's
-/// error type ("error" when it named none).
-inline std::string callOutcomeLabel(bool ok, bool transient, const std::string& error_type) {
-  if (ok) return "ok";
-  if (transient) return "transient";
-  return error_type.empty() ? "error" : error_type;
-}
-
 class PaymentGateway {
  public:
   virtual ~PaymentGateway() = default;

@@ -22,8 +22,8 @@
 namespace paymentd::log {
 
 /// The parameters the formatter prints, in this order, when a message has them.
-inline constexpr std::array<const char*, 6> kLogFields = {"payment_id", "stage", "plugin",
-                                                          "outcome",    "code",  "duration_ms"};
+inline constexpr std::array<const char*, 7> kLogFields = {
+    "payment_id", "stage", "plugin", "outcome", "code", "source", "duration_ms"};
 
 class LogFormatter : public Poco::Formatter {
  public:

@@ -98,7 +98,7 @@ Metrics::Metrics(const KnownLabels& known)
       refund_reasons_(LabelValues::firstSeen(kMaxRefundReasons, isFailureCode)),
       refund_results_(LabelValues::closed({"done", "failed"})),
       plugins_(LabelValues::firstSeen(kMaxPlugins)),
-      endpoints_(LabelValues::closed({"get_payment", "cancel_payment"})),
+      endpoints_(LabelValues::closed(known.portone_endpoints)),
       portone_outcomes_(
           LabelValues::closed(plus(known.portone_error_types, {"ok", "transient", "error"}))),
       reconcile_reasons_(
@@ -136,7 +136,7 @@ void Metrics::initialiseKnownSeries(const KnownLabels& known) {
   for (const char* result : {"done", "failed"}) {
     refunds_.Add({{"reason", kOtherLabel}, {"result", result}});
   }
-  for (const char* endpoint : {"get_payment", "cancel_payment"}) {
+  for (const std::string& endpoint : known.portone_endpoints) {
     for (const char* outcome : {"ok", "transient", "error"}) {
       portone_calls_.Add({{"endpoint", endpoint}, {"outcome", outcome}});
     }

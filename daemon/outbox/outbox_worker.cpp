@@ -1,6 +1,7 @@
 #include "outbox/outbox_worker.h"
 
 #include <Poco/Logger.h>
+#include <Poco/Message.h>
 
 #include "outbox/dead_item_alert.h"
 #include "paymentd/outbox.h"
@@ -85,9 +86,14 @@ void OutboxWorker::finish(const storage::OutboxRecord& record, const Attempt& at
   }
   const std::string payment_id = paymentIdOf(record.item.payload);
   const std::string stage = "outbox:" + record.item.kind;
-  Poco::Logger::get("paymentd.outbox")
-      .information("payment_id=" + (payment_id.empty() ? "-" : payment_id) + " stage=" + stage +
-                   " result=" + resultName(result) + " " + detail);
+  // The ids as fields, so a JSON line carries them as keys, not inside msg.
+  Poco::Message line("paymentd.outbox", detail,
+                     result == Attempt::Result::kDone ? Poco::Message::PRIO_INFORMATION
+                                                      : Poco::Message::PRIO_WARNING);
+  if (!payment_id.empty()) line.set("payment_id", payment_id);
+  line.set("stage", stage);
+  line.set("outcome", resultName(result));
+  Poco::Logger::get("paymentd.outbox").log(line);
   if (!payment_id.empty()) {
     storage::PaymentLog(parts_.database)
         .recordEvent({payment_id, parts_.clock.now(), stage, resultName(result), detail});

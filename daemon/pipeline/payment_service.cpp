@@ -153,10 +153,6 @@ core::Decision PaymentService::settleLocked(Run& run) const {
   const std::string& id = run.trace.paymentId();
   const Stopwatch fetch_watch;
   core::PaymentLookup lookup = parts_.gateway.lookUp(id);
-  parts_.metrics.countPortOneCall(
-      "get_payment",
-      core::callOutcomeLabel(lookup.status == core::LookupStatus::kFound,
-                             lookup.status == core::LookupStatus::kUnavailable, lookup.error_type));
   if (const auto refused = core::afterLookup(lookup.status)) {
     const bool not_found = refused->verdict == core::Verdict::kNotFound;
     run.trace.add("verified", not_found ? "rejected" : "unavailable",

@@ -40,9 +40,6 @@ RefundResult Refunder::refund(const Payment& payment, const Claims& claims, cons
   const Stopwatch watch;
   const core::RefundAnswer answer = gateway_.refund(core::RefundRequest{
       payment.id, "paymentd: " + code, cancellable, idempotencyKey(payment.id)});
-  metrics_.countPortOneCall("cancel_payment",
-                            core::callOutcomeLabel(answer.refunded && answer.error_type.empty(),
-                                                   answer.transient, answer.error_type));
   const RefundResult result{answer.refunded, answer.detail};
   metrics_.observeStage("refund", watch.seconds());
   metrics_.countRefund(code, result.refunded ? "done" : "failed");

@@ -85,6 +85,34 @@ CancellationStatus cancellationStatusFromName(const std::string& name) {
 PortOneClient::PortOneClient(PortOneClientOptions options, const Clock& clock)
     : options_(std::move(options)), transport_(options_.transport, clock) {}
 
+const std::vector<std::string>& PortOneClient::endpointNames() {
+  static const std::vector<std::string> kNames = {
+      "get_payment",     "cancel_payment",          "pay_with_billing_key",
+      "get_billing_key", "create_payment_schedule", "revoke_payment_schedules"};
+  return kNames;
+}
+
+// Every call is reported here, whichever room made it (the pipeline, the outbox, the
+// lifecycle), so the metrics count each call to PortOne once.
+template <typename Call>
+auto PortOneClient::observed(const std::string& endpoint, Call&& call) const {
+  if (!options_.on_call) return call();
+  try {
+    auto result = call();
+    options_.on_call(endpoint, "ok");
+    return result;
+  } catch (const TransientError&) {
+    options_.on_call(endpoint, "transient");
+    throw;
+  } catch (const ApiError& e) {
+    options_.on_call(endpoint, e.type().empty() ? "error" : e.type());
+    throw;
+  } catch (...) {
+    options_.on_call(endpoint, "error");
+    throw;
+  }
+}
+
 PortOneClientOptions PortOneClient::optionsFromConfig(const config::PortOneConfig& config) {
   PortOneClientOptions options;
   options.store_id = config.store_id;
@@ -97,95 +125,107 @@ PortOneClientOptions PortOneClient::optionsFromConfig(const config::PortOneConfi
 }
 
 FetchedPayment PortOneClient::getPayment(const std::string& payment_id) const {
-  const std::string body = transport_.call(
-      {"GET",
-       "/payments/" + encodeSegment(payment_id) + "?storeId=" + encodeSegment(options_.store_id),
-       "", ""});
-  return paymentFromJson(*parseObject(body));
+  return observed("get_payment", [&] {
+    const std::string body = transport_.call(
+        {"GET",
+         "/payments/" + encodeSegment(payment_id) + "?storeId=" + encodeSegment(options_.store_id),
+         "", ""});
+    return paymentFromJson(*parseObject(body));
+  });
 }
 
 BillingKeyInfo PortOneClient::getBillingKey(const std::string& billing_key) const {
-  const std::string body = transport_.call({"GET",
-                                            "/billing-keys/" + encodeSegment(billing_key) +
-                                                "?storeId=" + encodeSegment(options_.store_id),
-                                            "", ""});
-  return billingKeyFromJson(*parseObject(body));
+  return observed("get_billing_key", [&] {
+    const std::string body = transport_.call({"GET",
+                                              "/billing-keys/" + encodeSegment(billing_key) +
+                                                  "?storeId=" + encodeSegment(options_.store_id),
+                                              "", ""});
+    return billingKeyFromJson(*parseObject(body));
+  });
 }
 
 Cancellation PortOneClient::cancelPayment(const CancelRequest& request) const {
-  Object input;
-  input.set("storeId", options_.store_id);
-  input.set("reason", request.reason);
-  if (request.amount) input.set("amount", *request.amount);
-  if (request.current_cancellable_amount) {
-    input.set("currentCancellableAmount", *request.current_cancellable_amount);
-  }
-  const std::string body =
-      transport_.call({"POST", "/payments/" + encodeSegment(request.payment_id) + "/cancel",
-                       stringify(input), request.idempotency_key});
-  Object::Ptr cancellation = requireObject(*parseObject(body), "cancellation");
-  Cancellation result;
-  result.status = cancellationStatusFromName(cancellation->optValue<std::string>("status", ""));
-  result.id = cancellation->optValue<std::string>("id", "");
-  result.total_amount = cancellation->optValue<std::int64_t>("totalAmount", 0);
-  result.reason = cancellation->optValue<std::string>("reason", "");
-  if (cancellation->has("cancelledAt")) {
-    result.cancelled_at = parseRfc3339(cancellation->optValue<std::string>("cancelledAt", ""));
-  }
-  return result;
+  return observed("cancel_payment", [&] {
+    Object input;
+    input.set("storeId", options_.store_id);
+    input.set("reason", request.reason);
+    if (request.amount) input.set("amount", *request.amount);
+    if (request.current_cancellable_amount) {
+      input.set("currentCancellableAmount", *request.current_cancellable_amount);
+    }
+    const std::string body =
+        transport_.call({"POST", "/payments/" + encodeSegment(request.payment_id) + "/cancel",
+                         stringify(input), request.idempotency_key});
+    Object::Ptr cancellation = requireObject(*parseObject(body), "cancellation");
+    Cancellation result;
+    result.status = cancellationStatusFromName(cancellation->optValue<std::string>("status", ""));
+    result.id = cancellation->optValue<std::string>("id", "");
+    result.total_amount = amountInWon(*cancellation, "totalAmount");
+    result.reason = cancellation->optValue<std::string>("reason", "");
+    if (cancellation->has("cancelledAt")) {
+      result.cancelled_at = parseRfc3339(cancellation->optValue<std::string>("cancelledAt", ""));
+    }
+    return result;
+  });
 }
 
 BillingKeyPaymentSummary PortOneClient::payWithBillingKey(
     const BillingKeyPaymentRequest& request) const {
-  const Object input = chargeJson(request.charge, options_.store_id);
-  const std::string body =
-      transport_.call({"POST", "/payments/" + encodeSegment(request.payment_id) + "/billing-key",
-                       stringify(input), request.idempotency_key});
-  Object::Ptr payment = requireObject(*parseObject(body), "payment");
-  BillingKeyPaymentSummary summary;
-  summary.pg_tx_id = payment->optValue<std::string>("pgTxId", "");
-  if (payment->has("paidAt"))
-    summary.paid_at = parseRfc3339(payment->optValue<std::string>("paidAt", ""));
-  return summary;
+  return observed("pay_with_billing_key", [&] {
+    const Object input = chargeJson(request.charge, options_.store_id);
+    const std::string body =
+        transport_.call({"POST", "/payments/" + encodeSegment(request.payment_id) + "/billing-key",
+                         stringify(input), request.idempotency_key});
+    Object::Ptr payment = requireObject(*parseObject(body), "payment");
+    BillingKeyPaymentSummary summary;
+    summary.pg_tx_id = payment->optValue<std::string>("pgTxId", "");
+    if (payment->has("paidAt"))
+      summary.paid_at = parseRfc3339(payment->optValue<std::string>("paidAt", ""));
+    return summary;
+  });
 }
 
 std::string PortOneClient::createPaymentSchedule(const PaymentScheduleRequest& request) const {
-  Object input;
-  input.set("payment", chargeJson(request.charge, options_.store_id));
-  input.set("timeToPay", formatRfc3339(request.time_to_pay));
-  const std::string body =
-      transport_.call({"POST", "/payments/" + encodeSegment(request.payment_id) + "/schedule",
-                       stringify(input), request.idempotency_key});
-  Object::Ptr schedule = requireObject(*parseObject(body), "schedule");
-  const std::string id = schedule->optValue<std::string>("id", "");
-  if (id.empty()) {
-    throw TransientError(TransientError::Kind::kBadResponse, 200, "PortOne's schedule has no id");
-  }
-  return id;
+  return observed("create_payment_schedule", [&] {
+    Object input;
+    input.set("payment", chargeJson(request.charge, options_.store_id));
+    input.set("timeToPay", formatRfc3339(request.time_to_pay));
+    const std::string body =
+        transport_.call({"POST", "/payments/" + encodeSegment(request.payment_id) + "/schedule",
+                         stringify(input), request.idempotency_key});
+    Object::Ptr schedule = requireObject(*parseObject(body), "schedule");
+    const std::string id = schedule->optValue<std::string>("id", "");
+    if (id.empty()) {
+      throw TransientError(TransientError::Kind::kBadResponse, 200, "PortOne's schedule has no id");
+    }
+    return id;
+  });
 }
 
 std::vector<std::string> PortOneClient::revokePaymentSchedules(
     const RevokeSchedulesRequest& request) const {
-  Object input;
-  input.set("storeId", options_.store_id);
-  if (request.billing_key) input.set("billingKey", *request.billing_key);
-  if (!request.schedule_ids.empty()) {
-    Poco::JSON::Array ids;
-    for (const auto& id : request.schedule_ids) ids.add(id);
-    input.set("scheduleIds", ids);
-  }
-  // PortOne's DELETE takes its body as the URL-encoded query parameter requestBody.
-  std::string encoded;
-  Poco::URI::encode(stringify(input), "!#$&'()*+,/:;=?@[]% \"{}", encoded);
-  const std::string body = transport_.call(
-      {"DELETE", "/payment-schedules?requestBody=" + encoded, "", request.idempotency_key});
-  Object::Ptr root = parseObject(body);
-  std::vector<std::string> revoked;
-  if (auto ids = root->getArray("revokedScheduleIds")) {
-    for (std::size_t i = 0; i < ids->size(); ++i)
-      revoked.push_back(ids->getElement<std::string>(static_cast<unsigned>(i)));
-  }
-  return revoked;
+  return observed("revoke_payment_schedules", [&] {
+    Object input;
+    input.set("storeId", options_.store_id);
+    if (request.billing_key) input.set("billingKey", *request.billing_key);
+    if (!request.schedule_ids.empty()) {
+      Poco::JSON::Array ids;
+      for (const auto& id : request.schedule_ids) ids.add(id);
+      input.set("scheduleIds", ids);
+    }
+    // PortOne's DELETE takes its body as the URL-encoded query parameter requestBody.
+    std::string encoded;
+    Poco::URI::encode(stringify(input), "!#$&'()*+,/:;=?@[]% \"{}", encoded);
+    const std::string body = transport_.call(
+        {"DELETE", "/payment-schedules?requestBody=" + encoded, "", request.idempotency_key});
+    Object::Ptr root = parseObject(body);
+    std::vector<std::string> revoked;
+    if (auto ids = root->getArray("revokedScheduleIds")) {
+      for (std::size_t i = 0; i < ids->size(); ++i)
+        revoked.push_back(ids->getElement<std::string>(static_cast<unsigned>(i)));
+    }
+    return revoked;
+  });
 }
 
 }  // namespace paymentd::portone

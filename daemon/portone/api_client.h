@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,9 +75,14 @@ struct RevokeSchedulesRequest {
   std::string idempotency_key;
 };
 
+/// Told of every call's end: the endpoint's name (one of PortOneClient::endpointNames())
+/// and its outcome: "ok", "transient", or PortOne's error type ("error" when it named none).
+using CallObserver = std::function<void(const std::string& endpoint, const std::string& outcome)>;
+
 struct PortOneClientOptions {
   ApiTransportOptions transport;
   std::string store_id;
+  CallObserver on_call;  // may be empty
 };
 
 class PortOneClient {
@@ -102,7 +108,13 @@ class PortOneClient {
   /// GET /billing-keys/{billingKey}. ApiError BILLING_KEY_NOT_FOUND when PortOne has none.
   BillingKeyInfo getBillingKey(const std::string& billing_key) const;
 
+  /// The endpoint names CallObserver receives, one per method above.
+  static const std::vector<std::string>& endpointNames();
+
  private:
+  template <typename Call>
+  auto observed(const std::string& endpoint, Call&& call) const;
+
   PortOneClientOptions options_;
   ApiTransport transport_;
 };

@@ -19,18 +19,6 @@ std::optional<std::string> text(const Object& object, const std::string& key) {
   return value.extract<std::string>();
 }
 
-// An amount in won: absent or null is 0; anything but a whole, non-negative
-// number makes PortOne's answer unreadable.
-std::int64_t amountOf(const Object& object, const std::string& key) {
-  if (!object.has(key) || object.isNull(key)) return 0;
-  const auto amount = exactInteger(object.get(key));
-  if (!amount || *amount < 0) {
-    throw TransientError(TransientError::Kind::kBadResponse, 200,
-                         "PortOne's amount." + key + " is not a whole number of won");
-  }
-  return *amount;
-}
-
 Object::Ptr child(const Object& object, const std::string& key) {
   return object.has(key) ? object.getObject(key) : nullptr;
 }
@@ -54,6 +42,16 @@ std::optional<std::string> maskedCardNumber(const Object& method) {
 }
 
 }  // namespace
+
+std::int64_t amountInWon(const Object& object, const std::string& key) {
+  if (!object.has(key) || object.isNull(key)) return 0;
+  const auto amount = exactInteger(object.get(key));
+  if (!amount || *amount < 0) {
+    throw TransientError(TransientError::Kind::kBadResponse, 200,
+                         "PortOne's amount " + key + " is not a whole number of won");
+  }
+  return *amount;
+}
 
 PaymentStatus paymentStatusFromName(std::string_view name) {
   static constexpr std::array<std::pair<std::string_view, PaymentStatus>, 7> kStatuses = {{
@@ -120,10 +118,10 @@ FetchedPayment paymentFromJson(const Object& object) {
   payment.billing_key = text(object, "billingKey");
   payment.schedule_id = text(object, "scheduleId");
   if (Object::Ptr amount = child(object, "amount")) {
-    payment.amount.total = amountOf(*amount, "total");
-    payment.amount.paid = amountOf(*amount, "paid");
-    payment.amount.cancelled = amountOf(*amount, "cancelled");
-    payment.amount.discount = amountOf(*amount, "discount");
+    payment.amount.total = amountInWon(*amount, "total");
+    payment.amount.paid = amountInWon(*amount, "paid");
+    payment.amount.cancelled = amountInWon(*amount, "cancelled");
+    payment.amount.discount = amountInWon(*amount, "discount");
   }
   if (Object::Ptr method = child(object, "method")) {
     const auto type = paymentMethodTypeFromName(text(*method, "type").value_or(""));

@@ -29,6 +29,10 @@ std::optional<std::string> normalizedPhone(std::string_view text);
 PaymentStatus paymentStatusFromName(std::string_view name);
 PaymentMethodType paymentMethodTypeFromName(std::string_view name);
 
+/// `object[key]` as an amount in won: absent or null is 0.
+/// @throws TransientError(kBadResponse) when it is not a whole, non-negative number of won.
+std::int64_t amountInWon(const Poco::JSON::Object& object, const std::string& key);
+
 /// @throws TransientError(kBadResponse) when `id` or `status` is missing or
 /// an amount is not a whole, non-negative number of won.
 FetchedPayment paymentFromJson(const Poco::JSON::Object& object);

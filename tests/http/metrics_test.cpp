@@ -65,7 +65,10 @@ std::size_t count(const std::string& text, const std::string& needle) {
 // code), every label keeps to a closed set: a value outside it is counted as "other", so
 // /metrics cannot grow with what clients send.
 TEST(Metrics, EveryLabelValueComesFromAClosedSet) {
-  Metrics metrics(KnownLabels{{"Transaction.Paid"}, {"PAYMENT_NOT_FOUND"}, {"fulfilled"}});
+  Metrics metrics(KnownLabels{{"Transaction.Paid"},
+                              {"PAYMENT_NOT_FOUND"},
+                              {"fulfilled"},
+                              {"get_payment", "cancel_payment"}});
   for (int i = 0; i < 2000; ++i) {
     const std::string hostile = "hostile-" + std::to_string(i);
     const std::string code = "HOSTILE_" + std::to_string(i);
@@ -110,15 +113,18 @@ TEST(Metrics, EveryLabelValueComesFromAClosedSet) {
 
 // Alerts need a series before the first event: the known label sets start at 0.
 TEST(Metrics, StartsTheKnownSeriesAtZero) {
-  Metrics metrics(
-      KnownLabels{{"Transaction.Paid", "Transaction.Ready"}, {}, {"fulfilled", "refunded"}});
+  Metrics metrics(KnownLabels{{"Transaction.Paid", "Transaction.Ready"},
+                              {},
+                              {"fulfilled", "refunded"},
+                              {"cancel_payment", "create_payment_schedule"}});
   const std::string text = metrics.render();
   for (const char* series :
        {R"(paymentd_reconciled_total{outcome="refunded",reason="unfinished_refund"} 0)",
         R"(paymentd_reconciled_total{outcome="fulfilled",reason="overdue_schedule"} 0)",
         R"(paymentd_webhooks_total{outcome="refunded",type="Transaction.Paid"} 0)",
         R"(paymentd_refunds_total{reason="other",result="failed"} 0)",
-        R"(paymentd_portone_calls_total{endpoint="cancel_payment",outcome="transient"} 0)"}) {
+        R"(paymentd_portone_calls_total{endpoint="cancel_payment",outcome="transient"} 0)",
+        R"(paymentd_portone_calls_total{endpoint="create_payment_schedule",outcome="ok"} 0)"}) {
     EXPECT_NE(text.find(series), std::string::npos) << series << "\n" << text;
   }
   EXPECT_EQ(text.find(R"(type="Transaction.Ready")"), std::string::npos)
@@ -148,7 +154,10 @@ TEST(Metrics, PassesPromtoolsCheck) {
     if (testing::serversRequired()) FAIL() << "promtool is not installed (scripts/setup.sh)";
     GTEST_SKIP() << "promtool is not installed";
   }
-  Metrics metrics(KnownLabels{{"Transaction.Paid"}, {"PAYMENT_NOT_FOUND"}, {"fulfilled"}});
+  Metrics metrics(KnownLabels{{"Transaction.Paid"},
+                              {"PAYMENT_NOT_FOUND"},
+                              {"fulfilled"},
+                              {"get_payment", "cancel_payment"}});
   metrics.countHttpRequest("/healthz", 200, 0.01);
   metrics.countWebhook("Transaction.Paid", "fulfilled");
   metrics.observeStage("lock", 0.01);

@@ -158,6 +158,14 @@ TYPED_TEST(OutboxTest, AScheduleThatExistsAlreadyCountsAsDone) {
                     "'paymentd-sub6-c2-a1' AND result = 'done' AND detail LIKE "
                     "'%PAYMENT_SCHEDULE_ALREADY_EXISTS (counts as done)%'"),
             1);
+  // Every call to PortOne is counted, the outbox's included.
+  const std::string metrics = h.metrics().render();
+  for (
+      const char* series :
+      {R"(paymentd_portone_calls_total{endpoint="create_payment_schedule",outcome="ok"} 1)",
+       R"(paymentd_portone_calls_total{endpoint="create_payment_schedule",outcome="PAYMENT_SCHEDULE_ALREADY_EXISTS"} 1)"}) {
+    EXPECT_NE(metrics.find(series), std::string::npos) << series << "\n" << metrics;
+  }
 }
 
 // Issue 20 defect 3: daemons behind one load balancer may know themselves by
