@@ -198,6 +198,13 @@ void Daemon::listen() {
       [this] { return operators_->subscriptions().cancelDue(kPeriodEndBatch) == kPeriodEndBatch; });
 }
 
+std::string Daemon::stalledLoop(std::chrono::steady_clock::duration limit) const {
+  if (worker_ && worker_->stalled(limit)) return "outbox";
+  if (reconciler_ && reconciler_->stalled(limit)) return "reconcile";
+  if (period_end_ && period_end_->stalled(limit)) return "period-end";
+  return "";
+}
+
 pipeline::ReconcilerOptions Daemon::reconcilerOptions() const {
   pipeline::ReconcilerOptions options{std::chrono::seconds(config_.reconcile.interval_s),
                                       std::chrono::seconds(config_.reconcile.grace_s),

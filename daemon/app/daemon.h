@@ -96,6 +96,9 @@ class Daemon {
   const lifecycle::OperatorService& operators() const { return *operators_; }
   /// The admin listener's port; 0 without an `admin:` section.
   std::uint16_t adminPort() const { return admin_server_ ? admin_server_->port() : 0; }
+  /// The background loop (outbox, reconcile, period end) whose pass has run longer than
+  /// `limit`, or "" when none has: the watchdog withholds its ping while one is wedged.
+  std::string stalledLoop(std::chrono::steady_clock::duration limit) const;
   /// Facts start-up logs: the schema migration and the catalog sync.
   const std::vector<std::string>& startNotes() const { return start_notes_; }
 

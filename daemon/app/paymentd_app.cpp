@@ -46,6 +46,9 @@ using cli::kExitOk;
 using cli::kExitUnavailable;
 using cli::kExitUsage;
 
+// Longer than any healthy pass: a batch of PortOne calls, each bounded by its deadline.
+constexpr std::chrono::minutes kWedgedPass{15};
+
 // Lines under the formatter's width (72), so it does not rewrap them.
 constexpr const char* kHelpFooter =
     "Commands (read-only ones never create or migrate a database):\n"
@@ -319,10 +322,15 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
 
   SystemdNotify systemd;
   // Only now: config checked, plugins loaded, port bound. The watchdog's pings vouch for
-  // the listener answering (app/liveness_probe.h).
+  // the listener answering (app/liveness_probe.h) and for the background loops making
+  // progress: a pass running longer than kWedgedPass is a call that hangs for good.
   const std::uint16_t port = daemon->port();
-  systemd.ready(listening, [&config, port] {
-    return healthzAnswers(config.http.host, port, std::chrono::seconds(2));
+  systemd.ready(listening, [&config, port, &daemon]() -> std::string {
+    if (!healthzAnswers(config.http.host, port, std::chrono::seconds(2))) {
+      return "GET /healthz did not answer";
+    }
+    const std::string stalled = daemon->stalledLoop(kWedgedPass);
+    return stalled.empty() ? "" : "the " + stalled + " loop's pass has run for over 15 minutes";
   });
 
   Reloader reloader(config_path_, defaultPluginDir(), config, daemon->plugins());

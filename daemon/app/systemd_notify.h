@@ -19,9 +19,9 @@ class SystemdNotify {
   SystemdNotify& operator=(const SystemdNotify&) = delete;
 
   /// READY=1 with a status line; starts the watchdog pings if WatchdogSec= is set.
-  /// Each ping is sent only when `alive` (if given) answers true, so a wedged daemon
-  /// misses its pings and systemd restarts it.
-  void ready(const std::string& status, std::function<bool()> alive = {});
+  /// Each ping is sent only when `problem` (if given) answers "", so a wedged daemon
+  /// misses its pings and systemd restarts it; otherwise its answer is logged.
+  void ready(const std::string& status, std::function<std::string()> problem = {});
   void reloading();
   void stopping();
 

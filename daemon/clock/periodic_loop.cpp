@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <exception>
 #include <string>
 
@@ -21,15 +22,26 @@ void PeriodicLoop::start() {
     while (!stopping_) {
       lock.unlock();
       bool more = false;
+      pass_started_.store(
+          std::max<std::int64_t>(1, std::chrono::steady_clock::now().time_since_epoch().count()));
       try {
         more = pass_();
       } catch (const std::exception& e) {
         Poco::Logger::get(logger_name_).warning(std::string("pass failed: ") + e.what());
       }
+      pass_started_.store(0);
       lock.lock();
       if (!more) wake_.wait_for(lock, interval_, [this] { return stopping_; });
     }
   });
+}
+
+bool PeriodicLoop::stalled(std::chrono::steady_clock::duration limit) const {
+  const std::int64_t started = pass_started_.load();
+  if (started == 0) return false;
+  const auto running = std::chrono::steady_clock::now().time_since_epoch() -
+                       std::chrono::steady_clock::duration(started);
+  return running > limit;
 }
 
 void PeriodicLoop::stop() {

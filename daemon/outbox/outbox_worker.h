@@ -57,6 +57,8 @@ class OutboxWorker {
 
   void start();
   void stop();
+  /// True while one pass has run longer than `limit` (see PeriodicLoop::stalled).
+  bool stalled(std::chrono::steady_clock::duration limit) const { return loop_.stalled(limit); }
 
  private:
   Attempt attempt(const storage::OutboxRecord& record);

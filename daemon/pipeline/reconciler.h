@@ -55,6 +55,8 @@ class Reconciler {
 
   void start();
   void stop();
+  /// True while one pass has run longer than `limit` (see PeriodicLoop::stalled).
+  bool stalled(std::chrono::steady_clock::duration limit) const { return loop_.stalled(limit); }
 
  private:
   const Clock& clock_;
