@@ -4,14 +4,26 @@
 # lock), creates a paid FIRST_BILLING payment in the sandbox, lets the sandbox
 # deliver its signed webhook, and prints what the browser's poll sees and the
 # payment's trace. Then both keep running until Ctrl-C.
+#
+# It builds only what it runs (the daemon, its plugins, the sandbox), in build/ with the
+# flags scripts/run-tests.sh uses, so the test command afterwards reuses that work.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake -S . -B build -G Ninja >/dev/null
-cmake --build build -j "$(nproc)"
-mkdir -p run
 
+# The ports config/paymentd.yaml names: the demo says so, and stops if one is taken.
 sandbox_port=8090
 paymentd_url=http://127.0.0.1:8080
+echo "== the demo uses 127.0.0.1 ports 8080 (paymentd), 8081 (operator API) and $sandbox_port (the PortOne sandbox)"
+for port in 8080 8081 $sandbox_port; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "run-demo: port $port is in use; stop what listens there (ss -ltnp 'sport = :$port')" >&2
+    exit 1
+  fi
+done
+
+cmake -S . -B build -G Ninja -DPAYMENTD_WERROR=ON >/dev/null
+cmake --build build -j "$(nproc)" --target paymentd paymentd_plugins portone-sandbox
+mkdir -p run
 build/bin/portone-sandbox --port=$sandbox_port >run/sandbox.log 2>&1 &
 sandbox=$!
 build/bin/paymentd --config=config/paymentd.yaml 2>run/paymentd.log &
@@ -55,5 +67,5 @@ curl -sf -H "$auth" -H "Idempotency-Key: \"demo-resume-$payment\"" -H 'X-Actor: 
 echo
 echo "paymentd: $paymentd_url (log: run/paymentd.log)   sandbox: http://127.0.0.1:$sandbox_port (docs/sandbox.md)"
 echo "operator API: $admin (token: config/sandbox-secrets/admin-token; docs/operators.md)"
-echo "Ctrl-C stops both."
+echo "The demo keeps running until Ctrl-C, which stops both."
 wait $daemon

@@ -96,6 +96,7 @@ ApiTransport::ApiTransport(ApiTransportOptions options, const Clock& clock)
   } else {
     throw std::invalid_argument("portone api_base must start with https://");
   }
+  pool_ = std::make_unique<SessionPool>(host_, port_, tls_);
 }
 
 std::string ApiTransport::call(const ApiRequest& request) const {
@@ -118,7 +119,7 @@ std::string ApiTransport::call(const ApiRequest& request) const {
     }
     auto& logger = Poco::Logger::get("portone");
     try {
-      std::string body = attempt(request, remaining);
+      std::string body = attempt(request, remaining, retryable);
       if (logger.debug()) {
         logger.debug("portone call method=" + request.method + " path=" + request.path_and_query +
                      " attempt=" + std::to_string(attempt_number) + " outcome=ok");
@@ -141,18 +142,28 @@ std::string ApiTransport::call(const ApiRequest& request) const {
   }
 }
 
-std::string ApiTransport::attempt(const ApiRequest& request,
-                                  std::chrono::milliseconds remaining) const {
-  std::unique_ptr<Poco::Net::HTTPClientSession> session;
-  if (tls_) {
-    session = std::make_unique<Poco::Net::HTTPSClientSession>(host_, port_, tls_);
-  } else {
-    session = std::make_unique<Poco::Net::HTTPClientSession>(host_, port_);
+std::string ApiTransport::attempt(const ApiRequest& request, std::chrono::milliseconds remaining,
+                                  bool retryable) const {
+  // A kept connection only for what may be sent twice: one the server closed while it sat
+  // idle fails before PortOne saw the request, and the request goes again at once on a
+  // new connection. A timeout is not that (PortOne may be working on it): the caller's
+  // backoff decides.
+  SessionPool::Lease lease = pool_->take(retryable);
+  try {
+    return exchange(lease, request, remaining);
+  } catch (const TransientError& e) {
+    if (!lease.reused || e.kind() != TransientError::Kind::kTransport) throw;
   }
-  session->setTimeout(toTimespan(std::min(options_.connect_timeout, remaining)),
-                      toTimespan(std::min(options_.read_timeout, remaining)),
-                      toTimespan(std::min(options_.read_timeout, remaining)));
+  lease = pool_->take(false);
+  return exchange(lease, request, remaining);
+}
 
+std::string ApiTransport::exchange(SessionPool::Lease& lease, const ApiRequest& request,
+                                   std::chrono::milliseconds remaining) const {
+  Poco::Net::HTTPClientSession& session = *lease.session;
+  session.setTimeout(toTimespan(std::min(options_.connect_timeout, remaining)),
+                     toTimespan(std::min(options_.read_timeout, remaining)),
+                     toTimespan(std::min(options_.read_timeout, remaining)));
   Poco::Net::HTTPRequest http_request(request.method, base_path_ + request.path_and_query,
                                       Poco::Net::HTTPMessage::HTTP_1_1);
   http_request.set("Authorization", "PortOne " + options_.api_secret);
@@ -171,13 +182,15 @@ std::string ApiTransport::attempt(const ApiRequest& request,
 
   int status = 0;
   std::string body;
+  bool keep_alive = false;
   try {
-    std::ostream& out = session->sendRequest(http_request);
+    std::ostream& out = session.sendRequest(http_request);
     out.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
     Poco::Net::HTTPResponse response;
-    std::istream& in = session->receiveResponse(response);
+    std::istream& in = session.receiveResponse(response);
     status = static_cast<int>(response.getStatus());
     body = readLimited(in);
+    keep_alive = response.getKeepAlive();
   } catch (const Poco::TimeoutException& e) {
     throw TransientError(TransientError::Kind::kTimeout, 0,
                          "PortOne did not answer in time: " + e.displayText());
@@ -185,6 +198,8 @@ std::string ApiTransport::attempt(const ApiRequest& request,
     throw TransientError(TransientError::Kind::kTransport, 0,
                          "cannot reach PortOne: " + e.displayText());
   }
+  // Read to its end: the connection can carry the next request.
+  if (keep_alive) pool_->giveBack(std::move(lease.session));
 
   if (status >= 200 && status < 300) return body;
   if (status >= 400 && status < 500) throw errorFromBody(status, body);

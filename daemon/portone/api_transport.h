@@ -5,16 +5,19 @@
 // exponential backoff on transient failures until the request deadline; a
 // write is retried only when it carries an Idempotency-Key, and always with
 // the same key, so PortOne replays instead of acting twice.
-// Safe to use from many threads: each attempt opens its own session.
+// Safe to use from many threads: each attempt has a connection of its own, a new one
+// or one an earlier call left open (portone/session_pool.h).
 #pragma once
 
 #include <Poco/Net/Context.h>
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "clock/clock.h"
+#include "portone/session_pool.h"
 
 namespace paymentd::portone {
 
@@ -46,7 +49,10 @@ class ApiTransport {
   std::string call(const ApiRequest& request) const;
 
  private:
-  std::string attempt(const ApiRequest& request, std::chrono::milliseconds remaining) const;
+  std::string attempt(const ApiRequest& request, std::chrono::milliseconds remaining,
+                      bool retryable) const;
+  std::string exchange(SessionPool::Lease& lease, const ApiRequest& request,
+                       std::chrono::milliseconds remaining) const;
 
   ApiTransportOptions options_;
   const Clock& clock_;
@@ -55,6 +61,7 @@ class ApiTransport {
   std::uint16_t port_ = 0;
   std::string base_path_;
   Poco::Net::Context::Ptr tls_;  // https only
+  std::unique_ptr<SessionPool> pool_;
 };
 
 }  // namespace paymentd::portone

@@ -50,7 +50,7 @@ plugins: {directories: []}
 TEST(PaymentdCli, CheckConfigAcceptsTheShippedConfigAndListsItsPlugins) {
   auto result = runProcess(kPaymentd, {"--config=" + kShippedConfig, "--check-config"});
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("notifier log@1.1.0 for admin_slack"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("notifier log@1.2.0 for admin_slack"), std::string::npos) << result.out;
   EXPECT_EQ(result.err, "");
 }
 

@@ -231,6 +231,7 @@ HttpResponse listRequests(SandboxContext& context, const HttpRequest& request) {
     item.set("query", logged.query);
     item.set("idempotencyKey", logged.idempotency_key);
     item.set("body", logged.body);
+    item.set("client", logged.client);
     item.set("authorized", logged.authorized);
     item.set("status", logged.status);
     item.set("fault", logged.fault);

@@ -72,6 +72,7 @@ http::Handler gated(SandboxContext& context, http::Handler handler) {
       entry.query = queryText(request);
       entry.idempotency_key = key;
       entry.body = request.body;
+      entry.client = request.remote_address;
       authorized = entry.authorized =
           request.singleHeader("authorization") == "PortOne " + context.options.api_secret;
       fault = takeFault(state, request);

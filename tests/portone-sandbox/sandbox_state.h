@@ -125,6 +125,7 @@ struct LoggedRequest {
   std::string query;
   std::string idempotency_key;  // unquoted; empty when absent
   std::string body;
+  std::string client;  // the connection's remote address: one per connection
   bool authorized = false;
   int status = 0;     // 0: no answer sent (dropped)
   std::string fault;  // which fault was applied, if any

@@ -5,6 +5,9 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include <set>
+#include <thread>
+
 #include "clock/manual_clock.h"
 #include "portone/api_error.h"
 #include "sandbox_control.h"
@@ -98,6 +101,28 @@ TEST_F(ApiClientTest, ReadsAVirtualAccountPaymentWaitingForDeposit) {
   EXPECT_EQ(payment.method, PaymentMethodType::kVirtualAccount);
   EXPECT_EQ(payment.amount.paid, 0);
   EXPECT_FALSE(payment.card);
+}
+
+// Calls share kept-alive connections instead of a new TCP (in production TLS) handshake
+// each; one the server closed while idle is replaced without failing the call.
+TEST_F(ApiClientTest, ReusesOneConnectionAndReplacesOneTheServerClosed) {
+  createPayment(R"({"id":"order-ka","status":"PAID","amount":1000,"method":"card"})");
+  const PortOneClient portone = client(clock_);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(portone.getPayment("order-ka").id, "order-ka");
+  auto logged = sandbox_.requests("GET", "/payments/order-ka");
+  ASSERT_EQ(logged->size(), 5u);
+  std::set<std::string> clients;
+  for (std::size_t i = 0; i < logged->size(); ++i) {
+    clients.insert(logged->getObject(static_cast<unsigned>(i))->getValue<std::string>("client"));
+  }
+  EXPECT_EQ(clients.size(), 1u) << "five calls, one connection";
+
+  std::this_thread::sleep_for(milliseconds(2500));  // the sandbox closes it after 2 s idle
+  EXPECT_EQ(portone.getPayment("order-ka").id, "order-ka");
+  logged = sandbox_.requests("GET", "/payments/order-ka");
+  ASSERT_EQ(logged->size(), 6u) << "the closed connection carried nothing";
+  EXPECT_EQ(clients.count(logged->getObject(5)->getValue<std::string>("client")), 0u)
+      << "a new connection";
 }
 
 TEST_F(ApiClientTest, AnUnknownPaymentIsPaymentNotFound) {

@@ -38,7 +38,7 @@ YAML
 out=$("$work/prefix/bin/paymentd" --config="$work/etc/paymentd.yaml" --check-config)
 echo "$out"
 grep -q "validator max-amount@1.0.0 ($work/template/max_amount_validator.so)" <<<"$out"
-grep -q "notifier log@1.1.0 for admin_slack ($work/prefix/lib/paymentd/plugins/notifier_log.so)" <<<"$out"
+grep -q "notifier log@1.2.0 for admin_slack ($work/prefix/lib/paymentd/plugins/notifier_log.so)" <<<"$out"
 
 # The same plugin with a bad config value is refused, naming the plugin.
 sed -i 's/max_amount: "500000"/max_amount: "-1"/' "$work/etc/paymentd.yaml"
