@@ -96,7 +96,7 @@ ApiTransport::ApiTransport(ApiTransportOptions options, const Clock& clock)
   } else {
     throw std::invalid_argument("portone api_base must start with https://");
   }
-  pool_ = std::make_unique<SessionPool>(host_, port_, tls_);
+  pool_ = std::make_unique<SessionPool>(host_, port_, tls_, options_.idle_connections);
 }
 
 std::string ApiTransport::call(const ApiRequest& request) const {

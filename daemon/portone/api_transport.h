@@ -29,6 +29,7 @@ struct ApiTransportOptions {
   std::chrono::milliseconds request_deadline{15000};  // all attempts of one call together
   std::chrono::milliseconds first_backoff{200};
   std::chrono::milliseconds max_backoff{2000};
+  std::size_t idle_connections = 8;  // kept open for later calls; 0: a new one per call
 };
 
 struct ApiRequest {
