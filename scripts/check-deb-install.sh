@@ -30,6 +30,40 @@ CREDENTIALS_DIRECTORY=/etc/paymentd/credentials \
 if [ -d /run/systemd/system ] || command -v systemd-analyze >/dev/null; then
   systemd-analyze verify /lib/systemd/system/paymentd.service
 fi
+# Start the installed daemon as its unit would and scrape it. Under systemd through the unit;
+# elsewhere (a container's CI) with what the unit gives it: the paymentd user, its state
+# directory, and the credentials copied to a private directory it can read.
+if [ -d /run/systemd/system ]; then
+  systemctl start paymentd
+  systemctl is-active --quiet paymentd || { systemctl status paymentd --no-pager; exit 1; }
+  daemon_log() { journalctl -u paymentd --no-pager -n 50; }
+  stop_daemon() { systemctl stop paymentd; }
+else
+  install -d -m 0750 -o paymentd -g paymentd /var/lib/paymentd
+  credentials=$(mktemp -d)
+  cp /etc/paymentd/credentials/* "$credentials"/
+  chown -R paymentd:paymentd "$credentials"
+  chmod 0500 "$credentials"
+  runuser -u paymentd -- env CREDENTIALS_DIRECTORY="$credentials" \
+    /usr/bin/paymentd --config=/etc/paymentd/paymentd.yaml 2>"$out/daemon.log" &
+  daemon=$!
+  daemon_log() { cat "$out/daemon.log"; }
+  stop_daemon() {
+    local status=0
+    kill -TERM "$daemon"
+    wait "$daemon" || status=$?
+    rm -rf "$credentials"
+    return "$status"
+  }
+fi
+for _ in $(seq 100); do curl -sf http://127.0.0.1:8080/readyz >/dev/null && break; sleep 0.1; done
+curl -sf http://127.0.0.1:8080/readyz >/dev/null || { echo "the installed daemon is not ready"; daemon_log; exit 1; }
+curl -sf http://127.0.0.1:8080/metrics >"$out/metrics.txt"
+promtool check metrics <"$out/metrics.txt" || { echo "promtool refused the scrape"; exit 1; }
+grep -q '^paymentd_build_info{' "$out/metrics.txt" || { echo "no paymentd_build_info"; exit 1; }
+stop_daemon || { echo "the installed daemon did not stop cleanly"; daemon_log; exit 1; }
+rm -rf /var/lib/paymentd
+
 test -f /usr/include/paymentd/plugin.h
 for doc in operations.md operators.md copyright changelog.Debian.gz; do
   test -f "/usr/share/doc/paymentd/$doc" || { echo "no /usr/share/doc/paymentd/$doc"; exit 1; }
