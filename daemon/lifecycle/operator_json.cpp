@@ -74,6 +74,7 @@ Poco::JSON::Object::Ptr userJson(const UserView& view) {
     item.set("reason", optionalJson(p.reason));
     item.set("refunded", p.refunded);
     item.set("refundedAmount", p.refunded_amount);
+    item.set("cancelledAtPortOne", p.cancelled_at_portone);
     item.set("at", timeJson(p.at));
     payments.add(item);
   }
