@@ -185,6 +185,9 @@ TYPED_TEST(OutsideChangesTest, APartialConsoleRefundIsRecordedAndShownAndRevokes
   EXPECT_EQ(payment->getValue<std::int64_t>("refundedAmount"), 20000);
   EXPECT_EQ(payment->getValue<std::int64_t>("cancelledAtPortOne"), 20000);
   EXPECT_EQ(payment->getValue<std::string>("reason"), "CANCELLED_AT_PORTONE");
+  const testing::HttpAnswer check = h.check("pay-1");
+  EXPECT_NE(check.body.find(R"("refunded":true)"), std::string::npos) << check.body;
+  EXPECT_NE(check.body.find("CANCELLED_AT_PORTONE"), std::string::npos) << check.body;
 
   const std::int64_t before = this->changes();
   EXPECT_EQ(h.sendWebhook("Transaction.PartialCancelled", "pay-1", kFirstBilling).body,

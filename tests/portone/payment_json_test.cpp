@@ -75,7 +75,8 @@ TEST(PaymentJson, ReadsFailureAndBillingFields) {
   EXPECT_EQ(payment.billing_key, "bk-1");
   EXPECT_EQ(payment.schedule_id, "s-1");
   EXPECT_EQ(payment.failure_reason, "[PAY_PROCESS_CANCELED] user");
-  EXPECT_EQ(payment.failure_pg_code, "X");  // what tells a hard decline (recurring.hard_decline_codes)
+  EXPECT_EQ(payment.failure_pg_code,
+            "X");  // what tells a hard decline (recurring.hard_decline_codes)
   EXPECT_EQ(payment.method, PaymentMethodType::kEasyPay);
   ASSERT_TRUE(payment.card);
   EXPECT_EQ(payment.card->brand, "LOCAL");
