@@ -7,6 +7,7 @@
 
 #include "paymentd/outbox.h"
 #include "pipeline_harness.h"
+#include "recurring/failure_policy.h"
 #include "storage/time_codec.h"
 #include "support/test_servers.h"
 
@@ -81,6 +82,24 @@ class OutsideChangesTest : public ::testing::Test {
 
   std::unique_ptr<PipelineHarness> harness_;
 };
+
+// Which declines are hard: PortOne's failure.pgCode, or without one the
+// [CODE] that starts failure.reason, when recurring.hard_decline_codes lists it.
+TEST(HardDeclineCode, IsThePgCodeOrTheReasonsCodeWhenListed) {
+  recurring::FailurePolicy policy;
+  policy.recurring.hard_decline_codes = {kHardCode};
+  const auto code = [&](std::optional<std::string> pg, std::optional<std::string> reason) {
+    return recurring::hardDeclineCode(policy, pg, reason);
+  };
+  EXPECT_EQ(code(kHardCode, "[" + kHardCode + "] lost"), kHardCode);
+  EXPECT_EQ(code(std::nullopt, "[" + kHardCode + "] lost"), kHardCode);
+  EXPECT_EQ(code(std::string(), "[" + kHardCode + "] lost"), kHardCode);
+  EXPECT_EQ(code("CARD_DECLINED", "[" + kHardCode + "] lost"), std::nullopt);  // pgCode decides
+  EXPECT_EQ(code(std::nullopt, kHardCode + " without brackets"), std::nullopt);
+  EXPECT_EQ(code(std::nullopt, std::nullopt), std::nullopt);
+  policy.recurring.hard_decline_codes.clear();
+  EXPECT_EQ(code(kHardCode, std::nullopt), std::nullopt);  // no list: every decline is retried
+}
 
 using Backends = ::testing::Types<testing::SqliteBackend, testing::PostgresBackend>;
 TYPED_TEST_SUITE(OutsideChangesTest, Backends, testing::BackendNames);
