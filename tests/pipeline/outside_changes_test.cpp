@@ -255,6 +255,11 @@ TYPED_TEST(OutsideChangesTest, ADeletedBillingKeyStopsRenewingAndEndsThePeriodCa
       "SELECT COUNT(*) FROM subscriptions WHERE cancel_reason = 'BILLING_KEY_DELETED'", 1));
 
   EXPECT_EQ(this->status(), "ACTIVE");  // paid up to its period's end
+  const testing::HttpAnswer shown = h.admin("GET", "/admin/v1/users/42");
+  const Poco::JSON::Object::Ptr subscription =
+      json(shown.body)->getObject("data")->getArray("subscriptions")->getObject(0);
+  EXPECT_TRUE(subscription->getValue<bool>("cancelAtPeriodEnd")) << shown.body;
+  EXPECT_EQ(subscription->getValue<std::string>("cancelReason"), "BILLING_KEY_DELETED");
   EXPECT_EQ(this->scheduleStatus("paymentd-sub1-c1-a1"), "REVOKED");
   EXPECT_EQ(h.drainOutbox(), 2u);  // the schedule withdrawn at PortOne, the subscriber told
   EXPECT_EQ(h.portoneRequests("DELETE", "/payment-schedules"), 1);
