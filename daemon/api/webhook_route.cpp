@@ -39,7 +39,10 @@ bool refusedBeforeTheService(core::Verdict verdict) {
 
 std::set<portone::WebhookEventType> handledWebhookTypes() {
   return {portone::WebhookEventType::kTransactionPaid,
-          portone::WebhookEventType::kTransactionFailed};
+          portone::WebhookEventType::kTransactionFailed,
+          portone::WebhookEventType::kTransactionCancelled,
+          portone::WebhookEventType::kTransactionPartialCancelled,
+          portone::WebhookEventType::kBillingKeyDeleted};
 }
 
 http::HttpResponse WebhookRoute::handle(const http::HttpRequest& request) const {
@@ -68,11 +71,23 @@ core::Decision WebhookRoute::decide(const http::HttpRequest& request, std::strin
     case portone::WebhookParse::Status::kAccepted:
       break;
   }
+  const portone::WebhookEventType event_type = parsed.event.type;
+  if (event_type == portone::WebhookEventType::kBillingKeyDeleted) {
+    // A billing key has the shape of a payment id (1-238 visible characters).
+    if (!portone::isPaymentId(*parsed.event.billing_key)) {
+      return core::Decision{core::Verdict::kMalformed, "BAD_BILLING_KEY"};
+    }
+    return parts_.outside.billingKeyDeleted(*parsed.event.billing_key);
+  }
   // Refused before the service: no lock, no trace, no PortOne call for an id no payment has.
   if (!portone::isPaymentId(*parsed.event.payment_id)) {
     return core::Decision{core::Verdict::kMalformed, "BAD_PAYMENT_ID"};
   }
-  const WebhookEvent event = parsed.event.type == portone::WebhookEventType::kTransactionPaid
+  if (event_type == portone::WebhookEventType::kTransactionCancelled ||
+      event_type == portone::WebhookEventType::kTransactionPartialCancelled) {
+    return parts_.outside.paymentCancelled(*parsed.event.payment_id, parsed.event.type_name);
+  }
+  const WebhookEvent event = event_type == portone::WebhookEventType::kTransactionPaid
                                  ? WebhookEvent::kTransactionPaid
                                  : WebhookEvent::kTransactionFailed;
   return parts_.service.settleWebhook(pipeline::WebhookDelivery{

@@ -2,12 +2,15 @@
 //
 // The HTTP edge of the payment service: signature -> parse -> type filter ->
 // the URL's claims -> PaymentService::settleWebhook -> the answer table
-// (api/webhook_answer.h). Nothing here decides what happens to a payment.
+// (api/webhook_answer.h). Cancellations and deleted billing keys (changes made
+// in PortOne's console) go to lifecycle::OutsideChanges instead. Nothing here
+// decides what happens to a payment.
 #pragma once
 
 #include <set>
 
 #include "http/router.h"
+#include "lifecycle/outside_changes.h"
 #include "metrics/metrics.h"
 #include "pipeline/payment_service.h"
 #include "portone/webhook_event.h"
@@ -22,6 +25,7 @@ struct WebhookRouteParts {
   const portone::WebhookVerifier& verifier;
   const portone::WebhookEventParser& parser;
   const pipeline::PaymentService& service;
+  const lifecycle::OutsideChanges& outside;
   metrics::Metrics& metrics;
 };
 

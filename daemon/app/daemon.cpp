@@ -97,8 +97,13 @@ Daemon::Daemon(DaemonInputs inputs)
       pipeline::ServiceOptions{std::chrono::milliseconds(config_.pipeline.lock_ttl_ms),
                                config_.pipeline.admin_channel, config_.recurring,
                                config_.portone.require_live});
+  outside_ = std::make_unique<lifecycle::OutsideChanges>(
+      lifecycle::LifecycleParts{*database_, clock_, *gateway_}, *lock_,
+      lifecycle::OutsideChangeOptions{std::chrono::milliseconds(config_.pipeline.lock_ttl_ms),
+                                      config_.pipeline.admin_channel,
+                                      config_.recurring.alimtalk_channel});
   webhook_route_ = std::make_unique<api::WebhookRoute>(
-      api::WebhookRouteParts{*verifier_, *parser_, *service_, metrics_});
+      api::WebhookRouteParts{*verifier_, *parser_, *service_, *outside_, metrics_});
 
   operators_ = std::make_unique<lifecycle::OperatorService>(
       lifecycle::LifecycleParts{*database_, clock_, *gateway_}, *lock_,

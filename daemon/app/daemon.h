@@ -117,6 +117,7 @@ class Daemon {
   std::unique_ptr<portone::WebhookEventParser> parser_;
   std::unique_ptr<portone::V2Gateway> gateway_;
   std::unique_ptr<pipeline::PaymentService> service_;
+  std::unique_ptr<lifecycle::OutsideChanges> outside_;
   std::unique_ptr<api::WebhookRoute> webhook_route_;
   std::unique_ptr<lifecycle::OperatorService> operators_;
   std::shared_ptr<storage::ReadinessProbe> probe_;

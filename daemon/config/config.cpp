@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "config/admin_config.h"
@@ -198,6 +199,27 @@ void readReconcile(MapReader& root, ReconcileConfig& reconcile) {
   map.finish();
 }
 
+// A PG's decline code: 1-64 visible ASCII characters, each listed once.
+void readHardDeclineCodes(MapReader& map, std::set<std::string>& codes) {
+  const auto listed = map.strings("hard_decline_codes", false);
+  if (!listed) return;
+  const YAML::Node items = map.node("hard_decline_codes", false);
+  for (std::size_t i = 0; i < listed->size(); ++i) {
+    const std::string& code = (*listed)[i];
+    const SourceMark mark = markOf(map.file(), items[i]);
+    const bool visible =
+        std::all_of(code.begin(), code.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; });
+    if (code.empty() || code.size() > 64 || !visible) {
+      map.problems().add(mark,
+                         "recurring.hard_decline_codes items are PG codes of 1-64 visible "
+                         "ASCII characters without spaces, found '" +
+                             code + "'");
+    } else if (!codes.insert(code).second) {
+      map.problems().add(mark, "recurring.hard_decline_codes lists " + code + " twice");
+    }
+  }
+}
+
 void readRecurring(MapReader& root, const PluginsConfig& plugins, RecurringConfig& recurring) {
   YAML::Node node = root.node("recurring", false);
   if (!node.IsDefined()) return;
@@ -221,6 +243,7 @@ void readRecurring(MapReader& root, const PluginsConfig& plugins, RecurringConfi
   read("max_failures", 1, 1000, recurring.max_failures);
   if (auto v = map.string("alimtalk_channel", false)) recurring.alimtalk_channel = *v;
   if (auto v = map.string("sms_channel", false)) recurring.sms_channel = *v;
+  readHardDeclineCodes(map, recurring.hard_decline_codes);
   if (recurring.sms_until < recurring.alimtalk_until) {
     map.problems().add(map.markOfKey("sms_until"),
                        "recurring.sms_until must be at least recurring.alimtalk_until");

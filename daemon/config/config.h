@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -116,6 +117,10 @@ struct RecurringConfig {
   int max_failures = 14;
   std::string alimtalk_channel = "alimtalk";
   std::string sms_channel = "sms";
+  /// PortOne's `failure.pgCode` values that retrying cannot fix (a lost or
+  /// stolen card, a closed account): such a decline ends the subscription at
+  /// once. Empty: every decline follows the retry policy.
+  std::set<std::string> hard_decline_codes;
 };
 
 /// The operator API's listener (`admin:`); absent: no admin listener.

@@ -22,6 +22,9 @@ struct FetchedPayment : Payment {
   /// `customer.phoneNumber`, digits only; stored with the subscription this
   /// payment creates or renews, for AlimTalk and SMS notices.
   std::optional<std::string> customer_phone;
+  /// `failure.pgCode` of a FAILED payment: the PG's own decline code, which
+  /// tells a decline retrying can fix from one it cannot.
+  std::optional<std::string> failure_pg_code;
 };
 
 struct PaymentLookup {

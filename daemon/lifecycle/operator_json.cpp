@@ -36,6 +36,8 @@ Poco::JSON::Object::Ptr subscriptionJson(const SubscriptionView& view) {
   json->set("periodStart", timeJson(r.period_start));
   json->set("periodEnd", timeJson(r.period_end));
   json->set("cancelAtPeriodEnd", r.cancel_at_period_end);
+  // Why paymentd itself set the cancel at period end (BILLING_KEY_DELETED); null for an operator's.
+  json->set("cancelReason", optionalJson(r.cancel_reason));
   json->set("cancelledAt",
             r.cancelled_at ? Poco::Dynamic::Var(timeJson(*r.cancelled_at)) : Poco::Dynamic::Var());
   json->set("failureCount", r.consecutive_failures);
@@ -74,6 +76,7 @@ Poco::JSON::Object::Ptr userJson(const UserView& view) {
     item.set("reason", optionalJson(p.reason));
     item.set("refunded", p.refunded);
     item.set("refundedAmount", p.refunded_amount);
+    item.set("cancelledAtPortOne", p.cancelled_at_portone);
     item.set("at", timeJson(p.at));
     payments.add(item);
   }

@@ -129,18 +129,8 @@ OperationResult<RefundView> PaymentRefunds::refundLocked(const std::string& paym
       refunded_before += intent->amount;
       const bool nothing_left = refunded_before >= paid->amount;
       if (nothing_left && paid->subscription_id) {
-        storage::SubscriptionRecords& subscriptions = transaction.subscriptions();
-        const bool current = subscriptions.paysPeriodAfter(payment_id, now);
-        const std::int64_t tickets = subscriptions.revokeTicketsOf(payment_id);
-        detail += "; " + std::to_string(tickets) + " ticket(s) revoked";
-        auto record = subscriptions.lock(*paid->subscription_id);
-        if (current && record && record->status != SubscriptionStatus::kCancelled) {
-          detail += "; subscription " + std::to_string(record->id) + " " +
-                    cancelNow(transaction, *record, "refund", audit, now, changes);
-        } else if (record) {
-          lifecycle::audit(transaction, record->id, "refund", audit, now,
-                           payment_id + ": " + detail);
-        }
+        detail += "; " + revokePaidFor(transaction, payment_id, detail, *paid->subscription_id,
+                                       "refund", audit, now, changes);
       }
       transaction.commit();
     }

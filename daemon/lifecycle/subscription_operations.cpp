@@ -102,32 +102,31 @@ OperationResult<SubscriptionView> SubscriptionOperations::cancel(std::int64_t id
 OperationResult<SubscriptionView> SubscriptionOperations::resume(std::int64_t id,
                                                                  const Audit& audit) const {
   const Timestamp now = parts_.clock.now();
-  return change(id, "resume", audit,
-                [&](storage::Transaction& transaction, storage::SubscriptionRecord& record,
-                    ScheduleChanges& changes) -> std::optional<Refusal> {
-                  if (live(record) && !record.cancel_at_period_end)
-                    return std::nullopt;  // nothing to undo
-                  if (!live(record) || record.period_end <= now) {
-                    return refused(
-                        Kind::kConflict, "NOT_RESUMABLE",
-                        "subscription " + std::to_string(id) +
-                            " is cancelled (or its period ended): only a cancel at period end "
-                            "can be undone, before the period ends");
-                  }
-                  transaction.subscriptions().setCancelAtPeriodEnd(record.id, false);
-                  std::string detail = "cancel at period end undone";
-                  // The charge the cancel withdrew, again, as the next attempt of its cycle.
-                  const auto latest = transaction.schedules().latestOf(record.id);
-                  if (latest && latest->status == ScheduleStatus::kRevoked && record.billing_key &&
-                      !transaction.schedules().paidAttempt(record.id, latest->request.cycle)) {
-                    const std::string next = scheduleNextAttempt(
-                        transaction, *latest, *record.billing_key, latest->request.time_to_pay);
-                    changes.scheduled.push_back(next);
-                    detail += ", scheduling " + next;
-                  }
-                  lifecycle::audit(transaction, record.id, "resume", audit, now, detail);
-                  return std::nullopt;
-                });
+  return change(
+      id, "resume", audit,
+      [&](storage::Transaction& transaction, storage::SubscriptionRecord& record,
+          ScheduleChanges& changes) -> std::optional<Refusal> {
+        if (live(record) && !record.cancel_at_period_end) return std::nullopt;  // nothing to undo
+        if (record.cancel_reason == kBillingKeyDeletedReason) {
+          return refused(Kind::kConflict, kBillingKeyDeletedReason,
+                         "subscription " + std::to_string(id) +
+                             " ends because its card was deleted at PortOne: change "
+                             "the card instead");
+        }
+        if (!live(record) || record.period_end <= now) {
+          return refused(Kind::kConflict, "NOT_RESUMABLE",
+                         "subscription " + std::to_string(id) +
+                             " is cancelled (or its period ended): only a cancel at period end "
+                             "can be undone, before the period ends");
+        }
+        transaction.subscriptions().setCancelAtPeriodEnd(record.id, false);
+        std::string detail = "cancel at period end undone";
+        if (record.billing_key) {
+          detail += scheduleWithdrawn(transaction, record.id, *record.billing_key, changes);
+        }
+        lifecycle::audit(transaction, record.id, "resume", audit, now, detail);
+        return std::nullopt;
+      });
 }
 
 OperationResult<SubscriptionView> SubscriptionOperations::changeCard(std::int64_t id,
@@ -186,6 +185,12 @@ OperationResult<SubscriptionView> SubscriptionOperations::changeCard(std::int64_
               scheduleNextAttempt(transaction, pending, billing_key, pending.request.time_to_pay);
           changes.scheduled.push_back(next);
           detail += ", " + pending.payment_id + " moved to " + next;
+        }
+        // The card that was deleted at PortOne is replaced: renewing goes on.
+        if (record.cancel_at_period_end && record.cancel_reason == kBillingKeyDeletedReason) {
+          transaction.subscriptions().setCancelAtPeriodEnd(record.id, false);
+          detail += ", the cancel for the deleted card undone" +
+                    scheduleWithdrawn(transaction, record.id, billing_key, changes);
         }
         lifecycle::audit(transaction, record.id, "card", audit, now, detail);
         return std::nullopt;
@@ -263,7 +268,9 @@ std::size_t SubscriptionOperations::cancelDue(std::size_t limit) const {
                  if (!record.cancel_at_period_end || !live(record) || record.period_end > now) {
                    return refused(Kind::kConflict, "NOT_DUE", "no longer due");
                  }
-                 cancelNow(transaction, record, "period_end", system, now, changes);
+                 const Audit why =
+                     record.cancel_reason ? Audit{kSystemActor, *record.cancel_reason} : system;
+                 cancelNow(transaction, record, "period_end", why, now, changes);
                  return std::nullopt;
                });
     if (result.ok()) ++cancelled;

@@ -213,7 +213,8 @@ core::Decision PaymentService::answer(Run& run, const core::Step& step) const {
         // it recorded), not by the URL's payment_type: schedules PortOne already
         // holds keep the type they were created with after an operator changed
         // recurring.payment_type. Counted once per payment id.
-        const recurring::FailureRecord counted = billing_failures_.record(payment);
+        const recurring::FailureRecord counted =
+            billing_failures_.record(payment, run.payment.failure_pg_code);
         run.trace.add(
             "recurring",
             counted.result == recurring::FailureRecord::Result::kCounted ? "counted" : "skipped",
@@ -249,7 +250,7 @@ core::Decision PaymentService::failUnscheduled(Run& run) const {
   Payment payment;
   payment.id = run.trace.paymentId();
   payment.status = PaymentStatus::kFailed;
-  const recurring::FailureRecord counted = billing_failures_.record(payment);
+  const recurring::FailureRecord counted = billing_failures_.record(payment, std::nullopt);
   const bool changed = counted.result == recurring::FailureRecord::Result::kCounted;
   run.trace.add("recurring", changed ? "counted" : "skipped",
                 "its schedule never reached PortOne: " + counted.detail);

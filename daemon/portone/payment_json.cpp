@@ -140,8 +140,10 @@ FetchedPayment paymentFromJson(const Object& object) {
   if (Object::Ptr channel = child(object, "channel"))
     payment.live = text(*channel, "type") == "LIVE";
   if (auto paid_at = text(object, "paidAt")) payment.paid_at = parseRfc3339(*paid_at);
-  if (Object::Ptr failure = child(object, "failure"))
+  if (Object::Ptr failure = child(object, "failure")) {
     payment.failure_reason = text(*failure, "reason");
+    payment.failure_pg_code = text(*failure, "pgCode");
+  }
   return payment;
 }
 

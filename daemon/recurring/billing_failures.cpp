@@ -22,7 +22,8 @@ T require(Result<T> result) {
 
 }  // namespace
 
-FailureRecord BillingFailures::record(const Payment& payment) const {
+FailureRecord BillingFailures::record(const Payment& payment,
+                                      const std::optional<std::string>& pg_code) const {
   using Result = FailureRecord::Result;
   const auto ref = parseScheduledPaymentId(payment.id);
   if (!ref) return {Result::kIgnored, "not a payment paymentd scheduled"};
@@ -49,8 +50,11 @@ FailureRecord BillingFailures::record(const Payment& payment) const {
                                   " is missing, FAILED or CANCELLED"};
   }
   const Subscription& subscription = *found;
-  const FailureDecision decision = decideFailure(policy_, subscription.consecutive_failures + 1,
-                                                 subscription.period_end, ref->attempt, now);
+  const int failure_number = subscription.consecutive_failures + 1;
+  const auto hard = hardDeclineCode(policy_, pg_code, payment.failure_reason);
+  const FailureDecision decision =
+      hard ? decideHardDecline(policy_, failure_number, *hard)
+           : decideFailure(policy_, failure_number, subscription.period_end, ref->attempt, now);
   const std::string outcome = decision.give_up ? "FAILED" : "PAST_DUE";
   // The once-per-payment guard: a redelivery counts nothing.
   if (!transaction.recordBillingFailure({payment.id, subscription.id, ref->cycle, ref->attempt,
@@ -75,6 +79,7 @@ FailureRecord BillingFailures::record(const Payment& payment) const {
   notice.fields = {{"subscription_id", std::to_string(subscription.id)},
                    {"plan", plan ? plan->name : subscription.plan_id},
                    {"failure_count", std::to_string(decision.failure_number)}};
+  if (decision.hard_decline_code) notice.fields["hard_decline_code"] = *decision.hard_decline_code;
   if (decision.retry_at) {
     notice.fields["retry_date"] = seoulText(*decision.retry_at);
     // The failed attempt again, one attempt later: the same charge (the
@@ -91,9 +96,22 @@ FailureRecord BillingFailures::record(const Payment& payment) const {
   require(store.sendNotice(notice, "notice:billing-failed:sub" + std::to_string(subscription.id) +
                                        ":c" + std::to_string(ref->cycle) + ":f" +
                                        std::to_string(decision.failure_number)));
+  if (decision.hard_decline_code) {
+    // Retrying cannot fix it: only a new card can.
+    NoticeRequest card = notice;
+    card.channel = decision.card_channel;
+    card.template_code = decision.card_template_code;
+    card.recipient_subscription_id = subscription.id;
+    require(store.sendNotice(card, "notice:register-card:sub" + std::to_string(subscription.id) +
+                                       ":c" + std::to_string(ref->cycle)));
+  }
   transaction.commit();
   std::string detail = "failure " + std::to_string(decision.failure_number) + " -> " + outcome +
                        ", " + decision.template_code + " via " + decision.channel;
+  if (decision.hard_decline_code) {
+    detail += " (hard decline " + *decision.hard_decline_code + "), " +
+              decision.card_template_code + " via " + decision.card_channel;
+  }
   if (decision.retry_at) detail += ", retry at " + seoulText(*decision.retry_at) + " KST";
   return {Result::kCounted, detail};
 }

@@ -7,10 +7,13 @@
 // billing_failures row; a redelivery finds it and changes nothing), marks the
 // subscription PAST_DUE with the new count, and enqueues the tier's notice and
 // the next day's retry schedule in the outbox; over the limit the subscription
-// becomes FAILED, nothing is scheduled and the admin is told. The worker sends
+// becomes FAILED, nothing is scheduled and the admin is told. A hard decline
+// (`recurring.hard_decline_codes`) is FAILED at the first failure, and the
+// subscriber is also told to register a new card. The worker sends
 // the notice and creates the schedule after the commit. Thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "clock/clock.h"
@@ -37,7 +40,8 @@ class BillingFailures {
 
   /// Throws storage::Transient when the database is down (the pipeline answers
   /// 503 and PortOne redelivers).
-  FailureRecord record(const Payment& payment) const;
+  /// `pg_code`: PortOne's `failure.pgCode` of the declined payment, if any.
+  FailureRecord record(const Payment& payment, const std::optional<std::string>& pg_code) const;
 
   const FailurePolicy& policy() const { return policy_; }
 

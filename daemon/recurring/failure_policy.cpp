@@ -53,6 +53,32 @@ FailureDecision decideFailure(const FailurePolicy& policy, int failure_number, T
   return decision;
 }
 
+std::optional<std::string> hardDeclineCode(const FailurePolicy& policy,
+                                           const std::optional<std::string>& pg_code,
+                                           const std::optional<std::string>& reason) {
+  const std::set<std::string>& hard = policy.recurring.hard_decline_codes;
+  std::optional<std::string> code = pg_code;
+  if ((!code || code->empty()) && reason && reason->size() > 2 && reason->front() == '[') {
+    if (const auto end = reason->find(']'); end != std::string::npos)
+      code = reason->substr(1, end - 1);
+  }
+  if (!code || hard.count(*code) == 0) return std::nullopt;
+  return code;
+}
+
+FailureDecision decideHardDecline(const FailurePolicy& policy, int failure_number,
+                                  const std::string& code) {
+  FailureDecision decision;
+  decision.failure_number = failure_number;
+  decision.give_up = true;
+  decision.channel = policy.admin_channel;
+  decision.template_code = "SUBSCRIPTION_FAILED";
+  decision.hard_decline_code = code;
+  decision.card_channel = policy.recurring.alimtalk_channel;
+  decision.card_template_code = "REGISTER_NEW_CARD";
+  return decision;
+}
+
 std::string seoulText(Timestamp time) {
   const auto local = std::chrono::floor<std::chrono::minutes>(time + kSeoulOffset);
   const auto day = floor<days>(local);

@@ -23,7 +23,24 @@ struct FailureDecision {
   bool to_subscriber = false;         // AlimTalk/SMS tiers: the notice carries the phone number
   std::string template_code;          // PAYMENT_FAILED_RETRY, CHECK_CARD, BILLING_FAILING, ...
   std::optional<Timestamp> retry_at;  // set unless give_up
+  /// A hard decline: besides the admin's notice, the subscriber is told to
+  /// register a new card on `card_channel` with `card_template_code`.
+  std::optional<std::string> hard_decline_code;
+  std::string card_channel;
+  std::string card_template_code;
 };
+
+/// The decline's code when it is one `recurring.hard_decline_codes` lists:
+/// PortOne's `failure.pgCode`, or without one the `[CODE]` that starts
+/// `failure.reason`. nullopt for every other decline.
+std::optional<std::string> hardDeclineCode(const FailurePolicy& policy,
+                                           const std::optional<std::string>& pg_code,
+                                           const std::optional<std::string>& reason);
+
+/// A hard decline (hardDeclineCode()): FAILED at once whatever the count,
+/// nothing retried; the admin and the subscriber are told.
+FailureDecision decideHardDecline(const FailurePolicy& policy, int failure_number,
+                                  const std::string& code);
 
 /// @param failure_number the failure being recorded (count so far + 1).
 /// @param period_end     when the cycle was due (attempt 1 ran then).

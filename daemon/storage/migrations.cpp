@@ -252,6 +252,15 @@ const std::vector<Migration>& migrations() {
   updated_at_us BIGINT NOT NULL))",
            "CREATE INDEX operator_refunds_by_payment ON operator_refunds (payment_id)",
        }},
+      {9,
+       "changes made outside paymentd: console refunds, deleted billing keys",
+       {
+           // Why a cancel at period end was set when paymentd set it itself
+           // (BILLING_KEY_DELETED); NULL for an operator's.
+           "ALTER TABLE subscriptions ADD COLUMN cancel_reason TEXT",
+           // The part of refunded_amount cancelled outside paymentd (PortOne's console).
+           "ALTER TABLE payments ADD COLUMN cancelled_at_portone BIGINT NOT NULL DEFAULT 0",
+       }},
   };
   return kMigrations;
 }

@@ -100,4 +100,22 @@ bool markRefundDone(Connection& connection, const OperatorRefund& refund, Timest
   return true;
 }
 
+std::int64_t refundsInFlight(Connection& connection, const std::string& payment_id) {
+  Poco::Int64 amount = 0;
+  connection.run(
+      "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM operator_refunds WHERE payment_id = "
+      "$1 AND status = "
+      "'INTENDED'",
+      [&](Statement& s) { s, useRef(payment_id), into(amount); });
+  return amount;
+}
+
+bool recordCancelledOutside(Connection& connection, const std::string& payment_id,
+                            std::int64_t refunded_before, std::int64_t amount) {
+  return connection.execute(
+             "UPDATE payments SET refunded_amount = refunded_amount + $1, cancelled_at_portone = "
+             "cancelled_at_portone + $1 WHERE id = $2 AND refunded_amount = $3",
+             {Poco::Int64{amount}, payment_id, Poco::Int64{refunded_before}}) > 0;
+}
+
 }  // namespace paymentd::storage

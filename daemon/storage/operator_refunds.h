@@ -50,4 +50,15 @@ void markRefundFailed(Database& database, const std::string& key, const std::str
 /// (then nothing changed).
 bool markRefundDone(Connection& connection, const OperatorRefund& refund, Timestamp now);
 
+/// What operators asked PortOne to give back of the payment that is not yet
+/// marked done (the answer may have been lost after PortOne cancelled).
+std::int64_t refundsInFlight(Connection& connection, const std::string& payment_id);
+
+/// In the caller's transaction: `amount` more was cancelled outside paymentd
+/// (PortOne's console), added to the payment's refunded amount (and to the
+/// part of it cancelled at PortOne) if the refunded amount is
+/// still `refunded_before`. @return false when it was not (then nothing changed).
+bool recordCancelledOutside(Connection& connection, const std::string& payment_id,
+                            std::int64_t refunded_before, std::int64_t amount);
+
 }  // namespace paymentd::storage

@@ -164,22 +164,26 @@ PaymentCheck PaymentLog::check(const std::string& payment_id) {
         Poco::Nullable<std::string> code;
         Poco::Nullable<std::string> refund;
         Poco::Nullable<Poco::Int64> refunded_amount;
+        Poco::Nullable<Poco::Int64> cancelled_at_portone;
         connection.run(
-            "SELECT p.payment_type, p.refunded_amount, f.payment_type, f.code, f.refund FROM "
-            "(SELECT CAST($1 AS TEXT) AS id) k LEFT JOIN payments p ON p.id = k.id LEFT JOIN "
-            "payment_failures f ON f.payment_id = k.id",
+            "SELECT p.payment_type, p.refunded_amount, p.cancelled_at_portone, f.payment_type, "
+            "f.code, f.refund FROM (SELECT CAST($1 AS TEXT) AS id) k LEFT JOIN payments p ON p.id "
+            "= k.id LEFT JOIN payment_failures f ON f.payment_id = k.id",
             [&](Statement& s) {
-              s, useRef(payment_id), into(fulfilled_type), into(refunded_amount), into(failed_type),
-                  into(code), into(refund);
+              s, useRef(payment_id), into(fulfilled_type), into(refunded_amount),
+                  into(cancelled_at_portone), into(failed_type), into(code), into(refund);
             });
         PaymentCheck check;
         if (!fulfilled_type.isNull()) {
           check.status = PaymentCheck::Status::kCompleted;
           check.payment_type = fulfilled_type.value();
-          // Fulfilled, then given back by an operator: still completed, and says so.
+          // Fulfilled, then given back (by an operator, or in PortOne's console):
+          // still completed, and says so.
           if (!refunded_amount.isNull() && refunded_amount.value() > 0) {
             check.refunded = true;
-            check.reason = kRefundedByOperatorCode;
+            check.reason = cancelled_at_portone.value() == refunded_amount.value()
+                               ? kCancelledAtPortOneCode
+                               : kRefundedByOperatorCode;
           }
         } else if (!code.isNull()) {
           check.status = PaymentCheck::Status::kFailed;

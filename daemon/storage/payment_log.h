@@ -40,6 +40,8 @@ struct PaymentFailure {
 
 /// The check API's reason for a fulfilled payment an operator refunded.
 inline constexpr const char* kRefundedByOperatorCode = "REFUNDED_BY_OPERATOR";
+/// Everything given back was cancelled in PortOne's console, not by paymentd.
+inline constexpr const char* kCancelledAtPortOneCode = "CANCELLED_AT_PORTONE";
 
 struct PaymentCheck {
   enum class Status { kPending = 1, kCompleted, kFailed };

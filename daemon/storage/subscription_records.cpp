@@ -32,19 +32,20 @@ std::vector<SubscriptionRecord> SubscriptionRecords::read(
   std::vector<Poco::Int64> end;
   std::vector<Poco::Int64> failures;
   std::deque<bool> cancel_at_end;
+  std::vector<Poco::Nullable<std::string>> cancel_reason;
   std::vector<Poco::Nullable<Poco::Int64>> cancelled;
   std::vector<Poco::Nullable<std::string>> digits;
   std::vector<Poco::Nullable<std::string>> level;
   connection_.run(
       "SELECT id, user_id, plan_id, status, trial, billing_key, period_start_us, period_end_us, "
-      "consecutive_failures, cancel_at_period_end, cancelled_at_us, card_last_digits, level FROM "
-      "subscriptions " +
+      "consecutive_failures, cancel_at_period_end, cancel_reason, cancelled_at_us, "
+      "card_last_digits, level FROM subscriptions " +
           where_and_after,
       [&](Statement& s) {
         bind_key(s);
         s, into(id), into(user), into(plan), into(status), into(trial), into(key), into(start),
-            into(end), into(failures), into(cancel_at_end), into(cancelled), into(digits),
-            into(level);
+            into(end), into(failures), into(cancel_at_end), into(cancel_reason), into(cancelled),
+            into(digits), into(level);
       });
   std::vector<SubscriptionRecord> records;
   for (std::size_t i = 0; i < id.size(); ++i) {
@@ -59,6 +60,7 @@ std::vector<SubscriptionRecord> SubscriptionRecords::read(
     r.period_end = fromMicros(end[i]);
     r.consecutive_failures = static_cast<int>(failures[i]);
     r.cancel_at_period_end = cancel_at_end[i];
+    r.cancel_reason = fromNullable(cancel_reason[i]);
     if (!cancelled[i].isNull()) r.cancelled_at = fromMicros(cancelled[i].value());
     r.card_last_digits = fromNullable(digits[i]);
     r.level = fromNullable(level[i]);
@@ -84,10 +86,21 @@ std::vector<SubscriptionRecord> SubscriptionRecords::ofUser(const std::string& u
   return read("WHERE user_id = $1 ORDER BY id DESC", [&](Statement& s) { s, useRef(user_id); });
 }
 
-void SubscriptionRecords::setCancelAtPeriodEnd(std::int64_t id, bool cancel) {
+void SubscriptionRecords::setCancelAtPeriodEnd(std::int64_t id, bool cancel,
+                                               const std::optional<std::string>& reason) {
   connection_.execute(
-      "UPDATE subscriptions SET cancel_at_period_end = $1, updated_at_us = $2 WHERE id = $3",
-      {cancel, toMicros(clock_()), Poco::Int64{id}});
+      "UPDATE subscriptions SET cancel_at_period_end = $1, cancel_reason = $2, updated_at_us = $3 "
+      "WHERE id = $4",
+      {cancel, reason, toMicros(clock_()), Poco::Int64{id}});
+}
+
+std::vector<std::int64_t> SubscriptionRecords::liveOnBillingKey(const std::string& billing_key) {
+  std::vector<Poco::Int64> ids;
+  connection_.run(
+      "SELECT id FROM subscriptions WHERE billing_key = $1 AND status IN ('ACTIVE', 'PAST_DUE') "
+      "ORDER BY id",
+      [&](Statement& s) { s, useRef(billing_key), into(ids); });
+  return {ids.begin(), ids.end()};
 }
 
 void SubscriptionRecords::cancel(std::int64_t id) {

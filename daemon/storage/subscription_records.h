@@ -21,6 +21,9 @@ namespace paymentd::storage {
 /// billing key never leaves the host.
 struct SubscriptionRecord : Subscription {
   bool cancel_at_period_end = false;
+  /// Why paymentd itself set the cancel at period end (BILLING_KEY_DELETED);
+  /// nullopt for an operator's.
+  std::optional<std::string> cancel_reason;
   std::optional<Timestamp> cancelled_at;
   std::optional<std::string> card_last_digits;
 };
@@ -48,7 +51,9 @@ class SubscriptionRecords {
   /// Newest first.
   std::vector<SubscriptionRecord> ofUser(const std::string& user_id);
 
-  void setCancelAtPeriodEnd(std::int64_t id, bool cancel);
+  /// `reason`: why paymentd set it itself; nullopt for an operator's (and to undo).
+  void setCancelAtPeriodEnd(std::int64_t id, bool cancel,
+                            const std::optional<std::string>& reason = std::nullopt);
   /// CANCELLED now; the pending cancel at period end is done with.
   void cancel(std::int64_t id);
   void setStatus(std::int64_t id, SubscriptionStatus status);
@@ -66,6 +71,9 @@ class SubscriptionRecords {
 
   /// When its renewal failures made it FAILED (the last time), if they did.
   std::optional<Timestamp> failedAt(std::int64_t id);
+
+  /// ACTIVE and PAST_DUE subscriptions that renew on `billing_key`.
+  std::vector<std::int64_t> liveOnBillingKey(const std::string& billing_key);
 
   /// Live subscriptions set to cancel at period end whose period has ended.
   std::vector<std::int64_t> dueCancellations(Timestamp now, std::size_t limit);

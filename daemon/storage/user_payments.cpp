@@ -21,13 +21,14 @@ std::vector<UserPayment> paymentsOfUser(Connection& connection, const std::strin
     std::vector<std::string> type;
     std::vector<Poco::Int64> amount;
     std::vector<Poco::Int64> refunded;
+    std::vector<Poco::Int64> outside;
     std::vector<Poco::Int64> at;
     connection.run(
-        "SELECT id, payment_type, amount, refunded_amount, fulfilled_at_us FROM payments WHERE "
-        "user_id = $1 ORDER BY fulfilled_at_us DESC LIMIT $2",
+        "SELECT id, payment_type, amount, refunded_amount, cancelled_at_portone, fulfilled_at_us "
+        "FROM payments WHERE user_id = $1 ORDER BY fulfilled_at_us DESC LIMIT $2",
         [&](Statement& s) {
           s, useRef(user_id), bind(static_cast<Poco::Int64>(limit)), into(id), into(type),
-              into(amount), into(refunded), into(at);
+              into(amount), into(refunded), into(outside), into(at);
         });
     for (std::size_t i = 0; i < id.size(); ++i) {
       UserPayment p;
@@ -36,8 +37,11 @@ std::vector<UserPayment> paymentsOfUser(Connection& connection, const std::strin
       p.payment_type = type[i];
       p.amount = amount[i];
       p.refunded_amount = refunded[i];
+      p.cancelled_at_portone = outside[i];
       p.refunded = refunded[i] > 0;
-      if (p.refunded) p.reason = kRefundedByOperatorCode;
+      if (p.refunded) {
+        p.reason = outside[i] == refunded[i] ? kCancelledAtPortOneCode : kRefundedByOperatorCode;
+      }
       p.at = fromMicros(at[i]);
       payments.push_back(std::move(p));
     }

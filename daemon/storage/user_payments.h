@@ -18,9 +18,12 @@ struct UserPayment {
   std::string status;  // completed or failed, as the check API says it
   std::optional<std::string> payment_type;
   std::int64_t amount = 0;
-  std::optional<std::string> reason;  // the failure code, or REFUNDED_BY_OPERATOR
+  /// The failure code, or REFUNDED_BY_OPERATOR, or CANCELLED_AT_PORTONE when
+  /// all that was given back was cancelled in PortOne's console.
+  std::optional<std::string> reason;
   bool refunded = false;
-  std::int64_t refunded_amount = 0;
+  std::int64_t refunded_amount = 0;       // by operators and at PortOne
+  std::int64_t cancelled_at_portone = 0;  // the part of it cancelled outside paymentd
   Timestamp at;
 };
 

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "support/temp_dir.h"
 
 namespace paymentd::config {
@@ -173,6 +175,39 @@ recurring:
   EXPECT_EQ(loaded.problems[0], loaded.path +
                                     ":12:17: recurring.payment_type BILLNG is mapped to "
                                     "no processor (add plugins.processors.BILLNG)");
+}
+
+TEST(Config, ReadsTheHardDeclineCodesAndRefusesABlankOrRepeatedOne) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + R"(recurring:
+  hard_decline_codes: [LOST_CARD, STOLEN_CARD]
+)");
+  ASSERT_TRUE(loaded.config) << loaded.problems.front();
+  EXPECT_EQ(loaded.config->recurring.hard_decline_codes,
+            (std::set<std::string>{"LOST_CARD", "STOLEN_CARD"}));
+  Loaded defaults = load(dir, kMinimal);
+  ASSERT_TRUE(defaults.config);
+  EXPECT_TRUE(defaults.config->recurring.hard_decline_codes.empty());
+
+  Loaded bad = load(dir, kMinimal + R"(recurring:
+  hard_decline_codes:
+    - LOST_CARD
+    - "lost card"
+    - LOST_CARD
+)");
+  EXPECT_FALSE(bad.config);
+  ASSERT_EQ(bad.problems.size(), 2u) << bad.problems.front();
+  EXPECT_EQ(bad.problems[0], bad.path +
+                                 ":11:7: recurring.hard_decline_codes items are PG codes of 1-64 "
+                                 "visible ASCII characters without spaces, found 'lost card'");
+  EXPECT_EQ(bad.problems[1],
+            bad.path + ":12:7: recurring.hard_decline_codes lists LOST_CARD twice");
+  Loaded scalar = load(dir, kMinimal + "recurring: {hard_decline_codes: LOST_CARD}\n");
+  EXPECT_FALSE(scalar.config);
+  ASSERT_EQ(scalar.problems.size(), 1u);
+  EXPECT_NE(scalar.problems[0].find(":8:33: recurring.hard_decline_codes must be a list"),
+            std::string::npos)
+      << scalar.problems[0];
 }
 
 TEST(Config, ReadsTheReconcilerSettingsAndRefusesAGraceTooShort) {

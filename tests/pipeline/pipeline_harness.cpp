@@ -188,12 +188,13 @@ std::vector<std::string> PipelineHarness::advanceSandboxTo(Timestamp time) {
 }
 
 void PipelineHarness::registerCard(const std::string& billing_key, int declines,
-                                   const std::string& then) {
+                                   const std::string& then, const std::string& decline_code) {
   Poco::JSON::Object card;
   card.set("billingKey", billing_key);
   card.set("customerId", "42");
   card.set("declines", declines);
   card.set("then", then);
+  if (!decline_code.empty()) card.set("declineCode", decline_code);
   HttpAnswer answer = httpCall(sandbox_->port(), "POST", "/_sandbox/billing-keys", toJson(card));
   if (answer.status / 100 != 2)
     throw std::runtime_error("sandbox refused the card: " + answer.body);
@@ -275,6 +276,35 @@ void PipelineHarness::dropNextWebhooks(int count) {
   HttpAnswer answer = httpCall(sandbox_->port(), "POST", "/_sandbox/webhooks/mode",
                                "{\"dropNext\":" + std::to_string(count) + "}");
   if (answer.status != 200) throw std::runtime_error("sandbox refused dropNext: " + answer.body);
+}
+
+void PipelineHarness::holdWebhooks() {
+  HttpAnswer answer =
+      httpCall(sandbox_->port(), "POST", "/_sandbox/webhooks/mode", R"({"hold":true})");
+  if (answer.status != 200) throw std::runtime_error("sandbox refused hold: " + answer.body);
+}
+
+void PipelineHarness::releaseWebhooks() {
+  HttpAnswer answer = httpCall(sandbox_->port(), "POST", "/_sandbox/webhooks/release", "{}");
+  if (answer.status != 200) throw std::runtime_error("sandbox refused release: " + answer.body);
+}
+
+void PipelineHarness::cancelAtConsole(const std::string& payment_id,
+                                      std::optional<std::int64_t> amount) {
+  Poco::JSON::Object body;
+  body.set("reason", "refunded in the console");
+  if (amount) body.set("amount", *amount);
+  HttpAnswer answer = httpCall(sandbox_->port(), "POST",
+                               "/_sandbox/payments/" + payment_id + "/cancel", toJson(body));
+  if (answer.status != 200) throw std::runtime_error("sandbox refused the cancel: " + answer.body);
+}
+
+void PipelineHarness::deleteBillingKey(const std::string& billing_key) {
+  Poco::JSON::Object body;
+  body.set("noticeUrl", webhookUrl(""));
+  HttpAnswer answer = httpCall(sandbox_->port(), "POST",
+                               "/_sandbox/billing-keys/" + billing_key + "/delete", toJson(body));
+  if (answer.status != 200) throw std::runtime_error("sandbox refused the delete: " + answer.body);
 }
 
 void PipelineHarness::clearFaults() {

@@ -79,6 +79,15 @@ class PipelineHarness {
   /// The sandbox never sends its next `count` webhooks (a lost delivery).
   void dropNextWebhooks(int count);
   void clearFaults();
+  /// The sandbox keeps its webhooks until releaseWebhooks() sends them.
+  void holdWebhooks();
+  void releaseWebhooks();
+  /// A refund made in PortOne's console (all that is left when no amount):
+  /// the sandbox sends Transaction.(Partial)Cancelled to the payment's notice URLs.
+  void cancelAtConsole(const std::string& payment_id, std::optional<std::int64_t> amount);
+  /// A billing key deleted in PortOne's console: BillingKey.Deleted reaches
+  /// this daemon's webhook URL, as PortOne's console URL would.
+  void deleteBillingKey(const std::string& billing_key);
   std::uint16_t sandboxPort() const { return sandbox_->port(); }
 
   // The daemon side.
@@ -141,8 +150,10 @@ class PipelineHarness {
   /// Moves the sandbox clock to `time` (if later) and runs the due schedules.
   /// @return the ids of the schedules that ran.
   std::vector<std::string> advanceSandboxTo(Timestamp time);
-  /// Registers a card: `declines` declines first, then `then` forever.
-  void registerCard(const std::string& billing_key, int declines, const std::string& then);
+  /// Registers a card: `declines` declines first, then `then` forever; a
+  /// decline's `failure.pgCode` is `decline_code` (the sandbox's CARD_DECLINED when empty).
+  void registerCard(const std::string& billing_key, int declines, const std::string& then,
+                    const std::string& decline_code = "");
   /// Waits until `sql` counts `expected` (webhooks arrive from the sandbox's thread).
   bool waitForCount(const std::string& sql, std::int64_t expected,
                     std::chrono::milliseconds timeout = std::chrono::milliseconds(10000));

@@ -137,6 +137,19 @@ HttpResponse paymentAction(SandboxContext& context, const HttpRequest& request) 
     markFailed(context, payment, optText(*input, "reason").value_or("[SANDBOX] failed"),
                optText(*input, "pgCode").value_or(""), optText(*input, "pgMessage").value_or(""));
     notifyPayment(context, payment, "Transaction.Failed");
+  } else if (action == "cancel") {
+    // A refund made in PortOne's console: PortOne's own webhooks follow.
+    if (payment.status != "PAID" && payment.status != "PARTIAL_CANCELLED") {
+      return http::errorResponse(409, "PAYMENT_NOT_PAID",
+                                 "payment " + id + " is " + payment.status);
+    }
+    const std::int64_t cancellable = payment.total - payment.cancelled;
+    const std::int64_t amount = optInteger(*input, "amount").value_or(cancellable);
+    if (amount <= 0 || amount > cancellable) {
+      return bad("amount must be 1 to " + std::to_string(cancellable));
+    }
+    cancelPaid(context, payment, amount, optText(*input, "reason").value_or("console refund"),
+               optText(*input, "trigger").value_or("CONSOLE"), false);
   } else if (action == "webhook") {
     const auto type = optText(*input, "type");
     if (!type) return bad("type is required");
@@ -172,6 +185,8 @@ HttpResponse setBillingKey(SandboxContext& context, const Object& input) {
     if (step != "succeed" && step != "decline") return bad("script steps are succeed or decline");
     billing_key.script.next_succeeds.push_back(step == "succeed");
   }
+  if (auto code = optText(input, "declineCode")) billing_key.decline_pg_code = *code;
+  if (auto message = optText(input, "declineMessage")) billing_key.decline_message = *message;
   const std::string then = optText(input, "then").value_or("succeed");
   if (then != "succeed" && then != "decline") return bad("then is succeed or decline");
   billing_key.script.then_succeeds = then == "succeed";
@@ -185,6 +200,33 @@ HttpResponse setBillingKey(SandboxContext& context, const Object& input) {
   Object answer;
   answer.set("billingKey", *key);
   return ok(answer, 201);
+}
+
+// POST /_sandbox/billing-keys/{key}/delete {noticeUrl?, noticeUrls?}: deleted
+// as in PortOne's console; BillingKey.Deleted goes to the given URLs.
+HttpResponse deleteBillingKey(SandboxContext& context, const HttpRequest& request) {
+  const std::string rest = request.path.substr(std::string("/_sandbox/billing-keys/").size());
+  const auto slash = rest.rfind('/');
+  if (slash == std::string::npos || rest.substr(slash + 1) != "delete") {
+    return http::errorResponse(404, "NOT_FOUND", "no such action");
+  }
+  const std::string key = rest.substr(0, slash);
+  Object::Ptr input = bodyObject(request.body);
+  if (!input) return bad("body is not a JSON object");
+  std::vector<std::string> urls = texts(*input, "noticeUrls");
+  if (auto url = optText(*input, "noticeUrl")) urls.push_back(*url);
+  std::lock_guard lock(context.state.mutex);
+  auto it = context.state.billing_keys.find(key);
+  if (it == context.state.billing_keys.end()) {
+    return http::errorResponse(404, "NOT_FOUND", "no billing key " + key);
+  }
+  it->second.deleted = true;
+  it->second.deleted_at = context.state.now();
+  notifyBillingKey(context, it->second, "BillingKey.Deleted", urls);
+  Object answer;
+  answer.set("billingKey", key);
+  answer.set("status", "DELETED");
+  return ok(answer);
 }
 
 // POST /_sandbox/faults: {method?, path, kind: status|delay|drop|drop_after, status?, type?,
@@ -302,6 +344,8 @@ void addControlRoutes(http::Router& router, SandboxContext& context) {
              [c](const HttpRequest& request) { return paymentAction(*c, request); });
   router.add("POST", "/_sandbox/billing-keys",
              withBody([c](const Object& input) { return setBillingKey(*c, input); }));
+  router.add("POST", "/_sandbox/billing-keys/*",
+             [c](const HttpRequest& request) { return deleteBillingKey(*c, request); });
   router.add("POST", "/_sandbox/faults",
              withBody([c](const Object& input) { return addFault(*c, input); }));
   router.add("DELETE", "/_sandbox/faults", [c](const HttpRequest&) {

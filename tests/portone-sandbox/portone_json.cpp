@@ -100,7 +100,7 @@ Object cancellationJson(const SandboxCancellation& cancellation) {
   json.set("reason", cancellation.reason);
   json.set("requestedAt", timeText(cancellation.requested_at));
   json.set("cancelledAt", timeText(cancellation.cancelled_at));
-  json.set("trigger", "API");
+  json.set("trigger", cancellation.trigger);
   return json;
 }
 

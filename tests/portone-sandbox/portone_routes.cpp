@@ -79,23 +79,10 @@ HttpResponse cancelPayment(SandboxContext& context, const std::string& id, const
     return error(409, "CANCEL_AMOUNT_EXCEEDS_CANCELLABLE_AMOUNT",
                  "결제 취소 금액이 취소 가능 금액을 초과했습니다.");
   }
-  const auto now = context.state.now();
-  SandboxCancellation cancellation{context.state.newId("sandbox-cancellation"), amount, *reason,
-                                   now, now};
-  payment.cancellations.push_back(cancellation);
-  payment.cancelled += amount;
-  payment.status = payment.cancelled == payment.total ? "CANCELLED" : "PARTIAL_CANCELLED";
-  payment.cancelled_at = now;
-  payment.updated_at = now;
-  payment.status_changed_at = now;
   const bool skip_webhook = input.has("skipWebhook") && input.get("skipWebhook").isBoolean() &&
                             input.getValue<bool>("skipWebhook");
-  if (!skip_webhook) {
-    notifyPayment(
-        context, payment,
-        payment.status == "CANCELLED" ? "Transaction.Cancelled" : "Transaction.PartialCancelled",
-        cancellation.id);
-  }
+  const SandboxCancellation cancellation =
+      cancelPaid(context, payment, amount, *reason, "API", skip_webhook);
   Object answer;
   answer.set("cancellation", cancellationJson(cancellation));
   return ok(answer);

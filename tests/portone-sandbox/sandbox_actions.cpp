@@ -22,6 +22,19 @@ void notifyPayment(SandboxContext& context, const SandboxPayment& payment, const
                       payment.notice_urls);
 }
 
+void notifyBillingKey(SandboxContext& context, const SandboxBillingKey& billing_key,
+                      const std::string& type, const std::vector<std::string>& urls) {
+  if (urls.empty()) return;
+  Poco::JSON::Object data;
+  data.set("storeId", context.options.store_id);
+  data.set("billingKey", billing_key.key);
+  Poco::JSON::Object body;
+  body.set("type", type);
+  body.set("timestamp", timeText(context.state.now()));
+  body.set("data", data);
+  context.sender.send(context.state.newId("sandbox-webhook"), "", type, toJson(body), urls);
+}
+
 void markPaid(SandboxContext& context, SandboxPayment& payment) {
   const auto now = context.state.now();
   payment.status = "PAID";
@@ -44,6 +57,27 @@ void markFailed(SandboxContext& context, SandboxPayment& payment, const std::str
   payment.pg_message = pg_message;
 }
 
+SandboxCancellation cancelPaid(SandboxContext& context, SandboxPayment& payment,
+                               std::int64_t amount, const std::string& reason,
+                               const std::string& trigger, bool skip_webhook) {
+  const auto now = context.state.now();
+  SandboxCancellation cancellation{
+      context.state.newId("sandbox-cancellation"), amount, reason, now, now, trigger};
+  payment.cancellations.push_back(cancellation);
+  payment.cancelled += amount;
+  payment.status = payment.cancelled == payment.total ? "CANCELLED" : "PARTIAL_CANCELLED";
+  payment.cancelled_at = now;
+  payment.updated_at = now;
+  payment.status_changed_at = now;
+  if (!skip_webhook) {
+    notifyPayment(
+        context, payment,
+        payment.status == "CANCELLED" ? "Transaction.Cancelled" : "Transaction.PartialCancelled",
+        cancellation.id);
+  }
+  return cancellation;
+}
+
 bool chargeBillingKey(SandboxContext& context, SandboxBillingKey& billing_key,
                       SandboxPayment& payment) {
   payment.billing_key = billing_key.key;
@@ -53,8 +87,9 @@ bool chargeBillingKey(SandboxContext& context, SandboxBillingKey& billing_key,
     markPaid(context, payment);
     return true;
   }
-  markFailed(context, payment, "[CARD_DECLINED] 카드사에서 거절되었습니다", "CARD_DECLINED",
-             "카드사에서 거절되었습니다");
+  markFailed(context, payment,
+             "[" + billing_key.decline_pg_code + "] " + billing_key.decline_message,
+             billing_key.decline_pg_code, billing_key.decline_message);
   return false;
 }
 

@@ -23,6 +23,7 @@ struct SandboxCancellation {
   std::string reason;
   TimePoint requested_at;
   TimePoint cancelled_at;
+  std::string trigger = "API";  // API, CONSOLE (PortOne's console), ...
 };
 
 struct SandboxPayment {
@@ -95,6 +96,8 @@ struct SandboxBillingKey {
   std::optional<std::string> customer_id;
   bool deleted = false;
   CardScript script;
+  std::string decline_pg_code = "CARD_DECLINED";  // failure.pgCode of a declined charge
+  std::string decline_message = "카드사에서 거절되었습니다";
   std::string card_number = "4330123412341234";  // shown masked only, as PortOne does
   TimePoint issued_at;
   std::optional<TimePoint> deleted_at;

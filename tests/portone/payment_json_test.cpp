@@ -67,7 +67,7 @@ TEST(PaymentJson, MapsUnknownStatusAndMethodToUnrecognized) {
 }
 
 TEST(PaymentJson, ReadsFailureAndBillingFields) {
-  const Payment payment = paymentFromJson(*parse(
+  const FetchedPayment payment = paymentFromJson(*parse(
       R"({"status":"FAILED","id":"p","billingKey":"bk-1","scheduleId":"s-1",
           "failure":{"reason":"[PAY_PROCESS_CANCELED] user","pgCode":"X"},
           "method":{"type":"PaymentMethodEasyPay","provider":"KAKAOPAY",
@@ -76,6 +76,8 @@ TEST(PaymentJson, ReadsFailureAndBillingFields) {
   EXPECT_EQ(payment.billing_key, "bk-1");
   EXPECT_EQ(payment.schedule_id, "s-1");
   EXPECT_EQ(payment.failure_reason, "[PAY_PROCESS_CANCELED] user");
+  EXPECT_EQ(payment.failure_pg_code,
+            "X");  // what tells a hard decline (recurring.hard_decline_codes)
   EXPECT_EQ(payment.method, PaymentMethodType::kEasyPay);
   ASSERT_TRUE(payment.card);
   EXPECT_EQ(payment.card->brand, "LOCAL");
