@@ -100,7 +100,7 @@ void CrashWorld::startA(const std::string& failpoint) {
 }
 
 void CrashWorld::startB() {
-  if (setup_ != Setup::kPostgresRedisTwoDaemons) return;
+  if (setup_ != Setup::kPostgresRedisTwoDaemons || b_) return;
   b_ = std::make_unique<Daemon>(dir_, "b", config(port_b_, admin_b_));
 }
 

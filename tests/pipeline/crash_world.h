@@ -44,7 +44,7 @@ class CrashWorld {
 
   /// Daemon A, armed with `failpoint` (test binary), or plain when empty.
   void startA(const std::string& failpoint);
-  /// PostgreSQL + Redis only: the second daemon (shipped binary).
+  /// PostgreSQL + Redis only: the second daemon (shipped binary), unless it runs.
   void startB();
   Daemon& a() { return *a_; }
   Daemon* b() { return b_.get(); }
