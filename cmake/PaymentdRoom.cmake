@@ -7,7 +7,8 @@
 # daemon/<NAME>), so a room sees exactly the headers of the rooms it links and
 # `#include "higher_room/x.h"` fails to compile. A room may depend only on rooms
 # defined before it, so the order of the calls is the layering and no cycle can
-# form. SOURCES are relative to the room's folder.
+# form. SOURCES are relative to the room's folder; a room without SOURCES is
+# headers only (an INTERFACE library), its implementation chosen per executable.
 function(paymentd_room NAME)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS;LIBS" ${ARGN})
   set(target paymentd_room_${NAME})
@@ -23,6 +24,13 @@ function(paymentd_room NAME)
     list(APPEND depends paymentd_room_${room})
   endforeach()
 
+  if(NOT ARG_SOURCES)
+    add_library(${target} INTERFACE)
+    target_include_directories(${target} INTERFACE "${include_dir}")
+    target_link_libraries(${target} INTERFACE paymentd::plugin-api ${depends} ${ARG_LIBS})
+    set_property(GLOBAL APPEND PROPERTY PAYMENTD_ROOMS ${target})
+    return()
+  endif()
   list(TRANSFORM ARG_SOURCES PREPEND "${NAME}/")
   add_library(${target} STATIC ${ARG_SOURCES})
   target_include_directories(${target} PUBLIC "${include_dir}")

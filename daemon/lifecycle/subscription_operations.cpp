@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "failpoint/failpoint.h"
 #include "storage/errors.h"
 #include "storage/payment_log.h"
 #include "storage/transaction.h"
@@ -87,6 +88,7 @@ OperationResult<SubscriptionView> SubscriptionOperations::cancel(std::int64_t id
                   // A period that has ended (PAST_DUE, FAILED) has nothing left to wait for.
                   if (at == CancelAt::kNow || !live(record) || record.period_end <= now) {
                     cancelNow(transaction, record, action, audit, now, changes);
+                    failpoint::hit(failpoint::kCancelNowRevoked);
                     return std::nullopt;
                   }
                   if (record.cancel_at_period_end) return std::nullopt;

@@ -3,6 +3,7 @@
 #include <Poco/Logger.h>
 #include <Poco/Message.h>
 
+#include "failpoint/failpoint.h"
 #include "outbox/dead_item_alert.h"
 #include "paymentd/outbox.h"
 #include "storage/errors.h"
@@ -46,7 +47,9 @@ Attempt OutboxWorker::attempt(const storage::OutboxRecord& record) {
       return parts_.schedules.revoke(record.item.payload);
     }
     if (record.item.kind == kOutboxNotify) {
-      return parts_.notices.execute(record.item, parts_.clock.now());
+      Attempt sent = parts_.notices.execute(record.item, parts_.clock.now());
+      if (sent.result == Attempt::Result::kDone) failpoint::hit(failpoint::kAfterNoticeSent);
+      return sent;
     }
     return {Attempt::Result::kDead, "unknown outbox kind " + record.item.kind};
   } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "failpoint/failpoint.h"
 #include "portone/api_error.h"
 #include "storage/errors.h"
 #include "storage/outbox_queue.h"
@@ -76,6 +77,7 @@ Attempt ScheduleExecutor::execute(const std::string& payload) const {
   try {
     schedule_id = portone_.createPaymentSchedule(request);
     attempt = {Attempt::Result::kDone, request.payment_id + " scheduled as " + *schedule_id};
+    failpoint::hit(failpoint::kAfterScheduleSent);
   } catch (const portone::TransientError& e) {
     return {Attempt::Result::kRetry, e.what()};
   } catch (const portone::ApiError& e) {

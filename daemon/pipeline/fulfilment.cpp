@@ -1,5 +1,6 @@
 #include "pipeline/fulfilment.h"
 
+#include "failpoint/failpoint.h"
 #include "loader/plugin_call.h"
 #include "pipeline/stopwatch.h"
 #include "storage/errors.h"
@@ -176,6 +177,7 @@ Outcome fulfilInOneTransaction(const FulfilmentParts& parts, const loader::Plugi
     trace.add("lock", "lost", "the lease ended while the work ran: rolled back");
     return Outcome::transient(kLeaseLostCode, "the payment's lock lease was lost");
   }
+  failpoint::hit(failpoint::kInTransaction);  // the plugins' writes are in, uncommitted
   try {
     transaction.recordFulfilment(storage::FulfilledPayment{
         payment.id, *claims.payment_type, *claims.user_id, claims.subscribe_id, std::nullopt,

@@ -1,6 +1,7 @@
 #include "pipeline/payment_service.h"
 
 #include "core/payment_decision.h"
+#include "failpoint/failpoint.h"
 #include "paymentd/outbox.h"
 #include "pipeline/fulfilment.h"
 #include "pipeline/payment_trace.h"
@@ -272,6 +273,7 @@ core::Decision PaymentService::fulfil(Run& run) const {
     if (outcome.isOk()) {
       run.trace.add("committed", "ok", "", transaction_watch.elapsed());
       run.trace.flush();
+      failpoint::hit(failpoint::kAfterCommit);
     } else {
       run.trace.add("rolled_back", "transient", outcome.code(), transaction_watch.elapsed());
     }

@@ -1,5 +1,6 @@
 #include "pipeline/refunder.h"
 
+#include "failpoint/failpoint.h"
 #include "paymentd/outbox.h"
 #include "pipeline/stopwatch.h"
 #include "storage/errors.h"
@@ -36,10 +37,12 @@ RefundResult Refunder::refund(const Payment& payment, const Claims& claims, cons
   log.recordFailure(storage::PaymentFailure{payment.id, claims.payment_type, code, message,
                                             storage::RefundState::kIntended});
   trace.record("refund", "intended", code);
+  failpoint::hit(failpoint::kAfterRefundIntent);
 
   const Stopwatch watch;
   const core::RefundAnswer answer = gateway_.refund(core::RefundRequest{
       payment.id, "paymentd: " + code, cancellable, idempotencyKey(payment.id)});
+  if (answer.refunded) failpoint::hit(failpoint::kAfterCancel);
   const RefundResult result{answer.refunded, answer.detail};
   metrics_.observeStage("refund", watch.seconds());
   metrics_.countRefund(code, result.refunded ? "done" : "failed");

@@ -29,6 +29,7 @@ for path in ./usr/bin/paymentd ./lib/systemd/system/paymentd.service ./etc/payme
   grep -qx "$path" <<<"$contents" || fail "$deb lacks $path"
 done
 grep -q '^./usr/include' <<<"$contents" && fail "the daemon package ships SDK headers"
+grep -q 'paymentd-failpoints' <<<"$contents" && fail "the daemon package ships the test-only paymentd-failpoints"
 dev_contents=$(dpkg-deb -c "$dev" | awk '{print $6}')
 for path in ./usr/include/paymentd/plugin.h ./usr/lib/cmake/paymentd-plugin-api/paymentd-plugin-api-config.cmake; do
   grep -qx "$path" <<<"$dev_contents" || fail "$dev lacks $path"

@@ -25,9 +25,14 @@ void ClusterTest::TearDown() {
   if (portone_) portone_->stop();
 }
 
-Daemon::Daemon(const TempDir& dir, const std::string& name, const std::string& config)
-    : process_(PAYMENTD_EXECUTABLE, {"--config=" + config},
-               (dir.path() / (name + ".log")).string()) {
+DaemonLaunch killedAt(const std::string& point) {
+  return DaemonLaunch{PAYMENTD_FAILPOINTS_EXECUTABLE, {"PAYMENTD_FAILPOINT=" + point}};
+}
+
+Daemon::Daemon(const TempDir& dir, const std::string& name, const std::string& config,
+               const DaemonLaunch& launch)
+    : process_(launch.executable, {"--config=" + config}, (dir.path() / (name + ".log")).string(),
+               launch.environment) {
   if (!waitForOutput(process_, "listening on", std::chrono::seconds(30))) {
     throw std::runtime_error(name + " did not start: " + process_.stderrText());
   }
@@ -38,8 +43,15 @@ Daemon::Daemon(const TempDir& dir, const std::string& name, const std::string& c
 }
 
 Daemon::~Daemon() {
+  if (ended_) return;
   process_.signal(SIGTERM);
   EXPECT_EQ(process_.waitFor(std::chrono::seconds(30)), 0) << process_.stderrText();
+}
+
+bool Daemon::waitKilled(std::chrono::milliseconds timeout) {
+  const int status = process_.waitFor(timeout);
+  ended_ = status != -1;
+  return status == 128 + SIGKILL;
 }
 
 std::string clusterConfig(const TempDir& dir, const std::string& storage, const std::string& lock,

@@ -4,9 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "pipeline_harness.h"
 #include "support/subprocess.h"
@@ -17,19 +19,31 @@ namespace paymentd::testing {
 inline const std::string kFirstBillingQuery =
     "user_id=42&subscribe_id=monthly-4&payment_type=FIRST_BILLING";
 
-/// One daemon process; stops with SIGTERM when destroyed.
+/// Which binary a Daemon runs, and what it adds to its environment.
+struct DaemonLaunch {
+  std::string executable = PAYMENTD_EXECUTABLE;
+  std::vector<std::string> environment;  // NAME=value
+};
+/// The test-only paymentd-failpoints, armed to SIGKILL itself at `point` (name or name:nth).
+DaemonLaunch killedAt(const std::string& point);
+
+/// One daemon process; stops with SIGTERM when destroyed (unless it died first).
 class Daemon {
  public:
   void signal(int signal_number) const { process_.signal(signal_number); }
   /// Starts and waits until it listens. @throws std::runtime_error with its log.
-  Daemon(const TempDir& dir, const std::string& name, const std::string& config);
+  Daemon(const TempDir& dir, const std::string& name, const std::string& config,
+         const DaemonLaunch& launch = {});
   ~Daemon();
+  /// Waits until the process is gone; true when SIGKILL ended it.
+  bool waitKilled(std::chrono::milliseconds timeout);
   std::uint16_t port() const { return port_; }
   std::string log() const { return process_.stderrText(); }
 
  private:
   BackgroundProcess process_;
   std::uint16_t port_ = 0;
+  bool ended_ = false;
 };
 
 /// Daemons on the test run's PostgreSQL (a fresh database) and Redis, behind one

@@ -246,10 +246,11 @@ TYPED_TEST(LifecycleTest, CancelNowRevokesFutureTicketsAndARenewalThatRanAnywayI
   EXPECT_EQ(this->scheduleStatus("paymentd-sub1-c1-a1"), "REVOKED");
   // The withdrawal has not reached PortOne yet when the schedule runs there.
   ASSERT_EQ(h.advanceSandboxTo(this->periodEnd()).size(), 1u);
-  ASSERT_TRUE(
-      h.waitForCount("SELECT COUNT(*) FROM payment_failures WHERE payment_id = "
-                     "'paymentd-sub1-c1-a1' AND code = 'SUBSCRIPTION_CANCELLED'",
-                     1));
+  // The failure row is written before PortOne's cancel (the intent); DONE after it.
+  ASSERT_TRUE(h.waitForCount(
+      "SELECT COUNT(*) FROM payment_failures WHERE payment_id = "
+      "'paymentd-sub1-c1-a1' AND code = 'SUBSCRIPTION_CANCELLED' AND refund = 'DONE'",
+      1));
   EXPECT_EQ(h.portoneRequests("POST", "/payments/paymentd-sub1-c1-a1/cancel"), 1);
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments WHERE id = 'paymentd-sub1-c1-a1'"), 0);
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets WHERE subscription_id = 1"), 1);

@@ -1,7 +1,12 @@
 // The other processors and the recurring story end to end: webhooks from the
 // sandbox's schedules, the outbox worker creating the next schedule at the
 // sandbox, and the failure policy of docs/operators.md on the sandbox's clock.
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
 
 #include "fake_http_server.h"
 #include "paymentd/calendar.h"
@@ -22,6 +27,23 @@ using testing::PipelineHarness;
 
 const std::string kFirstBilling = "user_id=42&subscribe_id=monthly-4&payment_type=FIRST_BILLING";
 const std::string kRenewal = "user_id=42&subscribe_id=monthly-4&payment_type=BILLING";
+
+// Whether the sandbox's log shows an answer from the daemon to a webhook for `payment_id`.
+bool webhookAnswered(std::uint16_t sandbox_port, const std::string& payment_id) {
+  Poco::JSON::Parser parser;
+  const auto deliveries =
+      parser.parse(testing::httpCall(sandbox_port, "GET", "/_sandbox/webhooks").body)
+          .extract<Poco::JSON::Object::Ptr>()
+          ->getArray("deliveries");
+  for (std::size_t i = 0; i < deliveries->size(); ++i) {
+    const auto delivery = deliveries->getObject(static_cast<unsigned>(i));
+    if (delivery->getValue<std::string>("paymentId") == payment_id &&
+        delivery->getValue<int>("status") != 0) {
+      return true;
+    }
+  }
+  return false;
+}
 
 template <typename Backend>
 class RecurringTest : public ::testing::Test {
@@ -91,11 +113,19 @@ class RecurringTest : public ::testing::Test {
     if (h().count("SELECT COUNT(*)" + where) == 0) return -1;
     return h().count("SELECT amount" + where);
   }
-  // Runs the schedule for `payment_id` at the sandbox and waits for its webhook's effect.
+  // Runs the schedule for `payment_id` at the sandbox and waits for its webhook's effect,
+  // and for its answer: until then the daemon may still hold the payment's lock, and a
+  // redelivery the test sends would be answered ALREADY_PROCESSING.
   void runSchedule(const std::string& payment_id, const std::string& until_sql,
                    std::int64_t until) {
     ASSERT_EQ(h().advanceSandboxTo(scheduledAt(payment_id)).size(), 1u) << payment_id;
     ASSERT_TRUE(h().waitForCount(until_sql, until)) << payment_id << ": " << until_sql;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!webhookAnswered(h().sandboxPort(), payment_id) &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_TRUE(webhookAnswered(h().sandboxPort(), payment_id)) << payment_id;
   }
 
   testing::TempDir secrets_;

@@ -37,8 +37,21 @@ ProcessResult runProcess(const std::string& program, const std::vector<std::stri
 
 BackgroundProcess::BackgroundProcess(const std::string& program,
                                      const std::vector<std::string>& args,
-                                     const std::string& stderr_file)
+                                     const std::string& stderr_file,
+                                     const std::vector<std::string>& environment)
     : stderr_file_(stderr_file) {
+  // Built before the fork: the child of a threaded process may only exec.
+  std::vector<std::string> entries = environment;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string text = *entry;
+    const std::string name = text.substr(0, text.find('=') + 1);
+    bool replaced = false;
+    for (const auto& added : environment) replaced = replaced || added.rfind(name, 0) == 0;
+    if (!replaced) entries.push_back(text);
+  }
+  std::vector<char*> envp;
+  for (auto& entry : entries) envp.push_back(entry.data());
+  envp.push_back(nullptr);
   // Poco's launch takes pipes, not files; a plain fork/exec sends both streams to the file,
   // which the test can read while the process runs.
   // Truncated before the fork, so a reader never sees an earlier run's output.
@@ -51,7 +64,7 @@ BackgroundProcess::BackgroundProcess(const std::string& program,
     argv.push_back(const_cast<char*>(program.c_str()));
     for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);
-    execv(program.c_str(), argv.data());
+    execve(program.c_str(), argv.data(), envp.data());
     _exit(127);
   }
   ::close(fd);

@@ -20,8 +20,10 @@ ProcessResult runProcess(const std::string& program, const std::vector<std::stri
 /// A process started in the background; stderr goes to a file the test can read.
 class BackgroundProcess {
  public:
+  /// `environment`: NAME=value entries added to (or replacing) this process's environment.
   BackgroundProcess(const std::string& program, const std::vector<std::string>& args,
-                    const std::string& stderr_file);
+                    const std::string& stderr_file,
+                    const std::vector<std::string>& environment = {});
   ~BackgroundProcess();  // kills the process if it still runs
 
   int pid() const { return pid_; }
