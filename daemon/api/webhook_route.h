@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "config/live.h"
 #include "http/router.h"
 #include "metrics/metrics.h"
 #include "pipeline/payment_service.h"
@@ -19,7 +20,8 @@ namespace paymentd::api {
 std::set<portone::WebhookEventType> handledWebhookTypes();
 
 struct WebhookRouteParts {
-  const portone::WebhookVerifier& verifier;
+  /// The secrets now: a reload that rotates them swaps the verifier whole.
+  const config::Live<portone::WebhookVerifier>& verifier;
   const portone::WebhookEventParser& parser;
   const pipeline::PaymentService& service;
   metrics::Metrics& metrics;

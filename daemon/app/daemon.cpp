@@ -10,6 +10,7 @@
 #include "api/admin_routes.h"
 #include "api/check_route.h"
 #include "config/admin_config.h"
+#include "config/fingerprint.h"
 #include "config/password_file.h"
 #include "core/decision.h"
 #include "portone/api_error.h"
@@ -41,15 +42,23 @@ metrics::KnownLabels Daemon::knownMetricLabels() {
   return known;
 }
 
+pipeline::ServiceOptions Daemon::serviceOptions(const config::Config& config) {
+  return pipeline::ServiceOptions{std::chrono::milliseconds(config.pipeline.lock_ttl_ms),
+                                  config.pipeline.admin_channel, config.recurring,
+                                  config.portone.require_live};
+}
+
 Daemon::Daemon(DaemonInputs inputs)
     : config_(std::move(inputs.config)), clock_(inputs.clock), plugins_(std::move(inputs.plugins)) {
+  metrics_.setConfigHash(config::configFingerprint(config_));
   // PortOne and the lock first: secrets are read once, here, and a missing file stops the
   // start before the database is touched.
   try {
     portone_ = std::make_unique<portone::PortOneClient>(
         portone::PortOneClient::optionsFromConfig(config_.portone), clock_);
-    verifier_ = std::make_unique<portone::WebhookVerifier>(
-        portone::WebhookVerifier::fromSecretFiles(config_.portone.webhook_secret_files, clock_));
+    verifier_ = std::make_unique<config::Live<portone::WebhookVerifier>>(
+        std::make_shared<const portone::WebhookVerifier>(portone::WebhookVerifier::fromSecretFiles(
+            config_.portone.webhook_secret_files, clock_)));
     lock::LockOptions lock_options;
     lock_options.lease = std::chrono::milliseconds(config_.pipeline.lock_lease_ms);
     if (!config_.lock_password_file.empty()) {
@@ -87,9 +96,7 @@ Daemon::Daemon(DaemonInputs inputs)
   gateway_ = std::make_unique<portone::V2Gateway>(*portone_);
   service_ = std::make_unique<pipeline::PaymentService>(
       pipeline::ServiceParts{clock_, *gateway_, *database_, *lock_, plugins_, metrics_},
-      pipeline::ServiceOptions{std::chrono::milliseconds(config_.pipeline.lock_ttl_ms),
-                               config_.pipeline.admin_channel, config_.recurring,
-                               config_.portone.require_live});
+      serviceOptions(config_));
   webhook_route_ = std::make_unique<api::WebhookRoute>(
       api::WebhookRouteParts{*verifier_, *parser_, *service_, metrics_});
 
@@ -153,6 +160,16 @@ Daemon::Daemon(DaemonInputs inputs)
       outbox::BackoffPolicy{std::chrono::milliseconds(config_.outbox.backoff_base_ms),
                             std::chrono::milliseconds(config_.outbox.backoff_max_ms)},
       config_.pipeline.admin_channel};
+}
+
+void Daemon::apply(const config::Config& next, std::shared_ptr<const loader::PluginSet> plugins,
+                   const std::optional<std::vector<Plan>>& changed_plans,
+                   std::shared_ptr<const portone::WebhookVerifier> verifier) {
+  // First: if the database refuses, nothing else has changed.
+  if (changed_plans) storage::syncPlanCatalog(*database_, *changed_plans);
+  plugins_.replace(std::move(plugins));
+  verifier_->replace(std::move(verifier));
+  service_->apply(serviceOptions(next));
 }
 
 Daemon::~Daemon() {
