@@ -114,8 +114,9 @@ void reloadUnderLoad(const std::string& storage, const std::string& lock,
   load.join();
 
   const std::string log = daemon.log();
+  // public_url defaults to http://<http.listen>, so it moved with it.
   EXPECT_NE(log.find("applied=recurring.max_failures,portone.webhook_secret_files "
-                     "needs_restart=http.listen config_hash="),
+                     "needs_restart=http.listen,public_url config_hash="),
             std::string::npos)
       << log;
   EXPECT_EQ(occurrences(log, "reload: http.listen changed; it needs a restart"), 1) << log;
