@@ -90,6 +90,33 @@ const std::vector<Key>& keys() {
           "catalog", Takes::kNow, [](auto& c) -> auto& { return c.catalog; }),
       key(
           "logging.level", Takes::kNow, [](auto& c) -> auto& { return c.logging.level; }),
+      key(
+          "pipeline.admin_channel", Takes::kNow,
+          [](auto& c) -> auto& { return c.pipeline.admin_channel; }),
+      key(
+          "outbox.poll_interval_ms", Takes::kNow,
+          [](auto& c) -> auto& { return c.outbox.poll_interval_ms; }),
+      key(
+          "outbox.batch_size", Takes::kNow, [](auto& c) -> auto& { return c.outbox.batch_size; }),
+      key(
+          "outbox.lease_s", Takes::kNow, [](auto& c) -> auto& { return c.outbox.lease_s; }),
+      key(
+          "outbox.max_attempts", Takes::kNow,
+          [](auto& c) -> auto& { return c.outbox.max_attempts; }),
+      key(
+          "outbox.backoff_base_ms", Takes::kNow,
+          [](auto& c) -> auto& { return c.outbox.backoff_base_ms; }),
+      key(
+          "outbox.backoff_max_ms", Takes::kNow,
+          [](auto& c) -> auto& { return c.outbox.backoff_max_ms; }),
+      key(
+          "outbox.notice_grace_s", Takes::kNow,
+          [](auto& c) -> auto& { return c.outbox.notice_grace_s; }),
+      key(
+          "reconcile.interval_s", Takes::kNow,
+          [](auto& c) -> auto& { return c.reconcile.interval_s; }),
+      key(
+          "reconcile.grace_s", Takes::kNow, [](auto& c) -> auto& { return c.reconcile.grace_s; }),
       // Read once, by what was built at the start.
       Key{"http.listen", Takes::kRestart,
           [](const C& a, const C& b) {
@@ -129,10 +156,6 @@ const std::vector<Key>& keys() {
       key(
           "pipeline.lock_lease_ms", Takes::kRestart,
           [](auto& c) -> auto& { return c.pipeline.lock_lease_ms; }),
-      // Also read by the outbox worker and the reconciler, built at the start.
-      key(
-          "pipeline.admin_channel", Takes::kRestart,
-          [](auto& c) -> auto& { return c.pipeline.admin_channel; }),
       key(
           "portone.api_base", Takes::kRestart, [](auto& c) -> auto& { return c.portone.api_base; }),
       key(
@@ -154,32 +177,6 @@ const std::vector<Key>& keys() {
       key(
           "recurring.payment_type", Takes::kRestart,
           [](auto& c) -> auto& { return c.recurring.payment_type; }),
-      key(
-          "outbox.poll_interval_ms", Takes::kRestart,
-          [](auto& c) -> auto& { return c.outbox.poll_interval_ms; }),
-      key(
-          "outbox.batch_size", Takes::kRestart,
-          [](auto& c) -> auto& { return c.outbox.batch_size; }),
-      key(
-          "outbox.lease_s", Takes::kRestart, [](auto& c) -> auto& { return c.outbox.lease_s; }),
-      key(
-          "outbox.max_attempts", Takes::kRestart,
-          [](auto& c) -> auto& { return c.outbox.max_attempts; }),
-      key(
-          "outbox.backoff_base_ms", Takes::kRestart,
-          [](auto& c) -> auto& { return c.outbox.backoff_base_ms; }),
-      key(
-          "outbox.backoff_max_ms", Takes::kRestart,
-          [](auto& c) -> auto& { return c.outbox.backoff_max_ms; }),
-      key(
-          "outbox.notice_grace_s", Takes::kRestart,
-          [](auto& c) -> auto& { return c.outbox.notice_grace_s; }),
-      key(
-          "reconcile.interval_s", Takes::kRestart,
-          [](auto& c) -> auto& { return c.reconcile.interval_s; }),
-      key(
-          "reconcile.grace_s", Takes::kRestart,
-          [](auto& c) -> auto& { return c.reconcile.grace_s; }),
       key(
           "admin.enabled", Takes::kRestart, [](auto& c) -> auto& { return c.admin.enabled; }),
       Key{"admin.listen", Takes::kRestart,

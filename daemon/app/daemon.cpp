@@ -151,15 +151,19 @@ Daemon::Daemon(DaemonInputs inputs)
   server_ = std::make_unique<http::HttpServer>(options, router_);
 
   const std::string worker_id = inputs.worker_id.empty() ? defaultWorkerId() : inputs.worker_id;
-  worker_options_ = outbox::WorkerOptions{
-      worker_id,
-      std::chrono::milliseconds(config_.outbox.poll_interval_ms),
-      static_cast<std::size_t>(config_.outbox.batch_size),
-      std::chrono::seconds(config_.outbox.lease_s),
-      config_.outbox.max_attempts,
-      outbox::BackoffPolicy{std::chrono::milliseconds(config_.outbox.backoff_base_ms),
-                            std::chrono::milliseconds(config_.outbox.backoff_max_ms)},
-      config_.pipeline.admin_channel};
+  worker_options_ = workerOptions(config_, worker_id);
+}
+
+outbox::WorkerOptions Daemon::workerOptions(const config::Config& config, std::string worker_id) {
+  return outbox::WorkerOptions{
+      std::move(worker_id),
+      std::chrono::milliseconds(config.outbox.poll_interval_ms),
+      static_cast<std::size_t>(config.outbox.batch_size),
+      std::chrono::seconds(config.outbox.lease_s),
+      config.outbox.max_attempts,
+      outbox::BackoffPolicy{std::chrono::milliseconds(config.outbox.backoff_base_ms),
+                            std::chrono::milliseconds(config.outbox.backoff_max_ms)},
+      config.pipeline.admin_channel};
 }
 
 void Daemon::apply(const config::Config& next, std::shared_ptr<const loader::PluginSet> plugins,
@@ -170,6 +174,11 @@ void Daemon::apply(const config::Config& next, std::shared_ptr<const loader::Plu
   plugins_.replace(std::move(plugins));
   verifier_->replace(std::move(verifier));
   service_->apply(serviceOptions(next));
+  // Built by listen(); a daemon that never listened has none yet.
+  if (worker_) worker_->apply(workerOptions(next, ""));
+  if (notices_) notices_->setGrace(std::chrono::seconds(next.outbox.notice_grace_s));
+  if (reconciler_) reconciler_->apply(reconcilerOptionsOf(next));
+  if (period_end_) period_end_->setInterval(std::chrono::seconds(next.reconcile.interval_s));
 }
 
 Daemon::~Daemon() {
@@ -209,10 +218,14 @@ void Daemon::listen() {
 }
 
 pipeline::ReconcilerOptions Daemon::reconcilerOptions() const {
-  pipeline::ReconcilerOptions options{std::chrono::seconds(config_.reconcile.interval_s),
-                                      std::chrono::seconds(config_.reconcile.grace_s),
-                                      kReconcileBatch, config_.recurring.payment_type};
-  options.admin_channel = config_.pipeline.admin_channel;
+  return reconcilerOptionsOf(config_);
+}
+
+pipeline::ReconcilerOptions Daemon::reconcilerOptionsOf(const config::Config& config) {
+  pipeline::ReconcilerOptions options{std::chrono::seconds(config.reconcile.interval_s),
+                                      std::chrono::seconds(config.reconcile.grace_s),
+                                      kReconcileBatch, config.recurring.payment_type};
+  options.admin_channel = config.pipeline.admin_channel;
   return options;
 }
 

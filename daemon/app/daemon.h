@@ -104,7 +104,8 @@ class Daemon {
 
   /// A reload, checked whole by the caller (app/reloader.h): syncs a changed
   /// catalog first (a failure throws storage::Error and changes nothing), then swaps
-  /// the plugins, the webhook secrets and the payment service's options.
+  /// the plugins, the webhook secrets, the payment service's, the outbox
+  /// worker's and the reconciler's options.
   /// Sections that need a restart must hold the running values.
   void apply(const config::Config& next, std::shared_ptr<const loader::PluginSet> plugins,
              const std::optional<std::vector<Plan>>& changed_plans,
@@ -115,6 +116,8 @@ class Daemon {
  private:
   static metrics::KnownLabels knownMetricLabels();
   static pipeline::ServiceOptions serviceOptions(const config::Config& config);
+  static outbox::WorkerOptions workerOptions(const config::Config& config, std::string worker_id);
+  static pipeline::ReconcilerOptions reconcilerOptionsOf(const config::Config& config);
 
   config::Config config_;
   const Clock& clock_;

@@ -27,9 +27,21 @@ void PeriodicLoop::start() {
         Poco::Logger::get(logger_name_).warning(std::string("pass failed: ") + e.what());
       }
       lock.lock();
-      if (!more) wake_.wait_for(lock, interval_, [this] { return stopping_; });
+      if (!more) {
+        wake_.wait_for(lock, interval_, [this] { return stopping_ || interval_changed_; });
+      }
+      interval_changed_ = false;
     }
   });
+}
+
+void PeriodicLoop::setInterval(std::chrono::milliseconds interval) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    interval_ = interval;
+    interval_changed_ = true;
+  }
+  wake_.notify_all();
 }
 
 void PeriodicLoop::stop() {

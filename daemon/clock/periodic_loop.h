@@ -25,6 +25,8 @@ class PeriodicLoop {
   void start();
   /// Idempotent; returns once the current pass, if any, has finished.
   void stop();
+  /// A reload's interval: the wait under way ends at once and the next uses it.
+  void setInterval(std::chrono::milliseconds interval);
 
  private:
   std::string logger_name_;
@@ -33,6 +35,7 @@ class PeriodicLoop {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool interval_changed_ = false;
   std::thread thread_;
 };
 

@@ -21,7 +21,7 @@ std::string paymentIdOf(const std::string& payload) {
 }
 
 Attempt NoticeExecutor::execute(const OutboxItem& item, Timestamp now) const {
-  if (item.due_at != Timestamp{} && now > item.due_at + grace_) {
+  if (item.due_at != Timestamp{} && now > item.due_at + grace_.load()) {
     return {Attempt::Result::kDropped, "late by more than the grace; not sent"};
   }
   Notification notification;

@@ -64,7 +64,10 @@ void reloadUnderLoad(const std::string& storage, const std::string& lock,
   dir.write("paymentd.yaml", base + "recurring: {max_failures: 14}\n");
   // The same config with a lower threshold, a second secret file (a rotation
   // starts) and another listen address.
-  std::string changed = base + "recurring: {max_failures: 9}\n";
+  std::string changed = base +
+                        "recurring: {max_failures: 9}\n"
+                        "outbox: {max_attempts: 5}\n"
+                        "reconcile: {interval_s: 60}\n";
   changed.replace(changed.find("webhook_secret_files: [webhook-secret]"),
                   std::string("webhook_secret_files: [webhook-secret]").size(),
                   "webhook_secret_files: [webhook-secret, rotated-secret]");
@@ -115,7 +118,8 @@ void reloadUnderLoad(const std::string& storage, const std::string& lock,
 
   const std::string log = daemon.log();
   // public_url defaults to http://<http.listen>, so it moved with it.
-  EXPECT_NE(log.find("applied=recurring.max_failures,portone.webhook_secret_files "
+  EXPECT_NE(log.find("applied=recurring.max_failures,portone.webhook_secret_files,"
+                     "outbox.max_attempts,reconcile.interval_s "
                      "needs_restart=http.listen,public_url config_hash="),
             std::string::npos)
       << log;
