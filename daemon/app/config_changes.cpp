@@ -87,6 +87,15 @@ const std::vector<Key>& keys() {
           "portone.webhook_secret_files", Takes::kNow,
           [](auto& c) -> auto& { return c.portone.webhook_secret_files; }),
       key(
+          "portone.connect_timeout_ms", Takes::kNow,
+          [](auto& c) -> auto& { return c.portone.connect_timeout_ms; }),
+      key(
+          "portone.read_timeout_ms", Takes::kNow,
+          [](auto& c) -> auto& { return c.portone.read_timeout_ms; }),
+      key(
+          "portone.request_deadline_ms", Takes::kNow,
+          [](auto& c) -> auto& { return c.portone.request_deadline_ms; }),
+      key(
           "catalog", Takes::kNow, [](auto& c) -> auto& { return c.catalog; }),
       key(
           "logging.level", Takes::kNow, [](auto& c) -> auto& { return c.logging.level; }),
@@ -163,15 +172,6 @@ const std::vector<Key>& keys() {
       key(
           "portone.api_secret_file", Takes::kRestart,
           [](auto& c) -> auto& { return c.portone.api_secret_file; }),
-      key(
-          "portone.connect_timeout_ms", Takes::kRestart,
-          [](auto& c) -> auto& { return c.portone.connect_timeout_ms; }),
-      key(
-          "portone.read_timeout_ms", Takes::kRestart,
-          [](auto& c) -> auto& { return c.portone.read_timeout_ms; }),
-      key(
-          "portone.request_deadline_ms", Takes::kRestart,
-          [](auto& c) -> auto& { return c.portone.request_deadline_ms; }),
       key(
           "public_url", Takes::kRestart, [](auto& c) -> auto& { return c.public_url; }),
       key(

@@ -2,10 +2,9 @@
 // changes a running daemon can take.
 //
 // A key is live when every object that reads it takes a fresh snapshot per
-// request or pass (the plugin set, the payment service's, the outbox worker's
-// and the reconciler's options, the webhook verifier, the catalog in the
-// database, the log level); every other key
-// needs a restart, and a reload keeps its running value.
+// request, call or pass (the plugin set, PortOne's timeouts, the payment service's, the outbox
+// worker's and the reconciler's options, the webhook verifier, the catalog in the database, the log
+// level); every other key needs a restart, and a reload keeps its running value.
 #pragma once
 
 #include <string>

@@ -174,6 +174,7 @@ void Daemon::apply(const config::Config& next, std::shared_ptr<const loader::Plu
   plugins_.replace(std::move(plugins));
   verifier_->replace(std::move(verifier));
   service_->apply(serviceOptions(next));
+  portone_->setTimeouts(next.portone);
   // Built by listen(); a daemon that never listened has none yet.
   if (worker_) worker_->apply(workerOptions(next, ""));
   if (notices_) notices_->setGrace(std::chrono::seconds(next.outbox.notice_grace_s));

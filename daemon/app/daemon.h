@@ -104,7 +104,7 @@ class Daemon {
 
   /// A reload, checked whole by the caller (app/reloader.h): syncs a changed
   /// catalog first (a failure throws storage::Error and changes nothing), then swaps
-  /// the plugins, the webhook secrets, the payment service's, the outbox
+  /// the plugins, the webhook secrets, PortOne's timeouts, the payment service's, the outbox
   /// worker's and the reconciler's options.
   /// Sections that need a restart must hold the running values.
   void apply(const config::Config& next, std::shared_ptr<const loader::PluginSet> plugins,

@@ -88,6 +88,13 @@ std::string Reloader::reload() {
   }
 
   config::Config effective = keepRestartKeys(running_, std::move(*next));
+  // The check loadConfig made against the new lock_ttl_ms, again against the running one.
+  if (effective.portone.request_deadline_ms >= effective.pipeline.lock_ttl_ms) {
+    return refuse({config_path_ + ": portone.request_deadline_ms (" +
+                   std::to_string(effective.portone.request_deadline_ms) +
+                   ") must stay under the running pipeline.lock_ttl_ms (" +
+                   std::to_string(effective.pipeline.lock_ttl_ms) + ") until a restart"});
+  }
   try {
     daemon_.apply(effective, plugins, catalog_changed ? plans : std::nullopt, verifier);
   } catch (const std::exception& e) {

@@ -85,6 +85,12 @@ CancellationStatus cancellationStatusFromName(const std::string& name) {
 PortOneClient::PortOneClient(PortOneClientOptions options, const Clock& clock)
     : options_(std::move(options)), transport_(options_.transport, clock) {}
 
+void PortOneClient::setTimeouts(const config::PortOneConfig& config) {
+  transport_.setTimeouts(ApiTimeouts{std::chrono::milliseconds(config.connect_timeout_ms),
+                                     std::chrono::milliseconds(config.read_timeout_ms),
+                                     std::chrono::milliseconds(config.request_deadline_ms)});
+}
+
 PortOneClientOptions PortOneClient::optionsFromConfig(const config::PortOneConfig& config) {
   PortOneClientOptions options;
   options.store_id = config.store_id;

@@ -69,7 +69,10 @@ ApiError errorFromBody(int status, const std::string& body) {
 }  // namespace
 
 ApiTransport::ApiTransport(ApiTransportOptions options, const Clock& clock)
-    : options_(std::move(options)), clock_(clock) {
+    : options_(std::move(options)),
+      clock_(clock),
+      timeouts_(std::make_shared<const ApiTimeouts>(ApiTimeouts{
+          options_.connect_timeout, options_.read_timeout, options_.request_deadline})) {
   Poco::URI uri;
   try {
     uri = Poco::URI(options_.api_base);
@@ -106,7 +109,8 @@ std::string ApiTransport::call(const ApiRequest& request) const {
   }
   // A write without an idempotency key must not be sent twice: PortOne could act twice.
   const bool retryable = request.method == "GET" || !request.idempotency_key.empty();
-  const auto deadline = clock_.now() + options_.request_deadline;
+  const auto timeouts = timeouts_.current();
+  const auto deadline = clock_.now() + timeouts->request_deadline;
   auto backoff = options_.first_backoff;
   for (int attempt_number = 1;; ++attempt_number) {
     const auto remaining =
@@ -118,7 +122,7 @@ std::string ApiTransport::call(const ApiRequest& request) const {
     }
     auto& logger = Poco::Logger::get("portone");
     try {
-      std::string body = attempt(request, remaining);
+      std::string body = attempt(request, remaining, *timeouts);
       if (logger.debug()) {
         logger.debug("portone call method=" + request.method + " path=" + request.path_and_query +
                      " attempt=" + std::to_string(attempt_number) + " outcome=ok");
@@ -141,17 +145,21 @@ std::string ApiTransport::call(const ApiRequest& request) const {
   }
 }
 
-std::string ApiTransport::attempt(const ApiRequest& request,
-                                  std::chrono::milliseconds remaining) const {
+void ApiTransport::setTimeouts(ApiTimeouts timeouts) {
+  timeouts_.replace(std::make_shared<const ApiTimeouts>(timeouts));
+}
+
+std::string ApiTransport::attempt(const ApiRequest& request, std::chrono::milliseconds remaining,
+                                  const ApiTimeouts& timeouts) const {
   std::unique_ptr<Poco::Net::HTTPClientSession> session;
   if (tls_) {
     session = std::make_unique<Poco::Net::HTTPSClientSession>(host_, port_, tls_);
   } else {
     session = std::make_unique<Poco::Net::HTTPClientSession>(host_, port_);
   }
-  session->setTimeout(toTimespan(std::min(options_.connect_timeout, remaining)),
-                      toTimespan(std::min(options_.read_timeout, remaining)),
-                      toTimespan(std::min(options_.read_timeout, remaining)));
+  session->setTimeout(toTimespan(std::min(timeouts.connect_timeout, remaining)),
+                      toTimespan(std::min(timeouts.read_timeout, remaining)),
+                      toTimespan(std::min(timeouts.read_timeout, remaining)));
 
   Poco::Net::HTTPRequest http_request(request.method, base_path_ + request.path_and_query,
                                       Poco::Net::HTTPMessage::HTTP_1_1);

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "clock/clock.h"
+#include "config/live.h"
 
 namespace paymentd::portone {
 
@@ -26,6 +27,13 @@ struct ApiTransportOptions {
   std::chrono::milliseconds request_deadline{15000};  // all attempts of one call together
   std::chrono::milliseconds first_backoff{200};
   std::chrono::milliseconds max_backoff{2000};
+};
+
+/// The limits a reload may change; one call takes them once.
+struct ApiTimeouts {
+  std::chrono::milliseconds connect_timeout;
+  std::chrono::milliseconds read_timeout;
+  std::chrono::milliseconds request_deadline;
 };
 
 struct ApiRequest {
@@ -45,11 +53,16 @@ class ApiTransport {
   /// std::invalid_argument for an idempotency key outside 16-256 characters.
   std::string call(const ApiRequest& request) const;
 
- private:
-  std::string attempt(const ApiRequest& request, std::chrono::milliseconds remaining) const;
+  /// A reload's timeouts: calls that start from now on use them.
+  void setTimeouts(ApiTimeouts timeouts);
 
-  ApiTransportOptions options_;
+ private:
+  std::string attempt(const ApiRequest& request, std::chrono::milliseconds remaining,
+                      const ApiTimeouts& timeouts) const;
+
+  ApiTransportOptions options_;  // its timeouts only until the first setTimeouts()
   const Clock& clock_;
+  config::Live<ApiTimeouts> timeouts_;
   std::string scheme_;
   std::string host_;
   std::uint16_t port_ = 0;

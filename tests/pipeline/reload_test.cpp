@@ -72,6 +72,8 @@ void reloadUnderLoad(const std::string& storage, const std::string& lock,
                   std::string("webhook_secret_files: [webhook-secret]").size(),
                   "webhook_secret_files: [webhook-secret, rotated-secret]");
   changed.replace(changed.find("127.0.0.1:0"), std::string("127.0.0.1:0").size(), "127.0.0.1:1");
+  changed.replace(changed.find("read_timeout_ms: 2000"),
+                  std::string("read_timeout_ms: 2000").size(), "read_timeout_ms: 2500");
 
   testing::Daemon daemon(dir, "daemon", path);
   const std::string hash_before = metricLine(daemon.port(), "paymentd_config_hash");
@@ -119,7 +121,7 @@ void reloadUnderLoad(const std::string& storage, const std::string& lock,
   const std::string log = daemon.log();
   // public_url defaults to http://<http.listen>, so it moved with it.
   EXPECT_NE(log.find("applied=recurring.max_failures,portone.webhook_secret_files,"
-                     "outbox.max_attempts,reconcile.interval_s "
+                     "portone.read_timeout_ms,outbox.max_attempts,reconcile.interval_s "
                      "needs_restart=http.listen,public_url config_hash="),
             std::string::npos)
       << log;
