@@ -55,7 +55,8 @@ http::HttpResponse WebhookRoute::handle(const http::HttpRequest& request) const 
 
 core::Decision WebhookRoute::decide(const http::HttpRequest& request, std::string& type) const {
   const auto header = [&](const std::string& name) { return request.singleHeader(name); };
-  const auto verdict = parts_.verifier.verify(portone::WebhookHeaders::from(header), request.body);
+  const auto verdict =
+      parts_.verifier.current()->verify(portone::WebhookHeaders::from(header), request.body);
   if (verdict != portone::WebhookVerdict::kValid) {
     return core::Decision{core::Verdict::kBadSignature, portone::verdictName(verdict)};
   }

@@ -9,6 +9,7 @@
 
 #include <set>
 
+#include "config/live.h"
 #include "http/router.h"
 #include "lifecycle/outside_changes.h"
 #include "metrics/metrics.h"
@@ -22,7 +23,8 @@ namespace paymentd::api {
 std::set<portone::WebhookEventType> handledWebhookTypes();
 
 struct WebhookRouteParts {
-  const portone::WebhookVerifier& verifier;
+  /// The secrets now: a reload that rotates them swaps the verifier whole.
+  const config::Live<portone::WebhookVerifier>& verifier;
   const portone::WebhookEventParser& parser;
   const pipeline::PaymentService& service;
   const lifecycle::OutsideChanges& outside;

@@ -10,6 +10,7 @@
 #include "api/admin_routes.h"
 #include "api/check_route.h"
 #include "config/admin_config.h"
+#include "config/fingerprint.h"
 #include "config/password_file.h"
 #include "core/decision.h"
 #include "portone/api_error.h"
@@ -44,8 +45,15 @@ metrics::KnownLabels Daemon::knownMetricLabels() {
   return known;
 }
 
+pipeline::ServiceOptions Daemon::serviceOptions(const config::Config& config) {
+  return pipeline::ServiceOptions{std::chrono::milliseconds(config.pipeline.lock_ttl_ms),
+                                  config.pipeline.admin_channel, config.recurring,
+                                  config.portone.require_live};
+}
+
 Daemon::Daemon(DaemonInputs inputs)
     : config_(std::move(inputs.config)), clock_(inputs.clock), plugins_(std::move(inputs.plugins)) {
+  metrics_.setConfigHash(config::configFingerprint(config_));
   // PortOne and the lock first: secrets are read once, here, and a missing file stops the
   // start before the database is touched.
   try {
@@ -55,8 +63,9 @@ Daemon::Daemon(DaemonInputs inputs)
       metrics_.countPortOneCall(endpoint, outcome);
     };
     portone_ = std::make_unique<portone::PortOneClient>(std::move(portone_options), clock_);
-    verifier_ = std::make_unique<portone::WebhookVerifier>(
-        portone::WebhookVerifier::fromSecretFiles(config_.portone.webhook_secret_files, clock_));
+    verifier_ = std::make_unique<config::Live<portone::WebhookVerifier>>(
+        std::make_shared<const portone::WebhookVerifier>(portone::WebhookVerifier::fromSecretFiles(
+            config_.portone.webhook_secret_files, clock_)));
     lock::LockOptions lock_options;
     lock_options.lease = std::chrono::milliseconds(config_.pipeline.lock_lease_ms);
     if (!config_.lock_password_file.empty()) {
@@ -94,9 +103,7 @@ Daemon::Daemon(DaemonInputs inputs)
   gateway_ = std::make_unique<portone::V2Gateway>(*portone_);
   service_ = std::make_unique<pipeline::PaymentService>(
       pipeline::ServiceParts{clock_, *gateway_, *database_, *lock_, plugins_, metrics_},
-      pipeline::ServiceOptions{std::chrono::milliseconds(config_.pipeline.lock_ttl_ms),
-                               config_.pipeline.admin_channel, config_.recurring,
-                               config_.portone.require_live});
+      serviceOptions(config_));
   outside_ = std::make_unique<lifecycle::OutsideChanges>(
       lifecycle::LifecycleParts{*database_, clock_, *gateway_}, *lock_,
       lifecycle::OutsideChangeOptions{std::chrono::milliseconds(config_.pipeline.lock_ttl_ms),
@@ -156,15 +163,35 @@ Daemon::Daemon(DaemonInputs inputs)
   server_ = std::make_unique<http::HttpServer>(options, router_);
 
   const std::string worker_id = inputs.worker_id.empty() ? defaultWorkerId() : inputs.worker_id;
-  worker_options_ = outbox::WorkerOptions{
-      worker_id,
-      std::chrono::milliseconds(config_.outbox.poll_interval_ms),
-      static_cast<std::size_t>(config_.outbox.batch_size),
-      std::chrono::seconds(config_.outbox.lease_s),
-      config_.outbox.max_attempts,
-      outbox::BackoffPolicy{std::chrono::milliseconds(config_.outbox.backoff_base_ms),
-                            std::chrono::milliseconds(config_.outbox.backoff_max_ms)},
-      config_.pipeline.admin_channel};
+  worker_options_ = workerOptions(config_, worker_id);
+}
+
+outbox::WorkerOptions Daemon::workerOptions(const config::Config& config, std::string worker_id) {
+  return outbox::WorkerOptions{
+      std::move(worker_id),
+      std::chrono::milliseconds(config.outbox.poll_interval_ms),
+      static_cast<std::size_t>(config.outbox.batch_size),
+      std::chrono::seconds(config.outbox.lease_s),
+      config.outbox.max_attempts,
+      outbox::BackoffPolicy{std::chrono::milliseconds(config.outbox.backoff_base_ms),
+                            std::chrono::milliseconds(config.outbox.backoff_max_ms)},
+      config.pipeline.admin_channel};
+}
+
+void Daemon::apply(const config::Config& next, std::shared_ptr<const loader::PluginSet> plugins,
+                   const std::optional<std::vector<Plan>>& changed_plans,
+                   std::shared_ptr<const portone::WebhookVerifier> verifier) {
+  // First: if the database refuses, nothing else has changed.
+  if (changed_plans) storage::syncPlanCatalog(*database_, *changed_plans);
+  plugins_.replace(std::move(plugins));
+  verifier_->replace(std::move(verifier));
+  service_->apply(serviceOptions(next));
+  portone_->setTimeouts(next.portone);
+  // Built by listen(); a daemon that never listened has none yet.
+  if (worker_) worker_->apply(workerOptions(next, ""));
+  if (notices_) notices_->setGrace(std::chrono::seconds(next.outbox.notice_grace_s));
+  if (reconciler_) reconciler_->apply(reconcilerOptionsOf(next));
+  if (period_end_) period_end_->setInterval(std::chrono::seconds(next.reconcile.interval_s));
 }
 
 Daemon::~Daemon() {
@@ -211,10 +238,14 @@ std::string Daemon::stalledLoop(std::chrono::steady_clock::duration limit) const
 }
 
 pipeline::ReconcilerOptions Daemon::reconcilerOptions() const {
-  pipeline::ReconcilerOptions options{std::chrono::seconds(config_.reconcile.interval_s),
-                                      std::chrono::seconds(config_.reconcile.grace_s),
-                                      kReconcileBatch, config_.recurring.payment_type};
-  options.admin_channel = config_.pipeline.admin_channel;
+  return reconcilerOptionsOf(config_);
+}
+
+pipeline::ReconcilerOptions Daemon::reconcilerOptionsOf(const config::Config& config) {
+  pipeline::ReconcilerOptions options{std::chrono::seconds(config.reconcile.interval_s),
+                                      std::chrono::seconds(config.reconcile.grace_s),
+                                      kReconcileBatch, config.recurring.payment_type};
+  options.admin_channel = config.pipeline.admin_channel;
   return options;
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "clock/clock.h"
 #include "clock/periodic_loop.h"
 #include "config/config.h"
+#include "config/live.h"
 #include "http/health_routes.h"
 #include "http/http_server.h"
 #include "http/router.h"
@@ -78,6 +80,7 @@ class Daemon {
   bool stop(std::chrono::milliseconds drain);
 
   const config::Config& config() const { return config_; }
+  const Clock& clock() const { return clock_; }
   std::uint16_t port() const { return server_->port(); }
   storage::Database& database() { return *database_; }
   const portone::PortOneClient& portone() const { return *portone_; }
@@ -102,8 +105,22 @@ class Daemon {
   /// Facts start-up logs: the schema migration and the catalog sync.
   const std::vector<std::string>& startNotes() const { return start_notes_; }
 
+  /// A reload, checked whole by the caller (app/reloader.h): syncs a changed
+  /// catalog first (a failure throws storage::Error and changes nothing), then swaps
+  /// the plugins, the webhook secrets, PortOne's timeouts, the payment service's, the outbox
+  /// worker's and the reconciler's options.
+  /// Sections that need a restart must hold the running values.
+  void apply(const config::Config& next, std::shared_ptr<const loader::PluginSet> plugins,
+             const std::optional<std::vector<Plan>>& changed_plans,
+             std::shared_ptr<const portone::WebhookVerifier> verifier);
+  /// The verifier of the secrets in use, to compare a reload's with.
+  std::shared_ptr<const portone::WebhookVerifier> verifier() const { return verifier_->current(); }
+
  private:
   static metrics::KnownLabels knownMetricLabels();
+  static pipeline::ServiceOptions serviceOptions(const config::Config& config);
+  static outbox::WorkerOptions workerOptions(const config::Config& config, std::string worker_id);
+  static pipeline::ReconcilerOptions reconcilerOptionsOf(const config::Config& config);
 
   config::Config config_;
   const Clock& clock_;
@@ -112,7 +129,7 @@ class Daemon {
   std::vector<std::string> start_notes_;
   std::shared_ptr<storage::Database> database_;
   std::unique_ptr<portone::PortOneClient> portone_;
-  std::unique_ptr<portone::WebhookVerifier> verifier_;
+  std::unique_ptr<config::Live<portone::WebhookVerifier>> verifier_;
   std::unique_ptr<lock::PaymentLock> lock_;
   std::unique_ptr<portone::WebhookEventParser> parser_;
   std::unique_ptr<portone::V2Gateway> gateway_;

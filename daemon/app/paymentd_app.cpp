@@ -24,6 +24,7 @@
 #include "cli/trace_command.h"
 #include "config/catalog_file.h"
 #include "config/config.h"
+#include "config/fingerprint.h"
 #include "loader/plugin_set.h"
 #include "log/log_formatter.h"
 #include "paymentd/version.h"
@@ -300,7 +301,8 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
   const config::Config& config = loaded.config;
   log::setUpLogging(config.logging.format, config.logging.level);
   Poco::Logger& logger = Poco::Logger::get("paymentd");
-  logger.information(versionLine() + " starting with " + config.path);
+  logger.information(versionLine() + " starting with " + config.path +
+                     " config_hash=" + config::hexFingerprint(config::configFingerprint(config)));
   for (const auto& line : loaded.plugins->describe()) logger.information("loaded " + line);
 
   std::unique_ptr<Daemon> daemon;
@@ -333,7 +335,7 @@ int PaymentdApp::runDaemon(const LoadedConfig& loaded) {
     return stalled.empty() ? "" : "the " + stalled + " loop's pass has run for over 15 minutes";
   });
 
-  Reloader reloader(config_path_, defaultPluginDir(), config, daemon->plugins());
+  Reloader reloader(config_path_, defaultPluginDir(), config, loaded.plans, *daemon);
   ReloadSignal reload_signal([&] {
     systemd.reloading();
     reloader.reload();

@@ -1,31 +1,39 @@
-// app/reloader.h: SIGHUP: read the config again and swap in the new plugin set.
+// app/reloader.h: SIGHUP: read the config again, apply what can change while
+// running, and say what waits for a restart.
 //
-// The new set is loaded and checked beside the running one; only a set with no
-// problem replaces it. A refused reload logs every problem line and leaves the
-// running set serving. Settings that need a restart (listen address, storage,
-// lock, PortOne endpoint) are reported, not applied.
+// Everything is read and checked beside the running daemon first: the config,
+// the plugin set, the catalog and the webhook secret files. Any problem refuses
+// the reload whole, and the running config keeps serving. Otherwise every live
+// key is applied (app/config_changes.h), each key that needs a restart is
+// logged by name and keeps its running value, and the outcome is one log line
+// and paymentd_config_reloads_total{result}.
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "app/daemon.h"
 #include "config/config.h"
-#include "loader/active_plugins.h"
+#include "paymentd/store.h"
 
 namespace paymentd::app {
 
 class Reloader {
  public:
   Reloader(std::string config_path, std::string default_plugin_dir, config::Config running,
-           loader::ActivePlugins& plugins);
+           std::vector<Plan> running_plans, Daemon& daemon);
 
-  /// @return whether the new plugin set is now active.
-  bool reload();
+  /// @return applied, restart_needed or refused (the metric's label).
+  std::string reload();
 
  private:
+  std::string refuse(const std::vector<std::string>& problems);
+
   std::string config_path_;
   std::string default_plugin_dir_;
   config::Config running_;
-  loader::ActivePlugins& plugins_;
+  std::vector<Plan> running_plans_;
+  Daemon& daemon_;
 };
 
 }  // namespace paymentd::app

@@ -31,7 +31,10 @@ void PeriodicLoop::start() {
       }
       pass_started_.store(0);
       lock.lock();
-      if (!more) wake_.wait_for(lock, interval_, [this] { return stopping_; });
+      if (!more) {
+        wake_.wait_for(lock, interval_, [this] { return stopping_ || interval_changed_; });
+      }
+      interval_changed_ = false;
     }
   });
 }
@@ -42,6 +45,15 @@ bool PeriodicLoop::stalled(std::chrono::steady_clock::duration limit) const {
   const auto running = std::chrono::steady_clock::now().time_since_epoch() -
                        std::chrono::steady_clock::duration(started);
   return running > limit;
+}
+
+void PeriodicLoop::setInterval(std::chrono::milliseconds interval) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    interval_ = interval;
+    interval_changed_ = true;
+  }
+  wake_.notify_all();
 }
 
 void PeriodicLoop::stop() {

@@ -30,6 +30,8 @@ class PeriodicLoop {
   void stop();
   /// True while one pass has been running for longer than `limit`.
   bool stalled(std::chrono::steady_clock::duration limit) const;
+  /// A reload's interval: the wait under way ends at once and the next uses it.
+  void setInterval(std::chrono::milliseconds interval);
 
  private:
   std::string logger_name_;
@@ -40,6 +42,7 @@ class PeriodicLoop {
   bool stopping_ = false;
   // When the running pass started (steady_clock ticks); 0 between passes.
   std::atomic<std::int64_t> pass_started_{0};
+  bool interval_changed_ = false;
   std::thread thread_;
 };
 

@@ -46,25 +46,29 @@ struct PluginEntry {
   SourceMark mark;                                 // where the entry is
 };
 
-/// Another processor for a share of users: those on the allow-list, and those
-/// whose stable hash of the user id falls under `percent`.
+/// Another plugin of the same kind for a share of users: those on the
+/// allow-list, and those whose stable hash of the user id falls under `percent`.
 struct CanaryEntry {
   PluginEntry entry;
   int percent = 0;  // 0-100
   std::vector<std::string> users;
 };
 
-struct ProcessorEntry {
+/// A configured plugin of any kind with its rollout: whether it runs at all,
+/// and the canary that replaces it for a share of users.
+struct RolloutEntry {
   PluginEntry entry;
-  bool enabled = true;  // a disabled type's paid payment is refunded (PAYMENT_TYPE_DISABLED)
-  std::optional<CanaryEntry> canary;
+  /// false: a processor's paid payment is refunded (PAYMENT_TYPE_DISABLED), a
+  /// validator does not run, a notifier's channel drops its notices.
+  bool enabled = true;
+  std::optional<CanaryEntry> canary = std::nullopt;
 };
 
 struct PluginsConfig {
-  std::vector<std::string> directories;              // absolute after loading
-  std::vector<PluginEntry> validators;               // in run order
-  std::map<std::string, ProcessorEntry> processors;  // payment type -> processor
-  std::map<std::string, PluginEntry> notifiers;      // channel -> notifier
+  std::vector<std::string> directories;            // absolute after loading
+  std::vector<RolloutEntry> validators;            // in run order
+  std::map<std::string, RolloutEntry> processors;  // payment type -> processor
+  std::map<std::string, RolloutEntry> notifiers;   // channel -> notifier
   /// The payment types this deployment knows (`plugins.payment_types`). When
   /// given, each must be mapped to a processor and no other type may be: a
   /// type mapped to nothing, or a misspelt type, stops the start.

@@ -40,28 +40,13 @@ std::optional<PluginEntry> readEntry(const YAML::Node& node, const std::string& 
   return entry;
 }
 
-void readEntryMap(MapReader& plugins, const std::string& key,
-                  std::map<std::string, PluginEntry>& out) {
-  YAML::Node node = plugins.node(key, false);
-  if (!node.IsDefined() || node.IsNull()) return;
-  MapReader map(node, plugins.file(), "plugins." + key, plugins.problems());
-  if (!map.valid()) return;
-  for (const auto& item : node) {
-    const std::string name = item.first.Scalar();
-    if (out.count(name) != 0) continue;  // the duplicate was reported by MapReader
-    auto entry = readEntry(map.node(name, true), plugins.file(), "plugins." + key + "." + name,
-                           plugins.problems());
-    if (entry) out.emplace(name, std::move(*entry));
-  }
-}
-
-std::optional<CanaryEntry> readCanary(MapReader& processor, const std::string& what) {
-  YAML::Node node = processor.node("canary", false);
+std::optional<CanaryEntry> readCanary(MapReader& owner, const std::string& what) {
+  YAML::Node node = owner.node("canary", false);
   if (!node.IsDefined() || node.IsNull()) return std::nullopt;
   CanaryEntry canary;
   bool ok = true;
-  auto entry = readEntry(
-      node, processor.file(), what + ".canary", processor.problems(), [&](MapReader& map) {
+  auto entry =
+      readEntry(node, owner.file(), what + ".canary", owner.problems(), [&](MapReader& map) {
         if (auto percent = map.integer("percent", false, 0, 100))
           canary.percent = static_cast<int>(*percent);
         if (auto users = map.strings("users", false)) canary.users = *users;
@@ -73,25 +58,33 @@ std::optional<CanaryEntry> readCanary(MapReader& processor, const std::string& w
   return canary;
 }
 
-void readProcessors(MapReader& plugins, std::map<std::string, ProcessorEntry>& out) {
-  YAML::Node node = plugins.node("processors", false);
+// One entry of any kind: the plugin, `enabled` and `canary` (the same rollout
+// keys for validators, processors and notifiers).
+std::optional<RolloutEntry> readRollout(const YAML::Node& node, const std::string& file,
+                                        const std::string& what, ConfigProblems& problems) {
+  RolloutEntry rollout;
+  auto entry = readEntry(node, file, what, problems, [&](MapReader& map) {
+    if (auto enabled = map.boolean("enabled", false)) rollout.enabled = *enabled;
+    rollout.canary = readCanary(map, what);
+  });
+  if (!entry) return std::nullopt;
+  rollout.entry = std::move(*entry);
+  return rollout;
+}
+
+// `processors` (by payment type) and `notifiers` (by channel).
+void readRolloutMap(MapReader& plugins, const std::string& key,
+                    std::map<std::string, RolloutEntry>& out) {
+  YAML::Node node = plugins.node(key, false);
   if (!node.IsDefined() || node.IsNull()) return;
-  MapReader map(node, plugins.file(), "plugins.processors", plugins.problems());
+  MapReader map(node, plugins.file(), "plugins." + key, plugins.problems());
   if (!map.valid()) return;
   for (const auto& item : node) {
-    const std::string type = item.first.Scalar();
-    if (out.count(type) != 0) continue;  // the duplicate was reported by MapReader
-    const std::string what = "plugins.processors." + type;
-    ProcessorEntry processor;
-    auto entry = readEntry(map.node(type, true), plugins.file(), what, plugins.problems(),
-                           [&](MapReader& entry_map) {
-                             if (auto enabled = entry_map.boolean("enabled", false))
-                               processor.enabled = *enabled;
-                             processor.canary = readCanary(entry_map, what);
-                           });
-    if (!entry) continue;
-    processor.entry = std::move(*entry);
-    out.emplace(type, std::move(processor));
+    const std::string name = item.first.Scalar();
+    if (out.count(name) != 0) continue;  // the duplicate was reported by MapReader
+    auto entry = readRollout(map.node(name, true), plugins.file(), "plugins." + key + "." + name,
+                             plugins.problems());
+    if (entry) out.emplace(name, std::move(*entry));
   }
 }
 
@@ -141,14 +134,14 @@ void readPlugins(MapReader& root, const std::string& base_dir, const std::string
       int index = 0;
       for (const auto& item : validators) {
         auto entry =
-            readEntry(item, map.file(), "plugins.validators[" + std::to_string(index++) + "]",
-                      map.problems());
+            readRollout(item, map.file(), "plugins.validators[" + std::to_string(index++) + "]",
+                        map.problems());
         if (entry) plugins.validators.push_back(std::move(*entry));
       }
     }
   }
-  readProcessors(map, plugins.processors);
-  readEntryMap(map, "notifiers", plugins.notifiers);
+  readRolloutMap(map, "processors", plugins.processors);
+  readRolloutMap(map, "notifiers", plugins.notifiers);
   checkPaymentTypes(map, plugins);
   map.finish();
 }

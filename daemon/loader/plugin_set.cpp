@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "config/fingerprint.h"
+
 namespace paymentd::loader {
 namespace {
 
@@ -73,39 +75,57 @@ std::optional<LoadedPlugin<Interface>> instantiate(const config::PluginEntry& en
   }
 }
 
+template <typename Interface>
+std::optional<PluginRoute<Interface>> instantiateRoute(const config::RolloutEntry& entry,
+                                                       PluginKind kind, const std::string& place,
+                                                       const PluginCatalog& catalog,
+                                                       config::ConfigProblems& problems) {
+  auto primary = instantiate<Interface>(entry.entry, kind, place, catalog, problems);
+  std::optional<LoadedPlugin<Interface>> canary;
+  if (entry.canary) {
+    canary =
+        instantiate<Interface>(entry.canary->entry, kind, place + ".canary", catalog, problems);
+    if (!canary) return std::nullopt;
+  }
+  if (!primary) return std::nullopt;
+  PluginRoute<Interface> route{std::move(*primary), std::move(canary), 0, {}, entry.enabled};
+  if (entry.canary) {
+    route.canary_percent = entry.canary->percent;
+    route.canary_users.insert(entry.canary->users.begin(), entry.canary->users.end());
+  }
+  return route;
+}
+
+// "validator NAME@V for WHERE (PATH)" and, with a canary, its line.
+template <typename Interface>
+void describeRoute(const char* kind, const std::string& where, const PluginRoute<Interface>& route,
+                   std::vector<std::string>& lines) {
+  lines.push_back(std::string(kind) + " " + route.primary.identity + where + " (" +
+                  route.primary.path + ")" + (route.enabled ? "" : ", disabled"));
+  if (route.canary) {
+    lines.push_back(std::string(kind) + " " + route.canary->identity + where + " (" +
+                    route.canary->path + "), canary for " + std::to_string(route.canary_percent) +
+                    "% and " + std::to_string(route.canary_users.size()) + " listed users");
+  }
+}
+
 }  // namespace
 
 int rolloutBucket(const std::string& user_id) {
-  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a, 64 bit
-  for (unsigned char c : user_id) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return static_cast<int>(hash % 100);
+  return static_cast<int>(config::fnv1a64(user_id) % 100);
 }
 
-const LoadedPlugin<Processor>& ProcessorRoute::choose(const std::string& user_id) const {
-  if (canary && (canary_users.count(user_id) != 0 || rolloutBucket(user_id) < canary_percent)) {
-    return *canary;
-  }
-  return primary;
+bool inCanaryShare(const std::set<std::string>& users, int percent, const std::string& user_id) {
+  return users.count(user_id) != 0 || rolloutBucket(user_id) < percent;
 }
 
 std::vector<std::string> PluginSet::describe() const {
   std::vector<std::string> lines;
-  for (const auto& v : validators) lines.push_back("validator " + v.identity + " (" + v.path + ")");
-  for (const auto& [type, route] : processors) {
-    lines.push_back("processor " + route.primary.identity + " for " + type + " (" +
-                    route.primary.path + ")" + (route.enabled ? "" : ", disabled"));
-    if (route.canary) {
-      lines.push_back("processor " + route.canary->identity + " for " + type + " (" +
-                      route.canary->path + "), canary for " + std::to_string(route.canary_percent) +
-                      "% and " + std::to_string(route.canary_users.size()) + " listed users");
-    }
-  }
-  for (const auto& [channel, n] : notifiers) {
-    lines.push_back("notifier " + n.identity + " for " + channel + " (" + n.path + ")");
-  }
+  for (const auto& route : validators) describeRoute("validator", "", route, lines);
+  for (const auto& [type, route] : processors)
+    describeRoute("processor", " for " + type, route, lines);
+  for (const auto& [channel, route] : notifiers)
+    describeRoute("notifier", " for " + channel, route, lines);
   return lines;
 }
 
@@ -116,33 +136,21 @@ std::shared_ptr<const PluginSet> buildPluginSet(const config::PluginsConfig& plu
   auto set = std::make_shared<PluginSet>();
   set->libraries = catalog.libraries();
   for (const auto& entry : plugins.validators) {
-    if (auto loaded = instantiate<Validator>(entry, PluginKind::kValidator, "plugins.validators",
-                                             catalog, problems)) {
-      set->validators.push_back(std::move(*loaded));
+    if (auto route = instantiateRoute<Validator>(entry, PluginKind::kValidator,
+                                                 "plugins.validators", catalog, problems)) {
+      set->validators.push_back(std::move(*route));
     }
   }
   for (const auto& [type, entry] : plugins.processors) {
-    const std::string place = "plugins.processors." + type;
-    auto primary =
-        instantiate<Processor>(entry.entry, PluginKind::kProcessor, place, catalog, problems);
-    std::optional<LoadedPlugin<Processor>> canary;
-    if (entry.canary) {
-      canary = instantiate<Processor>(entry.canary->entry, PluginKind::kProcessor,
-                                      place + ".canary", catalog, problems);
-      if (!canary) continue;
+    if (auto route = instantiateRoute<Processor>(entry, PluginKind::kProcessor,
+                                                 "plugins.processors." + type, catalog, problems)) {
+      set->processors.emplace(type, std::move(*route));
     }
-    if (!primary) continue;
-    ProcessorRoute route{std::move(*primary), std::move(canary), 0, {}, entry.enabled};
-    if (entry.canary) {
-      route.canary_percent = entry.canary->percent;
-      route.canary_users.insert(entry.canary->users.begin(), entry.canary->users.end());
-    }
-    set->processors.emplace(type, std::move(route));
   }
   for (const auto& [channel, entry] : plugins.notifiers) {
-    if (auto loaded = instantiate<Notifier>(entry, PluginKind::kNotifier,
-                                            "plugins.notifiers." + channel, catalog, problems)) {
-      set->notifiers.emplace(channel, std::move(*loaded));
+    if (auto route = instantiateRoute<Notifier>(
+            entry, PluginKind::kNotifier, "plugins.notifiers." + channel, catalog, problems)) {
+      set->notifiers.emplace(channel, std::move(*route));
     }
   }
   if (problems.lines().size() != before) return nullptr;

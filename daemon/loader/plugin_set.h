@@ -30,28 +30,39 @@ struct LoadedPlugin {
   std::shared_ptr<const Interface> instance;
 };
 
-/// The processor(s) for one payment type, with its rollout rule.
-struct ProcessorRoute {
-  LoadedPlugin<Processor> primary;
-  std::optional<LoadedPlugin<Processor>> canary;
+/// 0-99, stable across processes and machines.
+int rolloutBucket(const std::string& user_id);
+
+/// Whether a user is in a canary's share: allow-listed, or their stable bucket
+/// (FNV-1a of the user id, mod 100) is under `percent`. The one rule for every
+/// plugin kind, so a user gets the same answer for each, on every daemon.
+bool inCanaryShare(const std::set<std::string>& users, int percent, const std::string& user_id);
+
+/// One configured plugin of any kind (a validator in the chain, a payment
+/// type's processor, a channel's notifier) with its rollout rule.
+template <typename Interface>
+struct PluginRoute {
+  LoadedPlugin<Interface> primary;
+  std::optional<LoadedPlugin<Interface>> canary;
   int canary_percent = 0;
   std::set<std::string> canary_users;
   bool enabled = true;
 
-  /// The canary for allow-listed users and for users whose stable bucket
-  /// (FNV-1a of the user id, mod 100) is under the percentage; else the primary.
-  /// The same user always gets the same answer, on every daemon.
-  const LoadedPlugin<Processor>& choose(const std::string& user_id) const;
+  /// The canary for users in its share (inCanaryShare), else the primary.
+  const LoadedPlugin<Interface>& choose(const std::string& user_id) const {
+    return canary && inCanaryShare(canary_users, canary_percent, user_id) ? *canary : primary;
+  }
 };
 
-/// 0-99, stable across processes and machines.
-int rolloutBucket(const std::string& user_id);
+using ValidatorRoute = PluginRoute<Validator>;
+using ProcessorRoute = PluginRoute<Processor>;
+using NotifierRoute = PluginRoute<Notifier>;
 
 struct PluginSet {
-  std::vector<LoadedPlugin<Validator>> validators;          // in run order
-  std::map<std::string, ProcessorRoute> processors;         // by payment type
-  std::map<std::string, LoadedPlugin<Notifier>> notifiers;  // by channel
-  std::vector<std::shared_ptr<PluginLibrary>> libraries;    // everything scanned
+  std::vector<ValidatorRoute> validators;                 // in run order
+  std::map<std::string, ProcessorRoute> processors;       // by payment type
+  std::map<std::string, NotifierRoute> notifiers;         // by channel
+  std::vector<std::shared_ptr<PluginLibrary>> libraries;  // everything scanned
 
   /// One line per plugin, for --check-config and the start-up log.
   std::vector<std::string> describe() const;

@@ -91,6 +91,16 @@ Metrics::Metrics(const KnownLabels& known)
                        .Help("Outbox items given up after their last attempt")
                        .Register(*registry_)
                        .Add({})),
+      config_reloads_(prometheus::BuildCounter()
+                          .Name("paymentd_config_reloads_total")
+                          .Help("Config reloads (SIGHUP), by result")
+                          .Register(*registry_)),
+      config_hash_(prometheus::BuildGauge()
+                       .Name("paymentd_config_hash")
+                       .Help("Fingerprint of the loaded config and catalog files (the same on "
+                             "daemons running the same files)")
+                       .Register(*registry_)
+                       .Add({})),
       routes_(LabelValues::firstSeen(kMaxRoutes)),
       webhook_types_(LabelValues::closed(plus(known.webhook_types, {"unverified"}))),
       outcomes_(LabelValues::closed(known.outcomes)),
@@ -102,7 +112,8 @@ Metrics::Metrics(const KnownLabels& known)
       portone_outcomes_(
           LabelValues::closed(plus(known.portone_error_types, {"ok", "transient", "error"}))),
       reconcile_reasons_(
-          LabelValues::closed({"overdue_schedule", "unfinished_refund", "unsettled_webhook"})) {
+          LabelValues::closed({"overdue_schedule", "unfinished_refund", "unsettled_webhook"})),
+      reload_results_(LabelValues::closed({"applied", "restart_needed", "refused"})) {
   prometheus::BuildGauge()
       .Name("paymentd_build_info")
       .Help("The running paymentd's version and plugin API version")
@@ -117,6 +128,9 @@ Metrics::Metrics(const KnownLabels& known)
 // Every series an alert may watch exists at 0 from the start, so `rate()` and `absent()`
 // see a value before the first event (and a restart reads as a reset, not a gap).
 void Metrics::initialiseKnownSeries(const KnownLabels& known) {
+  for (const char* result : {"applied", "restart_needed", "refused"}) {
+    config_reloads_.Add({{"result", result}});
+  }
   for (const char* reason : {"overdue_schedule", "unfinished_refund", "unsettled_webhook"}) {
     for (const std::string& outcome : known.outcomes) {
       reconciled_.Add({{"reason", reason}, {"outcome", outcome}});
@@ -171,6 +185,15 @@ void Metrics::countRefund(const std::string& reason, const std::string& result) 
 void Metrics::countReconciled(const std::string& reason, const std::string& outcome) {
   reconciled_.Add({{"reason", reconcile_reasons_(reason)}, {"outcome", outcomes_(outcome)}})
       .Increment();
+}
+
+void Metrics::countConfigReload(const std::string& result) {
+  config_reloads_.Add({{"result", reload_results_(result)}}).Increment();
+}
+
+void Metrics::setConfigHash(std::uint64_t hash) {
+  // A gauge is a double: 52 bits stay exact.
+  config_hash_.Set(static_cast<double>(hash & ((std::uint64_t{1} << 52) - 1)));
 }
 
 void Metrics::countLockContention() {

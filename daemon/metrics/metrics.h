@@ -63,6 +63,11 @@ class Metrics {
   /// One payment the reconciler took up: why (overdue_schedule, unfinished_refund)
   /// and how its run ended (the outcome a webhook would have got).
   void countReconciled(const std::string& reason, const std::string& outcome);
+  /// One SIGHUP: applied (every change taken), restart_needed (the rest taken;
+  /// some keys wait for a restart) or refused (nothing changed).
+  void countConfigReload(const std::string& result);
+  /// The loaded config's fingerprint (config/fingerprint.h), as a number.
+  void setConfigHash(std::uint64_t hash);
 
  private:
   void initialiseKnownSeries(const KnownLabels& known);
@@ -79,6 +84,8 @@ class Metrics {
   prometheus::Family<prometheus::Counter>& reconciled_;
   prometheus::Gauge& outbox_pending_;
   prometheus::Gauge& outbox_dead_;
+  prometheus::Family<prometheus::Counter>& config_reloads_;
+  prometheus::Gauge& config_hash_;
 
   LabelValues routes_;
   LabelValues webhook_types_;
@@ -90,6 +97,7 @@ class Metrics {
   LabelValues endpoints_;
   LabelValues portone_outcomes_;
   LabelValues reconcile_reasons_;
+  LabelValues reload_results_;
 };
 
 /// Adds GET /metrics. `refresh`, when given, runs before each scrape (to count

@@ -8,7 +8,7 @@ namespace paymentd::outbox {
 struct Attempt {
   enum class Result {
     kDone = 1,  // carried out (or found done already: idempotent)
-    kDropped,   // a notice whose moment has passed: never sent late
+    kDropped,   // a notice whose moment has passed (never sent late), or a disabled channel's
     kRetry,     // transient: try again after a backoff
     kDead,      // permanent: never try again on its own
   };

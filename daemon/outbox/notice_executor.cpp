@@ -21,7 +21,7 @@ std::string paymentIdOf(const std::string& payload) {
 }
 
 Attempt NoticeExecutor::execute(const OutboxItem& item, Timestamp now) const {
-  if (item.due_at != Timestamp{} && now > item.due_at + grace_) {
+  if (item.due_at != Timestamp{} && now > item.due_at + grace_.load()) {
     return {Attempt::Result::kDropped, "late by more than the grace; not sent"};
   }
   Notification notification;
@@ -45,6 +45,10 @@ Attempt NoticeExecutor::execute(const OutboxItem& item, Timestamp now) const {
     // A reload may add the channel; until then the item waits.
     return {Attempt::Result::kRetry, "no notifier for channel " + notification.channel};
   }
+  if (!found->second.enabled) {
+    return {Attempt::Result::kDropped, "channel " + notification.channel + " is disabled"};
+  }
+  const auto& notifier = found->second.choose(notification.user_id);  // canary or primary
   std::string to;
   if (recipient_subscription_id > 0) {
     try {
@@ -56,10 +60,10 @@ Attempt NoticeExecutor::execute(const OutboxItem& item, Timestamp now) const {
                                       : " (no phone number stored for subscription " +
                                             std::to_string(recipient_subscription_id) + ")";
   }
-  const Outcome outcome = loader::callPlugin(
-      found->second.identity, [&] { return found->second.instance->send(notification); });
+  const Outcome outcome =
+      loader::callPlugin(notifier.identity, [&] { return notifier.instance->send(notification); });
   const std::string detail =
-      found->second.identity + " " + notification.template_code + to +
+      notifier.identity + " " + notification.template_code + to +
       (outcome.isOk() ? "" : " " + outcome.code() + ": " + outcome.message());
   if (outcome.isOk()) return {Attempt::Result::kDone, detail};
   if (outcome.isRejected()) return {Attempt::Result::kDead, detail};

@@ -5,6 +5,7 @@
 // time; attempt details show it masked.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <string>
 
@@ -25,10 +26,13 @@ class NoticeExecutor {
   /// sent a day late is worse than none (the retry may have succeeded since).
   Attempt execute(const OutboxItem& item, Timestamp now) const;
 
+  /// A reload's outbox.notice_grace_s.
+  void setGrace(std::chrono::seconds grace) { grace_.store(grace); }
+
  private:
   const loader::ActivePlugins& plugins_;
   storage::Database& database_;
-  std::chrono::seconds grace_;
+  std::atomic<std::chrono::seconds> grace_;  // outbox.notice_grace_s, a reload may change it
 };
 
 /// The payment id a notify or schedule_payment payload is about ("" if none).

@@ -15,11 +15,18 @@ namespace paymentd::outbox {
 
 OutboxWorker::OutboxWorker(WorkerParts parts, WorkerOptions options)
     : parts_(parts),
-      options_(std::move(options)),
+      options_(std::make_shared<const WorkerOptions>(std::move(options))),
       random_(std::random_device{}()),
       // A full batch suggests more are due: go again without waiting.
-      loop_("paymentd.outbox", options_.poll_interval,
-            [this] { return runOnce() >= options_.batch_size; }) {}
+      loop_("paymentd.outbox", options_.current()->poll_interval,
+            [this] { return runOnce() >= options_.current()->batch_size; }) {}
+
+void OutboxWorker::apply(WorkerOptions options) {
+  options.worker_id = options_.current()->worker_id;
+  const auto interval = options.poll_interval;
+  options_.replace(std::make_shared<const WorkerOptions>(std::move(options)));
+  loop_.setInterval(interval);
+}
 
 OutboxWorker::~OutboxWorker() {
   stop();
@@ -32,9 +39,10 @@ double OutboxWorker::unitRandom() {
 
 std::size_t OutboxWorker::runOnce() {
   storage::OutboxQueue queue(parts_.database);
+  const auto options = options_.current();
   const auto records =
-      queue.claim(options_.worker_id, parts_.clock.now(), options_.lease, options_.batch_size);
-  for (const auto& record : records) finish(record, attempt(record));
+      queue.claim(options->worker_id, parts_.clock.now(), options->lease, options->batch_size);
+  for (const auto& record : records) finish(record, attempt(record), *options);
   return records.size();
 }
 
@@ -57,11 +65,12 @@ Attempt OutboxWorker::attempt(const storage::OutboxRecord& record) {
   }
 }
 
-void OutboxWorker::finish(const storage::OutboxRecord& record, const Attempt& attempt) {
+void OutboxWorker::finish(const storage::OutboxRecord& record, const Attempt& attempt,
+                          const WorkerOptions& options) {
   storage::OutboxQueue queue(parts_.database);
   const std::int64_t number = record.attempts + 1;
   Attempt::Result result = attempt.result;
-  if (result == Attempt::Result::kRetry && number >= options_.max_attempts) {
+  if (result == Attempt::Result::kRetry && number >= options.max_attempts) {
     result = Attempt::Result::kDead;
   }
   std::string detail = "item " + std::to_string(record.id) + " " + record.item.dedupe_key +
@@ -74,7 +83,7 @@ void OutboxWorker::finish(const storage::OutboxRecord& record, const Attempt& at
       queue.markDone(record.id);  // nothing left to do: the moment passed
       break;
     case Attempt::Result::kRetry: {
-      const auto delay = backoffDelay(options_.backoff, number, unitRandom());
+      const auto delay = backoffDelay(options.backoff, number, unitRandom());
       queue.retryLater(record.id, parts_.clock.now() + delay, attempt.detail);
       detail += " (next in " + std::to_string(delay.count()) + " ms)";
       break;
@@ -82,7 +91,7 @@ void OutboxWorker::finish(const storage::OutboxRecord& record, const Attempt& at
     case Attempt::Result::kDead:
       queue.markDead(record.id, attempt.detail);
       detail += " (admin alert " +
-                alertDeadItem(parts_.database, record, attempt.detail, options_.admin_channel,
+                alertDeadItem(parts_.database, record, attempt.detail, options.admin_channel,
                               parts_.clock.now()) +
                 ")";
       break;

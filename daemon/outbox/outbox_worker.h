@@ -18,6 +18,7 @@
 
 #include "clock/clock.h"
 #include "clock/periodic_loop.h"
+#include "config/live.h"
 #include "outbox/backoff.h"
 #include "outbox/notice_executor.h"
 #include "outbox/schedule_executor.h"
@@ -59,14 +60,17 @@ class OutboxWorker {
   void stop();
   /// True while one pass has run longer than `limit` (see PeriodicLoop::stalled).
   bool stalled(std::chrono::steady_clock::duration limit) const { return loop_.stalled(limit); }
+  /// A reload's options (the worker id stays): the next pass uses them.
+  void apply(WorkerOptions options);
 
  private:
   Attempt attempt(const storage::OutboxRecord& record);
-  void finish(const storage::OutboxRecord& record, const Attempt& attempt);
+  void finish(const storage::OutboxRecord& record, const Attempt& attempt,
+              const WorkerOptions& options);
   double unitRandom();
 
   WorkerParts parts_;
-  WorkerOptions options_;
+  config::Live<WorkerOptions> options_;  // one snapshot per pass
   std::mutex random_mutex_;
   std::mt19937_64 random_;
   PeriodicLoop loop_;  // last: stopped first, while the members it uses live

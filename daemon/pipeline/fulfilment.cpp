@@ -157,7 +157,9 @@ Outcome fulfilInOneTransaction(const FulfilmentParts& parts, const loader::Plugi
   const PaymentContext context{
       payment, claims, event, parts.clock.now(),
       schedule ? std::optional<std::int64_t>(schedule->request.amount) : std::nullopt};
-  for (const auto& validator : plugins.validators) {
+  for (const auto& validator_route : plugins.validators) {
+    if (!validator_route.enabled) continue;
+    const auto& validator = validator_route.choose(*claims.user_id);  // canary or primary
     const Outcome outcome = callStep(trace, parts.metrics, "validator", validator.identity, [&] {
       return validator.instance->validate(context, transaction.store());
     });

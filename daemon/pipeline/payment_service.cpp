@@ -62,11 +62,13 @@ core::RecordedPayment recorded(storage::PaymentLog& log, const std::string& paym
 class PaymentService::Run {
  public:
   Run(storage::PaymentLog& log, const Clock& clock, std::string payment_id, WebhookEvent webhook,
-      Claims webhook_claims)
-      : trace(log, clock, std::move(payment_id)),
+      Claims webhook_claims, std::shared_ptr<const ServiceSettings> run_settings)
+      : settings(std::move(run_settings)),
+        trace(log, clock, std::move(payment_id)),
         event(webhook),
         claims(std::move(webhook_claims)) {}
 
+  std::shared_ptr<const ServiceSettings> settings;  // taken once: a reload does not move it
   PaymentTrace trace;
   WebhookEvent event;
   bool event_from_status = false;  // the reconciler's runs: PortOne's status decides the event
@@ -76,16 +78,24 @@ class PaymentService::Run {
   core::FetchedPayment payment;  // plugins see its Payment part only
 };
 
+ServiceSettings::ServiceSettings(const ServiceParts& parts, ServiceOptions service_options)
+    : options(std::move(service_options)),
+      refunder(parts.gateway, parts.database, parts.metrics, options.admin_channel),
+      billing_failures(parts.database, parts.clock,
+                       recurring::FailurePolicy{options.recurring, options.admin_channel}) {}
+
 PaymentService::PaymentService(ServiceParts parts, ServiceOptions options)
     : parts_(parts),
-      options_(std::move(options)),
-      refunder_(parts.gateway, parts.database, parts.metrics, options_.admin_channel),
-      billing_failures_(parts.database, parts.clock,
-                        recurring::FailurePolicy{options_.recurring, options_.admin_channel}) {}
+      settings_(std::make_shared<const ServiceSettings>(parts_, std::move(options))) {}
+
+void PaymentService::apply(ServiceOptions options) {
+  settings_.replace(std::make_shared<const ServiceSettings>(parts_, std::move(options)));
+}
 
 core::Decision PaymentService::settleWebhook(const WebhookDelivery& delivery) const {
   storage::PaymentLog log(parts_.database);
-  Run run(log, parts_.clock, delivery.payment_id, delivery.event, delivery.claims);
+  Run run(log, parts_.clock, delivery.payment_id, delivery.event, delivery.claims,
+          settings_.current());
   const core::Decision decision = runLocked(run, "received", delivery.type_name);
   if (decision.awaitsReconciler()) {
     // PortOne retries these for about five hours; the reconciler takes over
@@ -103,7 +113,8 @@ core::Decision PaymentService::settleWebhook(const WebhookDelivery& delivery) co
 
 core::Decision PaymentService::reconcile(const ReconcileRequest& request) const {
   storage::PaymentLog log(parts_.database);
-  Run run(log, parts_.clock, request.payment_id, WebhookEvent::kTransactionPaid, request.claims);
+  Run run(log, parts_.clock, request.payment_id, WebhookEvent::kTransactionPaid, request.claims,
+          settings_.current());
   run.event_from_status = true;
   run.schedule_dead = request.schedule_dead;
   const core::Decision decision = runLocked(run, "reconcile", request.reason);
@@ -123,7 +134,7 @@ core::Decision PaymentService::runLocked(Run& run, const std::string& stage,
 
     const Stopwatch lock_watch;
     const lock::AcquireResult acquired =
-        parts_.lock.acquire("payment:" + payment_id, options_.lock_ttl);
+        parts_.lock.acquire("payment:" + payment_id, run.settings->options.lock_ttl);
     parts_.metrics.observeStage("lock", lock_watch.seconds());
     if (acquired.status == lock::AcquireStatus::kHeld) {
       parts_.metrics.countLockContention();
@@ -175,7 +186,8 @@ core::Decision PaymentService::settleLocked(Run& run) const {
 
   storage::PaymentLog log(parts_.database);
   const core::PaymentFacts facts{run.event, payment.status, parseScheduledPaymentId(id).has_value(),
-                                 recorded(log, id), options_.require_live && !payment.live};
+                                 recorded(log, id),
+                                 run.settings->options.require_live && !payment.live};
   core::Step step = core::decide(facts);
   if (step.answer.verdict == core::Verdict::kDeclined) {
     step.failure_message = payment.failure_reason.value_or("PortOne reports a failure");
@@ -215,7 +227,7 @@ core::Decision PaymentService::answer(Run& run, const core::Step& step) const {
         // holds keep the type they were created with after an operator changed
         // recurring.payment_type. Counted once per payment id.
         const recurring::FailureRecord counted =
-            billing_failures_.record(payment, run.payment.failure_pg_code);
+            run.settings->billing_failures.record(payment, run.payment.failure_pg_code);
         run.trace.add(
             "recurring",
             counted.result == recurring::FailureRecord::Result::kCounted ? "counted" : "skipped",
@@ -230,8 +242,9 @@ core::Decision PaymentService::answer(Run& run, const core::Step& step) const {
       if (step.action == core::Action::kMarkRefunded) {
         log.setRefund(id, storage::RefundState::kDone);
         run.trace.add("refund", "done", "PortOne shows the payment cancelled");
-        refunder_.notifyAdmin(payment, run.claims, step.answer.code,
-                              RefundResult{true, "PortOne shows the payment cancelled"}, run.trace);
+        run.settings->refunder.notifyAdmin(
+            payment, run.claims, step.answer.code,
+            RefundResult{true, "PortOne shows the payment cancelled"}, run.trace);
       } else if (cancelled_at_portone) {
         run.trace.add("status", "rejected", core::kCancelledCode);
       } else {
@@ -251,7 +264,8 @@ core::Decision PaymentService::failUnscheduled(Run& run) const {
   Payment payment;
   payment.id = run.trace.paymentId();
   payment.status = PaymentStatus::kFailed;
-  const recurring::FailureRecord counted = billing_failures_.record(payment, std::nullopt);
+  const recurring::FailureRecord counted =
+      run.settings->billing_failures.record(payment, std::nullopt);
   const bool changed = counted.result == recurring::FailureRecord::Result::kCounted;
   run.trace.add("recurring", changed ? "counted" : "skipped",
                 "its schedule never reached PortOne: " + counted.detail);
@@ -289,8 +303,8 @@ core::Decision PaymentService::reject(Run& run, const Outcome& outcome) const {
       log.check(run.payment.id).status == storage::PaymentCheck::Status::kCompleted;
   const core::Step step = core::afterRejection(outcome, fulfilled);
   if (step.action == core::Action::kRefund) {
-    const RefundResult refund = refunder_.refund(run.payment, run.claims, step.failure_code,
-                                                 step.failure_message, run.trace);
+    const RefundResult refund = run.settings->refunder.refund(
+        run.payment, run.claims, step.failure_code, step.failure_message, run.trace);
     return core::afterRefund(refund.refunded, step.failure_code);
   }
   if (step.answer.verdict == core::Verdict::kAlreadyFulfilled) {

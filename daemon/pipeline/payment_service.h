@@ -15,6 +15,7 @@
 
 #include "clock/clock.h"
 #include "config/config.h"
+#include "config/live.h"
 #include "core/decision.h"
 #include "core/payment_gateway.h"
 #include "loader/active_plugins.h"
@@ -61,9 +62,22 @@ struct ReconcileRequest {
   bool schedule_dead = false;
 };
 
+/// What a reload may change, with the parts built from it; one run takes it
+/// once and keeps it to the end.
+struct ServiceSettings {
+  ServiceSettings(const ServiceParts& parts, ServiceOptions service_options);
+  ServiceOptions options;
+  Refunder refunder;
+  recurring::BillingFailures billing_failures;
+};
+
 class PaymentService {
  public:
   PaymentService(ServiceParts parts, ServiceOptions options);
+
+  /// A reload's options: runs that start from now on use them, runs in flight
+  /// finish on theirs.
+  void apply(ServiceOptions options);
 
   /// A webhook's payment. One the reconciler must finish (our outage, or not
   /// paid yet) is remembered with its claims, which only the URL carries.
@@ -90,9 +104,7 @@ class PaymentService {
   core::Decision failUnscheduled(Run& run) const;
 
   ServiceParts parts_;
-  ServiceOptions options_;
-  Refunder refunder_;
-  recurring::BillingFailures billing_failures_;
+  config::Live<ServiceSettings> settings_;
 };
 
 }  // namespace paymentd::pipeline

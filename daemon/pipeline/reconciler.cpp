@@ -14,19 +14,27 @@ Reconciler::Reconciler(const Clock& clock, storage::Database& database,
     : clock_(clock),
       database_(database),
       service_(service),
-      options_(std::move(options)),
-      loop_("paymentd.reconcile", options_.interval, [this] {
+      options_(std::make_shared<const ReconcilerOptions>(std::move(options))),
+      loop_("paymentd.reconcile", options_.current()->interval, [this] {
         // A full batch of every kind suggests more are waiting: go again at once.
-        return runOnce() >= 3 * options_.batch_size;
+        return runOnce() >= 3 * options_.current()->batch_size;
       }) {}
+
+void Reconciler::apply(ReconcilerOptions options) {
+  const auto interval = options.interval;
+  options_.replace(std::make_shared<const ReconcilerOptions>(std::move(options)));
+  loop_.setInterval(interval);
+}
 
 Reconciler::~Reconciler() {
   stop();
 }
 
 std::size_t Reconciler::runOnce() const {
-  const Timestamp before = clock_.now() - options_.grace;
-  const Timestamp since = clock_.now() - options_.give_up_after;
+  const auto options_now = options_.current();
+  const ReconcilerOptions& options = *options_now;
+  const Timestamp before = clock_.now() - options.grace;
+  const Timestamp since = clock_.now() - options.give_up_after;
   std::size_t taken = 0;
   // One payment through the pipeline, logged with why it was taken up.
   const auto take = [&](const std::string& payment_id, Claims claims, const char* reason,
@@ -41,20 +49,20 @@ std::size_t Reconciler::runOnce() const {
   };
 
   for (const auto& renewal :
-       storage::overdueRenewals(database_, before, since, options_.batch_size)) {
+       storage::overdueRenewals(database_, before, since, options.batch_size)) {
     take(renewal.payment_id,
-         Claims{renewal.user_id, renewal.plan_id, options_.renewal_payment_type, std::nullopt},
+         Claims{renewal.user_id, renewal.plan_id, options.renewal_payment_type, std::nullopt},
          "overdue_schedule",
          "overdue renewal of subscription " + std::to_string(renewal.subscription_id) +
              (renewal.schedule_dead ? " (its schedule item is dead)" : ""),
          renewal.schedule_dead);
   }
   for (const auto& failure :
-       storage::PaymentLog(database_).unfinishedRefunds(before, since, options_.batch_size)) {
+       storage::PaymentLog(database_).unfinishedRefunds(before, since, options.batch_size)) {
     take(failure.payment_id, Claims{std::nullopt, std::nullopt, failure.payment_type, std::nullopt},
          "unfinished_refund", "unfinished refund (" + failure.code + ")");
   }
-  for (auto& webhook : storage::unsettledWebhooks(database_, before, since, options_.batch_size)) {
+  for (auto& webhook : storage::unsettledWebhooks(database_, before, since, options.batch_size)) {
     const core::Decision decision = take(webhook.payment_id, webhook.claims, "unsettled_webhook",
                                          "webhook last answered " + webhook.answer);
     if (decision.isFinal()) {
@@ -65,7 +73,7 @@ std::size_t Reconciler::runOnce() const {
     }
   }
   // What began before `since` is no longer retried above: an operator is told, once.
-  giveUpAbandonedWork(database_, clock_, since, options_.batch_size, options_.admin_channel);
+  giveUpAbandonedWork(database_, clock_, since, options.batch_size, options.admin_channel);
   return taken;
 }
 

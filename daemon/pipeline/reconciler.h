@@ -24,6 +24,7 @@
 
 #include "clock/clock.h"
 #include "clock/periodic_loop.h"
+#include "config/live.h"
 #include "pipeline/payment_service.h"
 #include "storage/database.h"
 
@@ -57,13 +58,15 @@ class Reconciler {
   void stop();
   /// True while one pass has run longer than `limit` (see PeriodicLoop::stalled).
   bool stalled(std::chrono::steady_clock::duration limit) const { return loop_.stalled(limit); }
+  /// A reload's options: the next pass uses them.
+  void apply(ReconcilerOptions options);
 
  private:
   const Clock& clock_;
   storage::Database& database_;
   const PaymentService& service_;
-  ReconcilerOptions options_;
-  PeriodicLoop loop_;  // last: stopped first, while the members it uses live
+  config::Live<ReconcilerOptions> options_;  // one snapshot per pass
+  PeriodicLoop loop_;                        // last: stopped first, while the members it uses live
 };
 
 }  // namespace paymentd::pipeline

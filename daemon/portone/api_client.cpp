@@ -113,6 +113,12 @@ auto PortOneClient::observed(const std::string& endpoint, Call&& call) const {
   }
 }
 
+void PortOneClient::setTimeouts(const config::PortOneConfig& config) {
+  transport_.setTimeouts(ApiTimeouts{std::chrono::milliseconds(config.connect_timeout_ms),
+                                     std::chrono::milliseconds(config.read_timeout_ms),
+                                     std::chrono::milliseconds(config.request_deadline_ms)});
+}
+
 PortOneClientOptions PortOneClient::optionsFromConfig(const config::PortOneConfig& config) {
   PortOneClientOptions options;
   options.store_id = config.store_id;

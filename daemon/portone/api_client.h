@@ -92,6 +92,8 @@ class PortOneClient {
 
   /// Options from the daemon's config; reads the API secret file.
   /// @throws SecretFileError.
+  /// A reload's portone.connect_timeout_ms, read_timeout_ms and request_deadline_ms.
+  void setTimeouts(const config::PortOneConfig& config);
   static PortOneClientOptions optionsFromConfig(const config::PortOneConfig& config);
 
   /// GET /payments/{paymentId}. ApiError PAYMENT_NOT_FOUND when PortOne has none.

@@ -69,7 +69,10 @@ ApiError errorFromBody(int status, const std::string& body) {
 }  // namespace
 
 ApiTransport::ApiTransport(ApiTransportOptions options, const Clock& clock)
-    : options_(std::move(options)), clock_(clock) {
+    : options_(std::move(options)),
+      clock_(clock),
+      timeouts_(std::make_shared<const ApiTimeouts>(ApiTimeouts{
+          options_.connect_timeout, options_.read_timeout, options_.request_deadline})) {
   Poco::URI uri;
   try {
     uri = Poco::URI(options_.api_base);
@@ -107,7 +110,8 @@ std::string ApiTransport::call(const ApiRequest& request) const {
   }
   // A write without an idempotency key must not be sent twice: PortOne could act twice.
   const bool retryable = request.method == "GET" || !request.idempotency_key.empty();
-  const auto deadline = clock_.now() + options_.request_deadline;
+  const auto timeouts = timeouts_.current();
+  const auto deadline = clock_.now() + timeouts->request_deadline;
   auto backoff = options_.first_backoff;
   for (int attempt_number = 1;; ++attempt_number) {
     const auto remaining =
@@ -119,7 +123,7 @@ std::string ApiTransport::call(const ApiRequest& request) const {
     }
     auto& logger = Poco::Logger::get("portone");
     try {
-      std::string body = attempt(request, remaining, retryable);
+      std::string body = attempt(request, remaining, retryable, *timeouts);
       if (logger.debug()) {
         logger.debug("portone call method=" + request.method + " path=" + request.path_and_query +
                      " attempt=" + std::to_string(attempt_number) + " outcome=ok");
@@ -142,28 +146,33 @@ std::string ApiTransport::call(const ApiRequest& request) const {
   }
 }
 
+void ApiTransport::setTimeouts(ApiTimeouts timeouts) {
+  timeouts_.replace(std::make_shared<const ApiTimeouts>(timeouts));
+}
+
 std::string ApiTransport::attempt(const ApiRequest& request, std::chrono::milliseconds remaining,
-                                  bool retryable) const {
+                                  bool retryable, const ApiTimeouts& timeouts) const {
   // A kept connection only for what may be sent twice: one the server closed while it sat
   // idle fails before PortOne saw the request, and the request goes again at once on a
   // new connection. A timeout is not that (PortOne may be working on it): the caller's
   // backoff decides.
   SessionPool::Lease lease = pool_->take(retryable);
   try {
-    return exchange(lease, request, remaining);
+    return exchange(lease, request, remaining, timeouts);
   } catch (const TransientError& e) {
     if (!lease.reused || e.kind() != TransientError::Kind::kTransport) throw;
   }
   lease = pool_->take(false);
-  return exchange(lease, request, remaining);
+  return exchange(lease, request, remaining, timeouts);
 }
 
 std::string ApiTransport::exchange(SessionPool::Lease& lease, const ApiRequest& request,
-                                   std::chrono::milliseconds remaining) const {
+                                   std::chrono::milliseconds remaining,
+                                   const ApiTimeouts& timeouts) const {
   Poco::Net::HTTPClientSession& session = *lease.session;
-  session.setTimeout(toTimespan(std::min(options_.connect_timeout, remaining)),
-                     toTimespan(std::min(options_.read_timeout, remaining)),
-                     toTimespan(std::min(options_.read_timeout, remaining)));
+  session.setTimeout(toTimespan(std::min(timeouts.connect_timeout, remaining)),
+                     toTimespan(std::min(timeouts.read_timeout, remaining)),
+                     toTimespan(std::min(timeouts.read_timeout, remaining)));
   Poco::Net::HTTPRequest http_request(request.method, base_path_ + request.path_and_query,
                                       Poco::Net::HTTPMessage::HTTP_1_1);
   http_request.set("Authorization", "PortOne " + options_.api_secret);

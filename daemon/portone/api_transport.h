@@ -17,6 +17,7 @@
 #include <string>
 
 #include "clock/clock.h"
+#include "config/live.h"
 #include "portone/session_pool.h"
 
 namespace paymentd::portone {
@@ -30,6 +31,13 @@ struct ApiTransportOptions {
   std::chrono::milliseconds first_backoff{200};
   std::chrono::milliseconds max_backoff{2000};
   std::size_t idle_connections = 8;  // kept open for later calls; 0: a new one per call
+};
+
+/// The limits a reload may change; one call takes them once.
+struct ApiTimeouts {
+  std::chrono::milliseconds connect_timeout;
+  std::chrono::milliseconds read_timeout;
+  std::chrono::milliseconds request_deadline;
 };
 
 struct ApiRequest {
@@ -49,14 +57,18 @@ class ApiTransport {
   /// std::invalid_argument for an idempotency key outside 16-256 characters.
   std::string call(const ApiRequest& request) const;
 
+  /// A reload's timeouts: calls that start from now on use them.
+  void setTimeouts(ApiTimeouts timeouts);
+
  private:
   std::string attempt(const ApiRequest& request, std::chrono::milliseconds remaining,
-                      bool retryable) const;
+                      bool retryable, const ApiTimeouts& timeouts) const;
   std::string exchange(SessionPool::Lease& lease, const ApiRequest& request,
-                       std::chrono::milliseconds remaining) const;
+                       std::chrono::milliseconds remaining, const ApiTimeouts& timeouts) const;
 
-  ApiTransportOptions options_;
+  ApiTransportOptions options_;  // its timeouts only until the first setTimeouts()
   const Clock& clock_;
+  config::Live<ApiTimeouts> timeouts_;
   std::string scheme_;
   std::string host_;
   std::uint16_t port_ = 0;

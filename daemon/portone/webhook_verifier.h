@@ -61,6 +61,9 @@ class WebhookVerifier {
   /// every `v1` entry in constant time.
   WebhookVerdict verify(const WebhookHeaders& headers, std::string_view body) const;
 
+  /// Whether `other` accepts exactly the same secrets (a reload's rotation check).
+  bool sameSecrets(const WebhookVerifier& other) const { return keys_ == other.keys_; }
+
  private:
   std::vector<std::string> keys_;
   const Clock& clock_;

@@ -18,7 +18,8 @@ const std::string kPaymentd = PAYMENTD_EXECUTABLE;
 
 // A config whose secrets live where the unit's credentials would, and whose
 // SQLite file shows whether the start got as far as the database.
-std::string writeConfig(const testing::TempDir& dir, const std::string& extra) {
+std::string writeConfig(const testing::TempDir& dir, const std::string& extra,
+                        const std::string& plugins = "plugins: {directories: []}\n") {
   dir.write("plans.yaml",
             "- {id: m, name: M, price: 1000, months: 1, lessons_per_month: 4, trial: false}\n");
   dir.write("credentials/portone-api-secret", "test-api-secret\n");
@@ -32,9 +33,8 @@ std::string writeConfig(const testing::TempDir& dir, const std::string& extra) {
                    "  store_id: \"store-1\"\n"
                    "  api_secret_file: \"${CREDENTIALS_DIRECTORY}/portone-api-secret\"\n"
                    "  webhook_secret_files: [\"${CREDENTIALS_DIRECTORY}/portone-webhook-secret\"]\n"
-                   "catalog: \"plans.yaml\"\n"
-                   "plugins: {directories: []}\n" +
-                       extra);
+                   "catalog: \"plans.yaml\"\n" +
+                       plugins + extra);
 }
 
 class CheckConfig : public ::testing::Test {
@@ -91,6 +91,64 @@ TEST_F(CheckConfig, AnUnreadableLockPasswordFileIsAConfigProblemAtItsKey) {
   EXPECT_NE(checked.err.find(path + ":11:21: lock_password_file: cannot read password file "),
             std::string::npos)
       << checked.err;
+}
+
+// A canary names a plugin as the primary does; one that is not loaded is
+// refused where it is written, for every kind, before anything starts.
+TEST_F(CheckConfig, RefusesAValidatorOrNotifierCanaryThatIsNotLoadedAtItsEntry) {
+  testing::TempDir dir;
+  const std::string plugins = std::string(PAYMENTD_TEST_PLUGIN_DIR) + "/canaries";
+  const std::string path =
+      writeConfig(dir, "",
+                  "plugins:\n"
+                  "  directories: [\"" +
+                      plugins +
+                      "\"]\n"
+                      "  validators:\n"
+                      "    - plugin: good-validator@2.0.0\n"
+                      "      config: {limit: \"100\"}\n"
+                      "      canary: {plugin: good-validator@3.0.0, percent: 5}\n"
+                      "  notifiers:\n"
+                      "    admin_slack:\n"
+                      "      plugin: good-notifier@2.0.0\n"
+                      "      canary: {plugin: good-notifier@1.0.0, users: [\"42\"]}\n");
+  const std::string credentials = "--credentials-dir=" + (dir.path() / "credentials").string();
+  const auto checked = runProcess(kPaymentd, {"--config=" + path, credentials, "--check-config"});
+  EXPECT_EQ(checked.exit_code, 78);
+  EXPECT_NE(checked.err.find(path + ":14:15: no plugin 'good-validator@3.0.0' in " + plugins),
+            std::string::npos)
+      << checked.err;
+  EXPECT_NE(checked.err.find(path + ":18:15: no plugin 'good-notifier@1.0.0' in " + plugins),
+            std::string::npos)
+      << checked.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "paymentd.db")) << "the start touched it";
+
+  // The same canaries, loaded: accepted, and listed with their share.
+  const std::string good = writeConfig(
+      dir, "",
+      "plugins:\n"
+      "  directories: [\"" +
+          plugins +
+          "\"]\n"
+          "  validators:\n"
+          "    - plugin: good-validator@2.0.0\n"
+          "      config: {limit: \"100\"}\n"
+          "      canary: {plugin: good-validator@2.0.0, config: {limit: \"5\"}, percent: 5}\n"
+          "  notifiers:\n"
+          "    admin_slack:\n"
+          "      plugin: good-notifier@2.0.0\n"
+          "      enabled: false\n"
+          "      canary: {plugin: good-notifier@2.0.0, users: [\"42\"]}\n");
+  const auto accepted = runProcess(kPaymentd, {"--config=" + good, credentials, "--check-config"});
+  EXPECT_EQ(accepted.exit_code, 0) << accepted.err;
+  EXPECT_NE(accepted.out.find("validator good-validator@2.0.0 (" + plugins +
+                              "/canary_validator.so), canary for 5% and 0 listed users"),
+            std::string::npos)
+      << accepted.out;
+  EXPECT_NE(accepted.out.find("notifier good-notifier@2.0.0 for admin_slack (" + plugins +
+                              "/canary_notifier.so), disabled"),
+            std::string::npos)
+      << accepted.out;
 }
 
 TEST_F(CheckConfig, ABadCommandLineIsAUsageError) {

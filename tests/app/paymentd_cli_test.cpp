@@ -260,8 +260,8 @@ TEST(PaymentdCli, SighupSwapsInAGoodPluginSetAndRefusesABadOne) {
 
   writeConfig(dir, base + plugins + ", procesors: {}}\n");  // a typo
   daemon.signal(SIGHUP);
-  ASSERT_TRUE(testing::waitForOutput(daemon, "reload refused; the running plugins keep serving",
-                                     std::chrono::seconds(10)))
+  ASSERT_TRUE(
+      testing::waitForOutput(daemon, "reload refused result=refused", std::chrono::seconds(10)))
       << daemon.stderrText();
   // The typo's column depends on the plugin directory's length (build or build-asan).
   const std::string column = std::to_string((plugins + ", procesors").find("procesors") + 1);
@@ -272,9 +272,9 @@ TEST(PaymentdCli, SighupSwapsInAGoodPluginSetAndRefusesABadOne) {
 
   writeConfig(dir, base + plugins + ", processors: {FIRST_BILLING: good-processor}}\n");
   daemon.signal(SIGHUP);
-  ASSERT_TRUE(testing::waitForOutput(daemon, "msg=reloaded", std::chrono::seconds(10)))
+  ASSERT_TRUE(testing::waitForOutput(daemon, "msg=\"reloaded result=", std::chrono::seconds(10)))
       << daemon.stderrText();
-  EXPECT_NE(daemon.stderrText().find("active processor good-processor@1.0.0 for FIRST_BILLING"),
+  EXPECT_NE(daemon.stderrText().find("; processor good-processor@1.0.0 for FIRST_BILLING ("),
             std::string::npos);
 
   daemon.signal(SIGTERM);

@@ -59,8 +59,8 @@ TEST(Config, LoadsTheShippedExample) {
   ASSERT_TRUE(config) << problems.lines().front();
   EXPECT_EQ(config->http.threads, 16);
   EXPECT_FALSE(config->portone.require_live);  // the demo's sandbox pays on a test channel
-  EXPECT_EQ(config->plugins.notifiers.at("admin_slack").plugin, "log");
-  EXPECT_EQ(config->plugins.notifiers.at("admin_slack").config.at("prefix"), "slack");
+  EXPECT_EQ(config->plugins.notifiers.at("admin_slack").entry.plugin, "log");
+  EXPECT_EQ(config->plugins.notifiers.at("admin_slack").entry.config.at("prefix"), "slack");
 }
 
 TEST(Config, ReadsPluginEntriesInOrderWithTheirConfig) {
@@ -78,10 +78,10 @@ TEST(Config, ReadsPluginEntriesInOrderWithTheirConfig) {
   EXPECT_EQ(p.directories,
             (std::vector<std::string>{dir.path().string() + "/plugins", "/opt/more"}));
   ASSERT_EQ(p.validators.size(), 2u);
-  EXPECT_EQ(p.validators[0].plugin, "amount");
-  EXPECT_EQ(p.validators[1].plugin, "card");
-  EXPECT_EQ(p.validators[1].config.at("require_billing_key"), "true");
-  EXPECT_EQ(p.validators[1].mark.line, 12);
+  EXPECT_EQ(p.validators[0].entry.plugin, "amount");
+  EXPECT_EQ(p.validators[1].entry.plugin, "card");
+  EXPECT_EQ(p.validators[1].entry.config.at("require_billing_key"), "true");
+  EXPECT_EQ(p.validators[1].entry.mark.line, 12);
   EXPECT_EQ(p.processors.at("FIRST_BILLING").entry.plugin, "first-billing@1.2.0");
   EXPECT_TRUE(p.processors.at("FIRST_BILLING").enabled);
   EXPECT_FALSE(p.processors.at("FIRST_BILLING").canary);
@@ -103,6 +103,55 @@ TEST(Config, ReadsARolloutWithACanary) {
   EXPECT_EQ(first.canary->percent, 5);
   EXPECT_EQ(first.canary->users, (std::vector<std::string>{"42", "77"}));
   EXPECT_FALSE(loaded.config->plugins.processors.at("LUMP_SUM").enabled);
+}
+
+TEST(Config, ReadsTheSameRolloutKeysForValidatorsAndNotifiers) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + R"(plugins:
+  validators:
+    - amount
+    - plugin: card@1.0.0
+      canary: {plugin: card@1.1.0, config: {require_billing_key: "true"}, percent: 10}
+    - {plugin: duplicate-lesson, enabled: false}
+  notifiers:
+    alimtalk:
+      plugin: solapi@1.0.0
+      canary: {plugin: solapi@1.1.0, users: ["42"]}
+)");
+  ASSERT_TRUE(loaded.config) << loaded.problems.front();
+  const auto& p = loaded.config->plugins;
+  ASSERT_EQ(p.validators.size(), 3u);
+  EXPECT_FALSE(p.validators[0].canary);
+  EXPECT_TRUE(p.validators[0].enabled);
+  ASSERT_TRUE(p.validators[1].canary);
+  EXPECT_EQ(p.validators[1].canary->entry.plugin, "card@1.1.0");
+  EXPECT_EQ(p.validators[1].canary->entry.config.at("require_billing_key"), "true");
+  EXPECT_EQ(p.validators[1].canary->percent, 10);
+  EXPECT_FALSE(p.validators[2].enabled);
+  const auto& alimtalk = p.notifiers.at("alimtalk");
+  ASSERT_TRUE(alimtalk.canary);
+  EXPECT_EQ(alimtalk.canary->entry.plugin, "solapi@1.1.0");
+  EXPECT_EQ(alimtalk.canary->users, (std::vector<std::string>{"42"}));
+  EXPECT_EQ(alimtalk.canary->percent, 0);
+}
+
+TEST(Config, RefusesABadValidatorOrNotifierRollout) {
+  testing::TempDir dir;
+  Loaded loaded = load(dir, kMinimal + R"(plugins:
+  validators:
+    - {plugin: a, canary: {plugin: b}}
+  notifiers:
+    sms: {plugin: a, enabled: 1, canary: {plugin: b, percent: -1}}
+)");
+  ASSERT_EQ(loaded.problems.size(), 3u);
+  EXPECT_EQ(loaded.problems[0],
+            loaded.path + ":10:27: plugins.validators[0].canary needs percent or users");
+  EXPECT_EQ(loaded.problems[1], loaded.path +
+                                    ":12:31: plugins.notifiers.sms.enabled must be true or "
+                                    "false, found '1'");
+  EXPECT_EQ(loaded.problems[2], loaded.path +
+                                    ":12:63: plugins.notifiers.sms.canary.percent must be "
+                                    "between 0 and 100, found -1");
 }
 
 TEST(Config, RefusesABadRollout) {

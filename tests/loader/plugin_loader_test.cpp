@@ -79,17 +79,17 @@ Outcome validateTotal(const Validator& validator, std::int64_t total) {
 
 TEST(PluginLoader, LoadsGoodPluginsAndTheyWork) {
   auto plugins = inDirectory("good");
-  plugins.validators.push_back(entry("good-validator", {{"limit", "10000"}}));
+  plugins.validators.push_back({entry("good-validator", {{"limit", "10000"}})});
   plugins.processors.emplace("FIRST_BILLING",
-                             config::ProcessorEntry{entry("good-processor"), true, {}});
+                             config::RolloutEntry{entry("good-processor"), true, {}});
   Built built = build(plugins);
   ASSERT_TRUE(built.problems.empty()) << built.problems.front();
   ASSERT_EQ(built.set->validators.size(), 1u);
-  EXPECT_EQ(built.set->validators[0].identity, "good-validator@1.0.0");
+  EXPECT_EQ(built.set->validators[0].primary.identity, "good-validator@1.0.0");
   ASSERT_EQ(built.set->processors.count("FIRST_BILLING"), 1u);
   EXPECT_EQ(built.set->processors.at("FIRST_BILLING").primary.identity, "good-processor@1.0.0");
 
-  const Validator& validator = *built.set->validators[0].instance;
+  const Validator& validator = *built.set->validators[0].primary.instance;
   EXPECT_TRUE(validateTotal(validator, 10000).isOk());
   Outcome rejected = validateTotal(validator, 10001);
   EXPECT_TRUE(rejected.isRejected());
@@ -99,20 +99,20 @@ TEST(PluginLoader, LoadsGoodPluginsAndTheyWork) {
 
 TEST(PluginLoader, PassesTheConfigBlockToTheFactory) {
   auto plugins = inDirectory("good");
-  plugins.validators.push_back(entry("good-validator", {{"limit", "5"}, {"label", "cap"}}));
+  plugins.validators.push_back({entry("good-validator", {{"limit", "5"}, {"label", "cap"}})});
   Built built = build(plugins);
   ASSERT_TRUE(built.problems.empty());
-  EXPECT_EQ(validateTotal(*built.set->validators[0].instance, 6).message(), "cap: 6 > 5");
+  EXPECT_EQ(validateTotal(*built.set->validators[0].primary.instance, 6).message(), "cap: 6 > 5");
 }
 
 TEST(PluginLoader, InstanceOutlivesItsPluginSet) {
   auto plugins = inDirectory("good");
-  plugins.validators.push_back(entry("good-validator", {{"limit", "1"}}));
+  plugins.validators.push_back({entry("good-validator", {{"limit", "1"}})});
   std::shared_ptr<const Validator> kept;
   {
     Built built = build(plugins);
     ASSERT_TRUE(built.problems.empty());
-    kept = built.set->validators[0].instance;
+    kept = built.set->validators[0].primary.instance;
   }
   // The set and catalog are gone; the instance still holds its library.
   EXPECT_EQ(validateTotal(*kept, 2).code(), "AMOUNT_OVER_LIMIT");
@@ -149,7 +149,7 @@ TEST(PluginLoader, RefusesANewerApiMinor) {
 TEST(PluginLoader, LoadsAPluginBuiltForAnOlderApiMinor) {
   // API 1.1 only appended (Notification::recipient_phone, ...): 1.0 plugins still load.
   auto plugins = inDirectory("api_older_minor");
-  plugins.validators.push_back(entry("future-validator"));
+  plugins.validators.push_back({entry("future-validator")});
   Built built = build(plugins);
   EXPECT_TRUE(built.problems.empty()) << built.problems.front();
   ASSERT_NE(built.set, nullptr);
@@ -158,7 +158,7 @@ TEST(PluginLoader, LoadsAPluginBuiltForAnOlderApiMinor) {
 
 TEST(PluginLoader, RefusesAPluginOfTheWrongKind) {
   auto plugins = inDirectory("good");
-  plugins.validators.push_back(entry("good-processor"));
+  plugins.validators.push_back({entry("good-processor")});
   Built built = build(plugins);
   ASSERT_EQ(built.problems.size(), 1u);
   EXPECT_EQ(built.problems[0], "paymentd.yaml:7:5: plugin 'good-processor' (" + kPlugins +
@@ -176,7 +176,7 @@ TEST(PluginLoader, RefusesAnUnresolvedSymbolAtLoad) {
 
 TEST(PluginLoader, RefusesAThrowingFactory) {
   auto plugins = inDirectory("throwing_factory");
-  plugins.validators.push_back(entry("throwing-validator"));
+  plugins.validators.push_back({entry("throwing-validator")});
   Built built = build(plugins);
   ASSERT_EQ(built.problems.size(), 1u);
   EXPECT_EQ(built.problems[0], "paymentd.yaml:7:5: " + kPlugins +
@@ -196,7 +196,7 @@ TEST(PluginLoader, RefusesTwoLibrariesWithOneNameAndVersion) {
 
 TEST(PluginLoader, RefusesAnUnknownConfigKey) {
   auto plugins = inDirectory("good");
-  plugins.validators.push_back(entry("good-validator", {{"limit", "1"}, {"limt", "2"}}));
+  plugins.validators.push_back({entry("good-validator", {{"limit", "1"}, {"limt", "2"}})});
   Built built = build(plugins);
   ASSERT_EQ(built.problems.size(), 1u);
   EXPECT_EQ(built.problems[0], "paymentd.yaml:9:9: plugin 'good-validator' (" + kPlugins +
@@ -206,7 +206,7 @@ TEST(PluginLoader, RefusesAnUnknownConfigKey) {
 
 TEST(PluginLoader, RefusesAMissingRequiredConfigKey) {
   auto plugins = inDirectory("good");
-  plugins.validators.push_back(entry("good-validator"));
+  plugins.validators.push_back({entry("good-validator")});
   Built built = build(plugins);
   ASSERT_EQ(built.problems.size(), 1u);
   EXPECT_EQ(built.problems[0], "paymentd.yaml:7:5: plugin 'good-validator' (" + kPlugins +
@@ -216,7 +216,7 @@ TEST(PluginLoader, RefusesAMissingRequiredConfigKey) {
 
 TEST(PluginLoader, RefusesABadConfigValueThroughTheFactory) {
   auto plugins = inDirectory("good");
-  plugins.validators.push_back(entry("good-validator", {{"limit", "ten"}}));
+  plugins.validators.push_back({entry("good-validator", {{"limit", "ten"}})});
   Built built = build(plugins);
   ASSERT_EQ(built.problems.size(), 1u);
   EXPECT_EQ(built.problems[0], "paymentd.yaml:7:5: " + kPlugins +
@@ -226,7 +226,7 @@ TEST(PluginLoader, RefusesABadConfigValueThroughTheFactory) {
 
 TEST(PluginLoader, RefusesAnUnknownPluginName) {
   auto plugins = inDirectory("good");
-  plugins.validators.push_back(entry("amount"));
+  plugins.validators.push_back({entry("amount")});
   Built built = build(plugins);
   ASSERT_EQ(built.problems.size(), 1u);
   EXPECT_EQ(built.problems[0], "paymentd.yaml:7:5: no plugin 'amount' in " + kPlugins + "/good");
@@ -241,17 +241,17 @@ TEST(PluginLoader, RefusesAMissingDirectory) {
 
 TEST(PluginLoader, LoadsTwoVersionsSideBySideWhenNamedByVersion) {
   auto plugins = inDirectory("two_versions");
-  plugins.validators.push_back(entry("good-validator@1.0.0", {{"limit", "1"}}));
-  plugins.validators.push_back(entry("good-validator@2.0.0", {{"limit", "1"}}));
+  plugins.validators.push_back({entry("good-validator@1.0.0", {{"limit", "1"}})});
+  plugins.validators.push_back({entry("good-validator@2.0.0", {{"limit", "1"}})});
   Built built = build(plugins);
   ASSERT_TRUE(built.problems.empty()) << built.problems.front();
-  EXPECT_EQ(built.set->validators[0].identity, "good-validator@1.0.0");
-  EXPECT_EQ(built.set->validators[1].identity, "good-validator@2.0.0");
+  EXPECT_EQ(built.set->validators[0].primary.identity, "good-validator@1.0.0");
+  EXPECT_EQ(built.set->validators[1].primary.identity, "good-validator@2.0.0");
 }
 
 TEST(PluginLoader, RefusesAnAmbiguousNameWhenTwoVersionsAreLoaded) {
   auto plugins = inDirectory("two_versions");
-  plugins.validators.push_back(entry("good-validator", {{"limit", "1"}}));
+  plugins.validators.push_back({entry("good-validator", {{"limit", "1"}})});
   Built built = build(plugins);
   ASSERT_EQ(built.problems.size(), 1u);
   EXPECT_EQ(built.problems[0],
@@ -261,10 +261,10 @@ TEST(PluginLoader, RefusesAnAmbiguousNameWhenTwoVersionsAreLoaded) {
 
 TEST(PluginLoader, GuardTurnsAnExceptionFromAPluginCallIntoANamedFailure) {
   auto plugins = inDirectory("throwing_validate");
-  plugins.validators.push_back(entry("throwing-call"));
+  plugins.validators.push_back({entry("throwing-call")});
   Built built = build(plugins);
   ASSERT_TRUE(built.problems.empty());
-  const auto& loaded = built.set->validators[0];
+  const auto& loaded = built.set->validators[0].primary;
   Outcome outcome = callPlugin(loaded.identity, [&] { return validateTotal(*loaded.instance, 1); });
   EXPECT_TRUE(outcome.isRejected());
   EXPECT_EQ(outcome.code(), "PLUGIN_FAILED");
@@ -273,25 +273,26 @@ TEST(PluginLoader, GuardTurnsAnExceptionFromAPluginCallIntoANamedFailure) {
 
 TEST(ActivePlugins, ARequestFinishesOnTheSetItStartedWith) {
   auto first = inDirectory("good");
-  first.validators.push_back(entry("good-validator", {{"limit", "5"}}));
+  first.validators.push_back({entry("good-validator", {{"limit", "5"}})});
   auto second = inDirectory("two_versions");
-  second.validators.push_back(entry("good-validator@2.0.0", {{"limit", "100"}}));
+  second.validators.push_back({entry("good-validator@2.0.0", {{"limit", "100"}})});
   ActivePlugins active(build(first).set);
 
   std::shared_ptr<const PluginSet> in_flight = active.current();  // a request starts
   active.replace(build(second).set);                              // a reload swaps
 
-  EXPECT_EQ(validateTotal(*in_flight->validators[0].instance, 6).code(), "AMOUNT_OVER_LIMIT");
-  EXPECT_EQ(in_flight->validators[0].identity, "good-validator@1.0.0");
-  EXPECT_EQ(active.current()->validators[0].identity, "good-validator@2.0.0");
-  EXPECT_TRUE(validateTotal(*active.current()->validators[0].instance, 6).isOk());
+  EXPECT_EQ(validateTotal(*in_flight->validators[0].primary.instance, 6).code(),
+            "AMOUNT_OVER_LIMIT");
+  EXPECT_EQ(in_flight->validators[0].primary.identity, "good-validator@1.0.0");
+  EXPECT_EQ(active.current()->validators[0].primary.identity, "good-validator@2.0.0");
+  EXPECT_TRUE(validateTotal(*active.current()->validators[0].primary.instance, 6).isOk());
 }
 
 TEST(ProcessorRoute, SendsListedUsersAndAStableShareToTheCanary) {
   auto plugins = inDirectory("two_versions");
   config::CanaryEntry canary{entry("good-processor@2.0.0"), 10, {"42"}};
   plugins.processors.emplace("FIRST_BILLING",
-                             config::ProcessorEntry{entry("good-processor@1.0.0"), true, canary});
+                             config::RolloutEntry{entry("good-processor@1.0.0"), true, canary});
   Built built = build(plugins);
   ASSERT_TRUE(built.problems.empty()) << built.problems.front();
   const ProcessorRoute& route = built.set->processors.at("FIRST_BILLING");
@@ -308,10 +309,45 @@ TEST(ProcessorRoute, SendsListedUsersAndAStableShareToTheCanary) {
   EXPECT_LE(canary_users, 1100);
 }
 
+// One rule for every kind: a user is in a validator's, a processor's and a
+// notifier's canary alike, so a rollout of several plugins reaches the same users.
+TEST(PluginRoute, EveryKindChoosesItsCanaryByTheSameRule) {
+  auto plugins = inDirectory("canaries");
+  const auto canaryOf = [](const std::string& plugin, std::map<std::string, std::string> values) {
+    return config::CanaryEntry{entry(plugin, std::move(values)), 25, {"listed"}};
+  };
+  plugins.validators.push_back({entry("good-validator@2.0.0", {{"limit", "100"}}), true,
+                                canaryOf("good-validator@2.0.0", {{"limit", "1"}})});
+  plugins.processors.emplace("FIRST_BILLING",
+                             config::RolloutEntry{entry("good-processor@2.0.0"), true,
+                                                  canaryOf("good-processor@2.0.0", {})});
+  plugins.notifiers.emplace("sms", config::RolloutEntry{entry("good-notifier@2.0.0"), true,
+                                                        canaryOf("good-notifier@2.0.0", {})});
+  Built built = build(plugins);
+  ASSERT_TRUE(built.problems.empty()) << built.problems.front();
+  const ValidatorRoute& validator = built.set->validators.at(0);
+  const ProcessorRoute& processor = built.set->processors.at("FIRST_BILLING");
+  const NotifierRoute& notifier = built.set->notifiers.at("sms");
+  ASSERT_TRUE(validator.canary && processor.canary && notifier.canary);
+  EXPECT_EQ(validateTotal(*validator.choose("listed").instance, 50).code(), "AMOUNT_OVER_LIMIT");
+  EXPECT_TRUE(validateTotal(*validator.primary.instance, 50).isOk());
+  int in_share = 0;
+  for (int user = 0; user < 2000; ++user) {
+    const std::string id = "u" + std::to_string(user);
+    const bool expected = rolloutBucket(id) < 25;
+    EXPECT_EQ(&validator.choose(id) == &*validator.canary, expected) << id;
+    EXPECT_EQ(&processor.choose(id) == &*processor.canary, expected) << id;
+    EXPECT_EQ(&notifier.choose(id) == &*notifier.canary, expected) << id;
+    in_share += expected ? 1 : 0;
+  }
+  EXPECT_GE(in_share, 400);  // 25 % +- 5 % of 2,000
+  EXPECT_LE(in_share, 600);
+}
+
 TEST(ProcessorRoute, ChoosesThePrimaryWithoutACanary) {
   auto plugins = inDirectory("two_versions");
   plugins.processors.emplace(
-      "BILLING", config::ProcessorEntry{entry("good-processor@1.0.0"), false, std::nullopt});
+      "BILLING", config::RolloutEntry{entry("good-processor@1.0.0"), false, std::nullopt});
   Built built = build(plugins);
   ASSERT_TRUE(built.problems.empty());
   const ProcessorRoute& route = built.set->processors.at("BILLING");

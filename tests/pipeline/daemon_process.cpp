@@ -103,7 +103,8 @@ void createPaidPaymentFor(const sandbox::Sandbox& portone, const std::string& id
   if (answer.status != 201) throw std::runtime_error("sandbox refused the payment: " + answer.body);
 }
 
-SignedWebhook signedWebhook(const sandbox::Sandbox& portone, const std::string& payment_id) {
+SignedWebhook signedWebhook(const sandbox::Sandbox& portone, const std::string& payment_id,
+                            const std::string& secret) {
   SignedWebhook w;
   w.body =
       R"({"type":"Transaction.Paid","timestamp":"2026-11-24T10:00:00.000Z","data":{"paymentId":")" +
@@ -112,7 +113,8 @@ SignedWebhook signedWebhook(const sandbox::Sandbox& portone, const std::string& 
   w.timestamp = std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                    std::chrono::system_clock::now().time_since_epoch())
                                    .count());
-  const auto key = portone::decodeWebhookSecret(portone.options().webhook_secret);
+  const auto key =
+      portone::decodeWebhookSecret(secret.empty() ? portone.options().webhook_secret : secret);
   w.signature = portone::webhookSignatureEntry(*key, w.id, w.timestamp, w.body);
   return w;
 }

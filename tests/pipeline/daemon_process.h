@@ -72,7 +72,9 @@ void createPaidPaymentFor(const sandbox::Sandbox& portone, const std::string& id
 struct SignedWebhook {
   std::string body, id, timestamp, signature;
 };
-SignedWebhook signedWebhook(const sandbox::Sandbox& portone, const std::string& payment_id);
+/// Signed with `secret` ("whsec_..."); empty: the sandbox's own.
+SignedWebhook signedWebhook(const sandbox::Sandbox& portone, const std::string& payment_id,
+                            const std::string& secret = "");
 HttpAnswer deliver(std::uint16_t port, const SignedWebhook& webhook,
                    const std::string& query = kFirstBillingQuery);
 /// How many cancels PortOne (the sandbox) got for the payment.

@@ -62,7 +62,7 @@ HttpAnswer httpCall(std::uint16_t port, const std::string& method, const std::st
 }
 
 PipelineHarness::PipelineHarness(storage::Backend backend, const std::string& lock_url)
-    : PipelineHarness(backend, HarnessOptions{lock_url, false, {}, false, 0, {}, {}}) {}
+    : PipelineHarness(backend, HarnessOptions{lock_url, false, {}, false, 0, {}, {}, {}, {}, {}}) {}
 
 PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harness_options)
     : test_database_(backend),
@@ -75,28 +75,34 @@ PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harnes
 
   config::PluginsConfig plugins;
   plugins.directories = {std::string(PAYMENTD_BINARY_DIR) + "/lib/paymentd/plugins",
-                         std::string(PAYMENTD_TEST_PLUGIN_DIR) + "/write_then_fail"};
+                         std::string(PAYMENTD_TEST_PLUGIN_DIR) + "/write_then_fail",
+                         std::string(PAYMENTD_TEST_PLUGIN_DIR) + "/canaries"};
   for (const char* name :
        {"amount", "duplicate-request", "card", "payment-status", "duplicate-lesson"}) {
-    plugins.validators.push_back(entry(name));
+    const auto canary = harness_options.validator_canaries.find(name);
+    plugins.validators.push_back({entry(name), harness_options.disabled_validators.count(name) == 0,
+                                  canary != harness_options.validator_canaries.end()
+                                      ? std::optional<config::CanaryEntry>(canary->second)
+                                      : std::nullopt});
   }
-  plugins.processors.emplace("FIRST_BILLING",
-                             config::ProcessorEntry{entry("first-billing"), true, {}});
+  plugins.processors.emplace(
+      "FIRST_BILLING",
+      config::RolloutEntry{entry("first-billing"), true, harness_options.first_billing_canary});
   if (harness_options.every_processor) {
     plugins.processors.emplace(harness_options.recurring.payment_type,
-                               config::ProcessorEntry{entry("billing"), true, {}});
-    plugins.processors.emplace("LUMP_SUM", config::ProcessorEntry{entry("lump-sum"), true, {}});
-    plugins.processors.emplace("TRIAL", config::ProcessorEntry{entry("trial"), true, {}});
-    plugins.processors.emplace("TRIAL_FREE", config::ProcessorEntry{entry("trial"), true, {}});
+                               config::RolloutEntry{entry("billing"), true, {}});
+    plugins.processors.emplace("LUMP_SUM", config::RolloutEntry{entry("lump-sum"), true, {}});
+    plugins.processors.emplace("TRIAL", config::RolloutEntry{entry("trial"), true, {}});
+    plugins.processors.emplace("TRIAL_FREE", config::RolloutEntry{entry("trial"), true, {}});
   } else {
-    plugins.processors.emplace("LUMP_SUM",
-                               config::ProcessorEntry{entry("first-billing"), false, {}});
+    plugins.processors.emplace("LUMP_SUM", config::RolloutEntry{entry("first-billing"), false, {}});
   }
-  plugins.processors.emplace("BROKEN", config::ProcessorEntry{entry("write-then-fail"), true, {}});
+  plugins.processors.emplace("BROKEN", config::RolloutEntry{entry("write-then-fail"), true, {}});
   for (const char* channel : {"admin_slack", "alimtalk", "sms"}) {
     const auto chosen = harness_options.notifiers.find(channel);
-    plugins.notifiers.emplace(
-        channel, chosen != harness_options.notifiers.end() ? chosen->second : entry("log"));
+    plugins.notifiers.emplace(channel, chosen != harness_options.notifiers.end()
+                                           ? chosen->second
+                                           : config::RolloutEntry{entry("log")});
   }
   config::ConfigProblems problems;
   auto set = loader::buildPluginSet(plugins, problems);

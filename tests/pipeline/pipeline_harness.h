@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "app/daemon.h"
@@ -43,9 +44,14 @@ struct HarnessOptions {
   config::RecurringConfig recurring;
   bool require_live = false;  // portone.require_live
   int lock_lease_ms = 0;      // pipeline.lock_lease_ms; 0: the default
-  /// Notifier per channel (admin_slack, alimtalk, sms); a channel not named
-  /// here gets the shipped `log` notifier.
-  std::map<std::string, config::PluginEntry> notifiers;
+  /// Notifier per channel (admin_slack, alimtalk, sms), with its rollout; a
+  /// channel not named here gets the shipped `log` notifier.
+  std::map<std::string, config::RolloutEntry> notifiers;
+  /// Canaries by validator name (amount, card, ...) and of FIRST_BILLING's
+  /// processor; tests/plugins/fixtures' `canaries` directory is searched too.
+  std::map<std::string, config::CanaryEntry> validator_canaries;
+  std::optional<config::CanaryEntry> first_billing_canary;
+  std::set<std::string> disabled_validators;  // `enabled: false`
   /// Non-empty: the daemon serves the operator API on a loopback port of its
   /// own (`admin:`), with this bearer token.
   std::string admin_token;

@@ -7,6 +7,7 @@
 #include <future>
 #include <thread>
 
+#include "deployments.h"
 #include "pipeline_harness.h"
 #include "support/test_servers.h"
 
@@ -32,15 +33,6 @@ Object paidCardPayment(const std::string& id, std::int64_t amount) {
   payment.set("customerId", "42");
   return payment;
 }
-
-// The two deployments: one node (SQLite, in-process lock) and several
-// (PostgreSQL, Redis).
-struct SqliteLocal : testing::SqliteBackend {
-  static std::optional<std::string> lockUrl() { return "local"; }
-};
-struct PostgresRedis : testing::PostgresBackend {
-  static std::optional<std::string> lockUrl() { return testing::testServer("PAYMENTD_TEST_REDIS"); }
-};
 
 template <typename Deployment>
 class PipelineTest : public ::testing::Test {
@@ -73,8 +65,7 @@ class PipelineTest : public ::testing::Test {
   std::unique_ptr<PipelineHarness> harness_;
 };
 
-using Deployments = ::testing::Types<SqliteLocal, PostgresRedis>;
-TYPED_TEST_SUITE(PipelineTest, Deployments, testing::BackendNames);
+TYPED_TEST_SUITE(PipelineTest, testing::Deployments, testing::BackendNames);
 
 TYPED_TEST(PipelineTest, FulfilsAFirstBillingOnceAndAnswersRedeliveriesWithoutChange) {
   auto& h = this->h();

@@ -74,7 +74,7 @@ class RecurringTest : public ::testing::Test {
                              {"templates", "PAYMENT_FAILED_RETRY=KA01TP111"},
                              {"texts", "CHECK_CARD=Check your card by #{retry_date}"},
                              {"api_base", solapi.url("")}};
-      options.notifiers.emplace(kind, solapi_entry);
+      options.notifiers.emplace(kind, config::RolloutEntry{solapi_entry});
     }
     harness_.reset();
     harness_ = std::make_unique<PipelineHarness>(Backend::kBackend, options);

@@ -58,7 +58,7 @@ class RetryEndsTest : public ::testing::Test {
     entry.plugin = "slack";
     entry.mark = config::SourceMark{"test.yaml", 1, 1};
     entry.config = {{"webhook_url_file", secrets_.write("slack-url", slack.url("/hook") + "\n")}};
-    options.notifiers.emplace("admin_slack", entry);
+    options.notifiers.emplace("admin_slack", config::RolloutEntry{entry});
     harness_.reset();
     harness_ = std::make_unique<PipelineHarness>(Backend::kBackend, options);
   }
