@@ -21,6 +21,12 @@ ApiTransportOptions withV1Errors(ApiTransportOptions transport) {
   return transport;
 }
 
+std::string encodeSegment(const std::string& value) {
+  std::string out;
+  Poco::URI::encode(value, "/?#&=+;:@!$'()*,[]% ", out);
+  return out;
+}
+
 std::string stringify(const Object& object) {
   std::ostringstream out;
   object.stringify(out);
@@ -88,15 +94,21 @@ Poco::Dynamic::Var V1Client::authorized(ApiRequest request) const {
   return v1Response(transport_.call(request));
 }
 
-core::FetchedPayment V1Client::getPayment(const std::string& imp_uid) const {
-  std::string encoded;
-  Poco::URI::encode(imp_uid, "/?#&=+;:@!$'()*,[]% ", encoded);
+core::FetchedPayment V1Client::readPayment(const std::string& path) const {
   try {
-    return v1PaymentFromJson(*v1Object(authorized({"GET", "/payments/" + encoded, "", "", {}})));
+    return v1PaymentFromJson(*v1Object(authorized({"GET", path, "", "", {}})));
   } catch (const ApiError& e) {
     if (e.httpStatus() != 404) throw;
     throw ApiError(404, kV1PaymentNotFound, e.apiMessage());
   }
+}
+
+core::FetchedPayment V1Client::getPayment(const std::string& imp_uid) const {
+  return readPayment("/payments/" + encodeSegment(imp_uid));
+}
+
+core::FetchedPayment V1Client::findPayment(const std::string& merchant_uid) const {
+  return readPayment("/payments/find/" + encodeSegment(merchant_uid));
 }
 
 core::FetchedPayment V1Client::cancelPayment(const V1CancelRequest& request) const {

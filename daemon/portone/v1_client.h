@@ -73,6 +73,9 @@ class V1Client {
 
   /// GET /payments/{imp_uid}. ApiError PAYMENT_NOT_FOUND when PortOne has none.
   core::FetchedPayment getPayment(const std::string& imp_uid) const;
+  /// GET /payments/find/{merchant_uid}: the payment by the id paymentd gave it (PortOne's
+  /// latest with that merchant_uid). ApiError PAYMENT_NOT_FOUND when PortOne has none.
+  core::FetchedPayment findPayment(const std::string& merchant_uid) const;
   /// POST /payments/cancel; the payment as it is after the cancel.
   core::FetchedPayment cancelPayment(const V1CancelRequest& request) const;
   /// POST /subscribe/payments/schedule; the merchant_uids PortOne scheduled.
@@ -83,6 +86,7 @@ class V1Client {
  private:
   /// The envelope's `response` of a call made with a token, retried once after a 401.
   Poco::Dynamic::Var authorized(ApiRequest request) const;
+  core::FetchedPayment readPayment(const std::string& path) const;
 
   V1ClientOptions options_;
   ApiTransport transport_;

@@ -22,6 +22,14 @@ core::PaymentLookup V1Gateway::lookUp(const std::string& imp_uid) const {
   return lookup;
 }
 
+bool V1Gateway::alreadyCancelled(const std::string& merchant_uid) const {
+  try {
+    return client_.findPayment(merchant_uid).status == PaymentStatus::kCancelled;
+  } catch (const ApiFailure&) {
+    return false;  // not known to be back: the refund stays owed
+  }
+}
+
 core::RefundAnswer V1Gateway::refund(const core::RefundRequest& request) const {
   core::RefundAnswer answer;
   try {
@@ -33,10 +41,11 @@ core::RefundAnswer V1Gateway::refund(const core::RefundRequest& request) const {
     client_.cancelPayment(cancel);
     answer.refunded = true;
   } catch (const ApiError& e) {
-    // V1 names no error types: a refused cancel (a stale checksum among them) is not a
-    // refund this call made; what PortOne shows now says whether an earlier one did.
     answer.error_type = e.type();
     answer.detail = e.type() + ": " + e.apiMessage();
+    // V1 names no error types: whether an earlier cancel (ours, or an operator's) already
+    // gave the money back is told by the payment, as V2's PAYMENT_ALREADY_CANCELLED does.
+    answer.refunded = alreadyCancelled(request.payment_id);
   } catch (const TransientError& e) {
     answer.transient = true;
     answer.detail = e.what();

@@ -15,12 +15,15 @@ class V1Gateway final : public core::PaymentGateway {
   explicit V1Gateway(const V1Client& client) : client_(client) {}
 
   core::PaymentLookup lookUp(const std::string& imp_uid) const override;
-  /// Cancels with `current_cancellable_amount` as V1's checksum.
+  /// Cancels with `current_cancellable_amount` as V1's checksum. A refused cancel counts
+  /// as refunded when the payment is fully cancelled already (as with V2).
   core::RefundAnswer refund(const core::RefundRequest& request) const override;
   /// Not available through V1 yet: answers kRefused with kV1BillingKeyLookUpMissing.
   core::BillingKeyLookup lookUpBillingKey(const std::string& billing_key) const override;
 
  private:
+  bool alreadyCancelled(const std::string& merchant_uid) const;
+
   const V1Client& client_;
 };
 

@@ -66,6 +66,18 @@ HttpResponse getPayment(SandboxContext& context, const HttpRequest& request) {
   return v1Ok(v1PaymentJson(it->second));
 }
 
+// GET /v1/payments/find/{merchant_uid}: the latest payment with it (the highest imp_uid here).
+HttpResponse findByMerchantUid(SandboxContext& context, const HttpRequest& request) {
+  const std::string merchant_uid = request.path.substr(std::string("/v1/payments/find/").size());
+  std::lock_guard lock(context.state.mutex);
+  const V1Payment* found = nullptr;
+  for (const auto& [imp_uid, payment] : context.state.v1.payments) {
+    if (payment.merchant_uid == merchant_uid) found = &payment;
+  }
+  if (!found) return v1Error(404, 1, "존재하지 않는 결제정보입니다.");
+  return v1Ok(v1PaymentJson(*found));
+}
+
 V1Payment* findPayment(V1State& v1, const Object& input) {
   if (auto imp_uid = optText(input, "imp_uid")) {  // imp_uid wins, as at PortOne
     auto it = v1.payments.find(*imp_uid);
@@ -180,6 +192,13 @@ http::Handler withBody(SandboxContext& context,
 
 void addV1Routes(http::Router& router, SandboxContext& context) {
   router.add("POST", kTokenPath, withBody(context, getToken));
+  // Before /v1/payments/*, which would take it for an imp_uid.
+  router.add(
+      "GET", "/v1/payments/find/*",
+      gated(
+          context,
+          [&context](const HttpRequest& request) { return findByMerchantUid(context, request); },
+          v1Auth()));
   router.add(
       "GET", "/v1/payments/*",
       gated(

@@ -1,7 +1,8 @@
 // portone-sandbox/v1_routes.h: PortOne's V1 (Iamport) API, under the base path /v1 so
 // that its /payments/... never meets V2's: POST /v1/users/getToken, GET
-// /v1/payments/{imp_uid}, POST /v1/payments/cancel, POST /v1/subscribe/payments/schedule
-// and /unschedule. Bodies are JSON. Logged and faulted like V2's routes (request_gate.h).
+// /v1/payments/{imp_uid} and /v1/payments/find/{merchant_uid}, POST /v1/payments/cancel, POST
+// /v1/subscribe/payments/schedule and /unschedule. Bodies are JSON. Logged and faulted like V2's
+// routes (request_gate.h).
 #pragma once
 
 #include "http/router.h"

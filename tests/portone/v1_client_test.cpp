@@ -163,6 +163,20 @@ TEST_F(V1ClientTest, AnUnknownImpUidIsNotFoundAndNotRetried) {
   EXPECT_EQ(sandbox_.requests("GET", "/v1/payments/imp_none")->size(), 1u);
 }
 
+TEST_F(V1ClientTest, APaymentIsFoundByTheMerchantUidPaymentdGaveIt) {
+  addPayment(R"({"imp_uid":"imp_9","merchant_uid":"renewal-sub9-3","amount":29000})");
+  const core::FetchedPayment payment = client_.findPayment("renewal-sub9-3");
+  EXPECT_EQ(payment.id, "renewal-sub9-3");
+  EXPECT_EQ(payment.transaction_id, "imp_9");
+  EXPECT_EQ(payment.amount.total, 29000);
+  try {
+    client_.findPayment("renewal-none");
+    FAIL() << "an unknown merchant_uid was found";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.type(), "PAYMENT_NOT_FOUND");
+  }
+}
+
 TEST_F(V1ClientTest, AFractionalOrHugeAmountIsAnUnreadableAnswer) {
   addPayment(R"({"imp_uid":"imp_half","merchant_uid":"m-half","amount":1000.5})");
   addPayment(R"({"imp_uid":"imp_huge","merchant_uid":"m-huge","amount":1e300})");

@@ -65,20 +65,35 @@ TEST_F(V1GatewayTest, AnUnreadableAmountOrAnOutageIsUnavailable) {
   EXPECT_FALSE(lookup.detail.empty());
 }
 
-TEST_F(V1GatewayTest, ARefundCancelsWhatIsLeftOnceAndAStaleViewRefundsNothing) {
+TEST_F(V1GatewayTest, ARepeatedRefundCancelsOnceAndFindsTheMoneyBack) {
   addPayment(R"({"imp_uid":"imp_1","merchant_uid":"renewal-1","amount":10000})");
   const core::RefundRequest request{"renewal-1", "PLAN_MISMATCH", 10000,
                                     "refund-renewal-1-0000000001"};
   const core::RefundAnswer first = gateway_.refund(request);
   EXPECT_TRUE(first.refunded) << first.detail;
   EXPECT_FALSE(first.transient);
+  EXPECT_TRUE(first.error_type.empty());
   EXPECT_EQ(client_.getPayment("imp_1").status, PaymentStatus::kCancelled);
 
+  // A redelivery refunds again: PortOne refuses, and the payment shows the money back.
   const core::RefundAnswer again = gateway_.refund(request);
-  EXPECT_FALSE(again.refunded);
+  EXPECT_TRUE(again.refunded) << again.detail;
   EXPECT_FALSE(again.transient);
   EXPECT_EQ(again.error_type, kV1Refused);
   EXPECT_EQ(client_.getPayment("imp_1").amount.cancelled, 10000);  // not twice
+  EXPECT_EQ(sandbox_.requests("GET", "/v1/payments/find/renewal-1")->size(), 1u);
+}
+
+TEST_F(V1GatewayTest, AStaleCancellableAmountRefundsNothing) {
+  addPayment(R"({"imp_uid":"imp_1","merchant_uid":"renewal-1","amount":10000,
+                 "cancel_amount":4000})");
+  const core::RefundAnswer answer =
+      gateway_.refund({"renewal-1", "PLAN_MISMATCH", 10000, "refund-renewal-1-0000000001"});
+  EXPECT_FALSE(answer.refunded);
+  EXPECT_FALSE(answer.transient);
+  EXPECT_EQ(answer.error_type, kV1Refused);
+  EXPECT_NE(answer.detail.find("checksum"), std::string::npos) << answer.detail;
+  EXPECT_EQ(client_.getPayment("imp_1").amount.cancelled, 4000);
 }
 
 TEST_F(V1GatewayTest, APartialRefundSendsItsAmountWithTheChecksum) {
