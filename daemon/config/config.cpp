@@ -109,6 +109,7 @@ void readPortOne(MapReader& root, const std::string& base_dir, PortOneConfig& po
     portone.request_deadline_ms = static_cast<int>(*v);
   }
   if (auto v = map.boolean("require_live", false)) portone.require_live = *v;
+  portone.v1 = readPortOneV1(map, base_dir);
   map.finish();
 }
 

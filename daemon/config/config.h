@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config_problems.h"
+#include "config/portone_v1_config.h"
 
 namespace paymentd::config {
 
@@ -34,6 +35,8 @@ struct PortOneConfig {
   /// Only payments on a LIVE channel are fulfilled; a test-channel payment is
   /// refunded (TEST_CHANNEL_PAYMENT). On in the packaged config.
   bool require_live = false;
+  /// PortOne's V1 (Iamport) API; nullopt: none configured.
+  std::optional<PortOneV1Config> v1;
   SourceMark api_secret_file_mark;                    // for --check-config
   std::vector<SourceMark> webhook_secret_file_marks;  // one per file
 };

@@ -175,7 +175,8 @@ std::string ApiTransport::exchange(SessionPool::Lease& lease, const ApiRequest& 
                      toTimespan(std::min(timeouts.read_timeout, remaining)));
   Poco::Net::HTTPRequest http_request(request.method, base_path_ + request.path_and_query,
                                       Poco::Net::HTTPMessage::HTTP_1_1);
-  http_request.set("Authorization", "PortOne " + options_.api_secret);
+  http_request.set("Authorization",
+                   request.authorization.value_or("PortOne " + options_.api_secret));
   http_request.set("Accept", "application/json");
   http_request.set("User-Agent", "paymentd");
   // RFC 8941 string, as PortOne's docs show: Idempotency-Key: "key".
@@ -211,8 +212,10 @@ std::string ApiTransport::exchange(SessionPool::Lease& lease, const ApiRequest& 
   if (keep_alive) pool_->giveBack(std::move(lease.session));
 
   if (status >= 200 && status < 300) return body;
-  if (status >= 400 && status < 500) throw errorFromBody(status, body);
-  ApiError error = errorFromBody(status, body);
+  const ErrorBodyReader& read_error =
+      options_.error_body_reader ? options_.error_body_reader : errorFromBody;
+  if (status >= 400 && status < 500) throw read_error(status, body);
+  ApiError error = read_error(status, body);
   // A PG's refusal (card declined) arrives as 502 PG_PROVIDER: a verdict, not an outage.
   if (error.type() == "PG_PROVIDER") throw error;
   throw TransientError(TransientError::Kind::kServerError, status,

@@ -13,14 +13,21 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "clock/clock.h"
 #include "config/live.h"
+#include "portone/api_error.h"
 #include "portone/session_pool.h"
 
 namespace paymentd::portone {
+
+/// Reads a non-2xx answer (status, body) as PortOne's verdict. Each API has its own
+/// error body: V2 {"type", "message", ...}, V1 {"code", "message", "response"}.
+using ErrorBodyReader = std::function<ApiError(int status, const std::string& body)>;
 
 struct ApiTransportOptions {
   std::string api_base;    // "https://api.portone.io" or "http://127.0.0.1:PORT"
@@ -30,7 +37,8 @@ struct ApiTransportOptions {
   std::chrono::milliseconds request_deadline{15000};  // all attempts of one call together
   std::chrono::milliseconds first_backoff{200};
   std::chrono::milliseconds max_backoff{2000};
-  std::size_t idle_connections = 8;  // kept open for later calls; 0: a new one per call
+  std::size_t idle_connections = 8;   // kept open for later calls; 0: a new one per call
+  ErrorBodyReader error_body_reader;  // empty: V2's error body
 };
 
 /// The limits a reload may change; one call takes them once.
@@ -45,6 +53,8 @@ struct ApiRequest {
   std::string path_and_query;   // "/payments/abc?storeId=..." (already percent-encoded)
   std::string body;             // JSON, empty for none
   std::string idempotency_key;  // empty: none (then a write is never retried)
+  /// The Authorization header's value; nullopt: "PortOne <api_secret>" (V2). Never logged.
+  std::optional<std::string> authorization = std::nullopt;
 };
 
 class ApiTransport {

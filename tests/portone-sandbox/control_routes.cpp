@@ -390,6 +390,7 @@ void addControlRoutes(http::Router& router, SandboxContext& context) {
     c->state.faults.clear();
     c->state.requests.clear();
     c->state.idempotency.clear();
+    c->state.v1 = {};
     c->state.clock_offset = std::chrono::seconds(0);
     return http::jsonResponse(200, "{}");
   });

@@ -56,7 +56,17 @@ http::HttpResponse portOneError(int status, const std::string& type, const std::
 }  // namespace
 
 http::Handler gated(SandboxContext& context, http::Handler handler) {
-  return [&context, handler = std::move(handler)](const http::HttpRequest& request) {
+  GateAuth v2;
+  v2.check = [&context](const http::HttpRequest& request, const SandboxState&) {
+    return request.singleHeader("authorization") == "PortOne " + context.options.api_secret;
+  };
+  v2.refusal = [] { return portOneError(401, "UNAUTHORIZED", "인증 정보가 올바르지 않습니다."); };
+  return gated(context, std::move(handler), std::move(v2));
+}
+
+http::Handler gated(SandboxContext& context, http::Handler handler, GateAuth auth) {
+  return [&context, handler = std::move(handler),
+          auth = std::move(auth)](const http::HttpRequest& request) {
     SandboxState& state = context.state;
     const std::string key = unquote(request.singleHeader("idempotency-key").value_or(""));
     const bool idempotent_write = !key.empty() && request.method != "GET";
@@ -73,8 +83,7 @@ http::Handler gated(SandboxContext& context, http::Handler handler) {
       entry.idempotency_key = key;
       entry.body = request.body;
       entry.client = request.remote_address;
-      authorized = entry.authorized =
-          request.singleHeader("authorization") == "PortOne " + context.options.api_secret;
+      authorized = entry.authorized = auth.check(request, state);
       fault = takeFault(state, request);
       if (fault) entry.fault = faultName(fault->kind);
       state.requests.push_back(std::move(entry));
@@ -99,7 +108,7 @@ http::Handler gated(SandboxContext& context, http::Handler handler) {
       return finish(dropped);
     }
     if (!authorized) {
-      return finish(portOneError(401, "UNAUTHORIZED", "인증 정보가 올바르지 않습니다."));
+      return finish(auth.refusal());
     }
     const std::string fingerprint = request.method + " " + request.path + "\n" + request.body;
     if (idempotent_write) {

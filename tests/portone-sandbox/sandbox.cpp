@@ -5,6 +5,7 @@
 #include "control_routes.h"
 #include "portone/webhook_signature.h"
 #include "portone_routes.h"
+#include "v1_routes.h"
 
 namespace paymentd::sandbox {
 namespace {
@@ -33,6 +34,8 @@ void Sandbox::start() {
   auto router = std::make_shared<http::Router>();
   addPortOneRoutes(*router, *context_);
   addControlRoutes(*router, *context_);
+  addV1Routes(*router, *context_);
+  addV1ControlRoutes(*router, *context_);
   http::HttpServerOptions server_options;
   server_options.host = context_->options.host;
   server_options.port = context_->options.port;

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "v1_state.h"
+
 namespace paymentd::sandbox {
 
 using TimePoint = std::chrono::system_clock::time_point;
@@ -158,6 +160,7 @@ struct SandboxState {
   std::map<std::string, IdempotentAnswer> idempotency;
   std::chrono::seconds clock_offset{0};  // the sandbox clock = real time + offset
   std::int64_t next_id = 1;
+  V1State v1;  // PortOne's V1 API (v1_routes.h)
 
   TimePoint now() const { return std::chrono::system_clock::now() + clock_offset; }
   std::string newId(const std::string& prefix) { return prefix + "-" + std::to_string(next_id++); }
