@@ -44,7 +44,8 @@ else
   cp /etc/paymentd/credentials/* "$credentials"/
   chown -R paymentd:paymentd "$credentials"
   chmod 0500 "$credentials"
-  runuser -u paymentd -- env CREDENTIALS_DIRECTORY="$credentials" \
+  # setpriv execs the daemon itself (runuser would stand between, and answer SIGTERM alone).
+  CREDENTIALS_DIRECTORY="$credentials" setpriv --reuid=paymentd --regid=paymentd --init-groups \
     /usr/bin/paymentd --config=/etc/paymentd/paymentd.yaml 2>"$out/daemon.log" &
   daemon=$!
   daemon_log() { cat "$out/daemon.log"; }
