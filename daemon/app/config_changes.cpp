@@ -81,6 +81,9 @@ const std::vector<Key>& keys() {
           "recurring.sms_channel", Takes::kNow,
           [](auto& c) -> auto& { return c.recurring.sms_channel; }),
       key(
+          "recurring.hard_decline_codes", Takes::kNow,
+          [](auto& c) -> auto& { return c.recurring.hard_decline_codes; }),
+      key(
           "portone.require_live", Takes::kNow,
           [](auto& c) -> auto& { return c.portone.require_live; }),
       key(
