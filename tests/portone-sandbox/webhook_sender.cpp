@@ -118,7 +118,10 @@ void WebhookSender::run() {
       return a.due != b.due ? a.due < b.due : a.seq < b.seq;
     });
     if (next->due > std::chrono::steady_clock::now()) {
-      wake_.wait_until(lock, next->due);
+      // A copy: wait_until reads its deadline again after the lock is retaken, and a send
+      // meanwhile may have grown the queue and freed the element `next` points at.
+      const std::chrono::steady_clock::time_point due = next->due;
+      wake_.wait_until(lock, due);
       continue;
     }
     Delivery delivery = std::move(*next);
