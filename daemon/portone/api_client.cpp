@@ -6,10 +6,9 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/URI.h>
 
-#include <sstream>
-
 #include "portone/api_error.h"
 #include "portone/payment_json.h"
+#include "portone/request_text.h"
 #include "portone/rfc3339.h"
 #include "portone/secret_file.h"
 
@@ -17,18 +16,6 @@ namespace paymentd::portone {
 namespace {
 
 using Poco::JSON::Object;
-
-std::string encodeSegment(const std::string& value) {
-  std::string out;
-  Poco::URI::encode(value, "/?#&=+;:@!$'()*,[]% ", out);
-  return out;
-}
-
-std::string stringify(const Object& object) {
-  std::ostringstream out;
-  object.stringify(out);
-  return out.str();
-}
 
 Object::Ptr parseObject(const std::string& body) {
   try {
@@ -132,20 +119,22 @@ PortOneClientOptions PortOneClient::optionsFromConfig(const config::PortOneConfi
 
 FetchedPayment PortOneClient::getPayment(const std::string& payment_id) const {
   return observed("get_payment", [&] {
-    const std::string body = transport_.call(
-        {"GET",
-         "/payments/" + encodeSegment(payment_id) + "?storeId=" + encodeSegment(options_.store_id),
-         "", ""});
+    const std::string body =
+        transport_.call({"GET",
+                         "/payments/" + encodePathSegment(payment_id) +
+                             "?storeId=" + encodePathSegment(options_.store_id),
+                         "", ""});
     return paymentFromJson(*parseObject(body));
   });
 }
 
 BillingKeyInfo PortOneClient::getBillingKey(const std::string& billing_key) const {
   return observed("get_billing_key", [&] {
-    const std::string body = transport_.call({"GET",
-                                              "/billing-keys/" + encodeSegment(billing_key) +
-                                                  "?storeId=" + encodeSegment(options_.store_id),
-                                              "", ""});
+    const std::string body =
+        transport_.call({"GET",
+                         "/billing-keys/" + encodePathSegment(billing_key) +
+                             "?storeId=" + encodePathSegment(options_.store_id),
+                         "", ""});
     return billingKeyFromJson(*parseObject(body));
   });
 }
@@ -160,8 +149,8 @@ Cancellation PortOneClient::cancelPayment(const CancelRequest& request) const {
       input.set("currentCancellableAmount", *request.current_cancellable_amount);
     }
     const std::string body =
-        transport_.call({"POST", "/payments/" + encodeSegment(request.payment_id) + "/cancel",
-                         stringify(input), request.idempotency_key});
+        transport_.call({"POST", "/payments/" + encodePathSegment(request.payment_id) + "/cancel",
+                         jsonText(input), request.idempotency_key});
     Object::Ptr cancellation = requireObject(*parseObject(body), "cancellation");
     Cancellation result;
     result.status = cancellationStatusFromName(cancellation->optValue<std::string>("status", ""));
@@ -179,9 +168,9 @@ BillingKeyPaymentSummary PortOneClient::payWithBillingKey(
     const BillingKeyPaymentRequest& request) const {
   return observed("pay_with_billing_key", [&] {
     const Object input = chargeJson(request.charge, options_.store_id);
-    const std::string body =
-        transport_.call({"POST", "/payments/" + encodeSegment(request.payment_id) + "/billing-key",
-                         stringify(input), request.idempotency_key});
+    const std::string body = transport_.call(
+        {"POST", "/payments/" + encodePathSegment(request.payment_id) + "/billing-key",
+         jsonText(input), request.idempotency_key});
     Object::Ptr payment = requireObject(*parseObject(body), "payment");
     BillingKeyPaymentSummary summary;
     summary.pg_tx_id = payment->optValue<std::string>("pgTxId", "");
@@ -197,8 +186,8 @@ std::string PortOneClient::createPaymentSchedule(const PaymentScheduleRequest& r
     input.set("payment", chargeJson(request.charge, options_.store_id));
     input.set("timeToPay", formatRfc3339(request.time_to_pay));
     const std::string body =
-        transport_.call({"POST", "/payments/" + encodeSegment(request.payment_id) + "/schedule",
-                         stringify(input), request.idempotency_key});
+        transport_.call({"POST", "/payments/" + encodePathSegment(request.payment_id) + "/schedule",
+                         jsonText(input), request.idempotency_key});
     Object::Ptr schedule = requireObject(*parseObject(body), "schedule");
     const std::string id = schedule->optValue<std::string>("id", "");
     if (id.empty()) {
@@ -221,7 +210,7 @@ std::vector<std::string> PortOneClient::revokePaymentSchedules(
     }
     // PortOne's DELETE takes its body as the URL-encoded query parameter requestBody.
     std::string encoded;
-    Poco::URI::encode(stringify(input), "!#$&'()*+,/:;=?@[]% \"{}", encoded);
+    Poco::URI::encode(jsonText(input), "!#$&'()*+,/:;=?@[]% \"{}", encoded);
     const std::string body = transport_.call(
         {"DELETE", "/payment-schedules?requestBody=" + encoded, "", request.idempotency_key});
     Object::Ptr root = parseObject(body);

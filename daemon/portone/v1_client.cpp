@@ -2,11 +2,9 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/URI.h>
-
-#include <sstream>
 
 #include "portone/api_error.h"
+#include "portone/request_text.h"
 #include "portone/secret_file.h"
 #include "portone/v1_json.h"
 
@@ -19,18 +17,6 @@ using Poco::JSON::Object;
 ApiTransportOptions withV1Errors(ApiTransportOptions transport) {
   transport.error_body_reader = v1ErrorFromBody;
   return transport;
-}
-
-std::string encodeSegment(const std::string& value) {
-  std::string out;
-  Poco::URI::encode(value, "/?#&=+;:@!$'()*,[]% ", out);
-  return out;
-}
-
-std::string stringify(const Object& object) {
-  std::ostringstream out;
-  object.stringify(out);
-  return out.str();
 }
 
 std::int64_t unixSeconds(Timestamp time) {
@@ -104,11 +90,11 @@ core::FetchedPayment V1Client::readPayment(const std::string& path) const {
 }
 
 core::FetchedPayment V1Client::getPayment(const std::string& imp_uid) const {
-  return readPayment("/payments/" + encodeSegment(imp_uid));
+  return readPayment("/payments/" + encodePathSegment(imp_uid));
 }
 
 core::FetchedPayment V1Client::findPayment(const std::string& merchant_uid) const {
-  return readPayment("/payments/find/" + encodeSegment(merchant_uid));
+  return readPayment("/payments/find/" + encodePathSegment(merchant_uid));
 }
 
 core::FetchedPayment V1Client::cancelPayment(const V1CancelRequest& request) const {
@@ -118,7 +104,7 @@ core::FetchedPayment V1Client::cancelPayment(const V1CancelRequest& request) con
   if (request.amount) input.set("amount", *request.amount);
   input.set("checksum", request.checksum);
   return v1PaymentFromJson(
-      *v1Object(authorized({"POST", "/payments/cancel", stringify(input), "", {}})));
+      *v1Object(authorized({"POST", "/payments/cancel", jsonText(input), "", {}})));
 }
 
 std::vector<std::string> V1Client::schedule(const V1ScheduleRequest& request) const {
@@ -138,7 +124,7 @@ std::vector<std::string> V1Client::schedule(const V1ScheduleRequest& request) co
   input.set("customer_uid", request.customer_uid);
   input.set("schedules", schedules);
   return merchantUids(
-      authorized({"POST", "/subscribe/payments/schedule", stringify(input), "", {}}));
+      authorized({"POST", "/subscribe/payments/schedule", jsonText(input), "", {}}));
 }
 
 std::vector<std::string> V1Client::unschedule(const V1UnscheduleRequest& request) const {
@@ -150,7 +136,7 @@ std::vector<std::string> V1Client::unschedule(const V1UnscheduleRequest& request
     input.set("merchant_uid", uids);
   }
   return merchantUids(
-      authorized({"POST", "/subscribe/payments/unschedule", stringify(input), "", {}}));
+      authorized({"POST", "/subscribe/payments/unschedule", jsonText(input), "", {}}));
 }
 
 }  // namespace paymentd::portone
