@@ -39,6 +39,10 @@ metrics::KnownLabels Daemon::knownMetricLabels() {
                              portone::documentedErrorTypes(),
                              {},
                              portone::PortOneClient::endpointNames()};
+  known.webhook_types.emplace_back(api::kV1WebhookType);
+  for (const std::string& endpoint : portone::V1Client::endpointNames()) {
+    known.portone_endpoints.push_back(endpoint);
+  }
   for (const core::Verdict verdict : core::kAllVerdicts) {
     known.outcomes.emplace_back(core::verdictName(verdict));
   }
@@ -59,10 +63,18 @@ Daemon::Daemon(DaemonInputs inputs)
   try {
     portone::PortOneClientOptions portone_options =
         portone::PortOneClient::optionsFromConfig(config_.portone);
-    portone_options.on_call = [this](const std::string& endpoint, const std::string& outcome) {
+    const portone::CallObserver count_call = [this](const std::string& endpoint,
+                                                    const std::string& outcome) {
       metrics_.countPortOneCall(endpoint, outcome);
     };
+    portone_options.on_call = count_call;
     portone_ = std::make_unique<portone::PortOneClient>(std::move(portone_options), clock_);
+    if (config_.portone.v1) {
+      portone::V1ClientOptions v1_options =
+          portone::V1Client::optionsFromConfig(*config_.portone.v1, config_.portone);
+      v1_options.on_call = count_call;
+      v1_client_ = std::make_unique<portone::V1Client>(std::move(v1_options), clock_);
+    }
     verifier_ = std::make_unique<config::Live<portone::WebhookVerifier>>(
         std::make_shared<const portone::WebhookVerifier>(portone::WebhookVerifier::fromSecretFiles(
             config_.portone.webhook_secret_files, clock_)));
@@ -111,6 +123,14 @@ Daemon::Daemon(DaemonInputs inputs)
                                       config_.recurring.alimtalk_channel});
   webhook_route_ = std::make_unique<api::WebhookRoute>(
       api::WebhookRouteParts{*verifier_, *parser_, *service_, *outside_, metrics_});
+  if (v1_client_) {
+    v1_gateway_ = std::make_unique<portone::V1Gateway>(*v1_client_);
+    v1_service_ = std::make_unique<pipeline::PaymentService>(
+        pipeline::ServiceParts{clock_, *v1_gateway_, *database_, *lock_, plugins_, metrics_},
+        serviceOptions(config_));
+    v1_webhook_route_ = std::make_unique<api::V1WebhookRoute>(api::V1WebhookRouteParts{
+        *v1_service_, *database_, metrics_, config_.recurring.payment_type});
+  }
 
   operators_ = std::make_unique<lifecycle::OperatorService>(
       lifecycle::LifecycleParts{*database_, clock_, *gateway_}, *lock_,
@@ -152,6 +172,7 @@ Daemon::Daemon(DaemonInputs inputs)
     metrics_.countHttpRequest(route, status, seconds);
   });
   api::addWebhookRoute(*router_, *webhook_route_);
+  if (v1_webhook_route_) api::addV1WebhookRoute(*router_, *v1_webhook_route_);
   api::addCheckRoute(*router_, *database_);
 
   http::HttpServerOptions options;
@@ -186,6 +207,7 @@ void Daemon::apply(const config::Config& next, std::shared_ptr<const loader::Plu
   plugins_.replace(std::move(plugins));
   verifier_->replace(std::move(verifier));
   service_->apply(serviceOptions(next));
+  if (v1_service_) v1_service_->apply(serviceOptions(next));
   portone_->setTimeouts(next.portone);
   // Built by listen(); a daemon that never listened has none yet.
   if (worker_) worker_->apply(workerOptions(next, ""));
@@ -217,8 +239,8 @@ void Daemon::listen() {
   const std::string public_url = config_.public_url.empty()
                                      ? "http://" + config_.http.host + ":" + std::to_string(port())
                                      : config_.public_url;
-  schedules_ = std::make_unique<outbox::ScheduleExecutor>(*portone_, *database_, public_url,
-                                                          config_.recurring.payment_type);
+  schedules_ = std::make_unique<outbox::ScheduleExecutor>(
+      *portone_, *database_, public_url, config_.recurring.payment_type, v1_client_.get());
   notices_ = std::make_unique<outbox::NoticeExecutor>(
       plugins_, *database_, std::chrono::seconds(config_.outbox.notice_grace_s));
   worker_ = std::make_unique<outbox::OutboxWorker>(

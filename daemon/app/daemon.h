@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "api/v1_webhook_route.h"
 #include "api/webhook_route.h"
 #include "clock/clock.h"
 #include "clock/periodic_loop.h"
@@ -34,6 +35,8 @@
 #include "pipeline/payment_service.h"
 #include "pipeline/reconciler.h"
 #include "portone/api_client.h"
+#include "portone/v1_client.h"
+#include "portone/v1_gateway.h"
 #include "portone/v2_gateway.h"
 #include "portone/webhook_event.h"
 #include "portone/webhook_verifier.h"
@@ -90,6 +93,8 @@ class Daemon {
   metrics::Metrics& metrics() { return metrics_; }
   const pipeline::PaymentService& service() const { return *service_; }
   const core::PaymentGateway& gateway() const { return *gateway_; }
+  /// PortOne's V1 API; nullptr without `portone.v1`.
+  const portone::V1Client* v1() const { return v1_client_.get(); }
   // After listen():
   const outbox::ScheduleExecutor& schedules() const { return *schedules_; }
   const outbox::NoticeExecutor& notices() const { return *notices_; }
@@ -136,6 +141,11 @@ class Daemon {
   std::unique_ptr<pipeline::PaymentService> service_;
   std::unique_ptr<lifecycle::OutsideChanges> outside_;
   std::unique_ptr<api::WebhookRoute> webhook_route_;
+  // Only with `portone.v1`: V1 subscriptions' renewals, through the same service.
+  std::unique_ptr<portone::V1Client> v1_client_;
+  std::unique_ptr<portone::V1Gateway> v1_gateway_;
+  std::unique_ptr<pipeline::PaymentService> v1_service_;
+  std::unique_ptr<api::V1WebhookRoute> v1_webhook_route_;
   std::unique_ptr<lifecycle::OperatorService> operators_;
   std::shared_ptr<storage::ReadinessProbe> probe_;
   http::Readiness readiness_;

@@ -133,7 +133,7 @@ void PaymentdApp::defineOptions(Poco::Util::OptionSet& options) {
           .required(false)
           .repeatable(false)
           .argument("DIR"));
-  options.addOption(Poco::Util::Option("user", "", "coupon issue: the user the coupon is for")
+  options.addOption(Poco::Util::Option("user", "", "coupon issue, subscription import: the user")
                         .required(false)
                         .repeatable(false)
                         .argument("USER"));
@@ -161,6 +161,10 @@ void PaymentdApp::defineOptions(Poco::Util::OptionSet& options) {
   argument("at", "subscription cancel: period_end (default) or now", "WHEN");
   argument("amount", "payment refund: KRW to give back (default: all that is left)", "WON");
   argument("billing-key", "subscription card: the new billing key", "KEY");
+  argument("plan", "subscription import: the plan's id", "PLAN_ID");
+  argument("customer-uid", "subscription import: the V1 billing key (customer_uid)", "UID");
+  argument("period-end", "subscription import: when the paid period ends", "RFC3339");
+  argument("price", "subscription import: KRW of the next renewal (default: the plan's)", "KRW");
   options.addOption(
       Poco::Util::Option("version", "v", "print the version and exit").required(false));
   options.addOption(Poco::Util::Option("help", "h", "print this help and exit").required(false));
@@ -194,6 +198,14 @@ void PaymentdApp::handleOption(const std::string& name, const std::string& value
     operator_args_.amount = value;
   } else if (name == "billing-key") {
     operator_args_.billing_key = value;
+  } else if (name == "plan") {
+    import_args_.plan = value;
+  } else if (name == "customer-uid") {
+    import_args_.customer_uid = value;
+  } else if (name == "period-end") {
+    import_args_.period_end = value;
+  } else if (name == "price") {
+    import_args_.price = value;
   } else if (name == "dead") {
     dead_only_ = true;
   } else if (name == "version") {
@@ -222,6 +234,8 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
         "                       user show USER_ID | subscription show ID |\n"
         "                       subscription cancel|resume|retry ID --reason=TEXT [--at=now] |\n"
         "                       subscription card ID --billing-key=KEY --reason=TEXT |\n"
+        "                       subscription import --user=U --plan=PLAN_ID --customer-uid=UID\n"
+        "                         --period-end=RFC3339 [--price=KRW] |\n"
         "                       payment refund PAYMENT_ID [--amount=WON] --reason=TEXT]");
     help.setHeader(
         "paymentd: turns PortOne V2 payment webhooks into subscriptions, tickets and refunds.");
@@ -249,8 +263,17 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
     std::cerr << "paymentd: --json applies to `trace` only\n";
     return kExitUsage;
   }
-  if (!coupon_issue && (coupon_args_.user || coupon_args_.discount || coupon_args_.id)) {
-    std::cerr << "paymentd: --user, --discount and --id apply to `coupon issue` only\n";
+  const bool import = cli::isImportCommand(args);
+  if (!coupon_issue &&
+      (coupon_args_.discount || coupon_args_.id || (coupon_args_.user && !import))) {
+    std::cerr << "paymentd: --user, --discount and --id apply to `coupon issue` only (--user "
+                 "also to `subscription import`)\n";
+    return kExitUsage;
+  }
+  if (!import && (import_args_.plan || import_args_.customer_uid || import_args_.period_end ||
+                  import_args_.price)) {
+    std::cerr << "paymentd: --plan, --customer-uid, --period-end and --price apply to "
+                 "`subscription import` only\n";
     return kExitUsage;
   }
   if (!args.empty() && mode_ == Mode::kCheckConfig) {
@@ -265,6 +288,11 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
   if (config && coupon_issue) return cli::issueCoupon(*config, coupon_args_, std::cout, std::cerr);
   if (config && trace)
     return cli::tracePayment(*config, args[1], trace_json_, std::cout, std::cerr);
+  if (config && import) {
+    import_args_.user = coupon_args_.user;
+    import_args_.actor = operator_args_.actor;
+    return cli::importSubscription(*config, import_args_, std::cout, std::cerr);
+  }
   if (config && operator_command) {
     return cli::runOperatorCommand(*config, args, operator_args_, std::cout, std::cerr);
   }

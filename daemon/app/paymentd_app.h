@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/coupon_command.h"
+#include "cli/import_command.h"
 #include "cli/operator_command.h"
 
 namespace paymentd::app {
@@ -35,6 +36,7 @@ class PaymentdApp : public Poco::Util::ServerApplication {
   std::string credentials_dir_;       // --credentials-dir: sets CREDENTIALS_DIRECTORY
   cli::CouponIssueArgs coupon_args_;  // --user, --discount, --id: `coupon issue` only
   bool dead_only_ = false;            // --dead: `outbox list` only
+  cli::ImportArgs import_args_;       // --plan, --customer-uid, ...: `subscription import`
   cli::OperatorArgs operator_args_;   // --reason, --actor, ...: the operator commands
 };
 

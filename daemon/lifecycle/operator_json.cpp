@@ -45,7 +45,7 @@ Poco::JSON::Object::Ptr subscriptionJson(const SubscriptionView& view) {
   json->set("nextChargeAt", view.next_charge_at ? Poco::Dynamic::Var(timeJson(*view.next_charge_at))
                                                 : Poco::Dynamic::Var());
   json->set("cardLastDigits", optionalJson(r.card_last_digits));
-  json->set("portoneVersion", "V2");
+  json->set("portoneVersion", std::string(storage::portOneVersionName(r.portone_version)));
   Poco::JSON::Array history;
   for (const auto& event : view.history) {
     Poco::JSON::Object item(Poco::JSON_PRESERVE_KEY_ORDER);

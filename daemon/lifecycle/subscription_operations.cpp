@@ -176,8 +176,13 @@ OperationResult<SubscriptionView> SubscriptionOperations::changeCard(std::int64_
                          "subscription " + std::to_string(id) + " is cancelled");
         }
         if (record.billing_key == billing_key) return std::nullopt;
+        // Also moves a V1 subscription to V2 for good: the attempts recorded below go
+        // through V2, the old key's are unscheduled at V1 (outbox/v1_schedules.h).
         transaction.subscriptions().changeCard(record.id, billing_key, key.card_last_digits);
         std::string detail = "card changed";
+        if (record.portone_version == storage::PortOneVersion::kV1) {
+          detail += ", from a PortOne V1 customer_uid to a V2 billing key";
+        }
         if (key.card_last_digits) detail += " to one ending " + *key.card_last_digits;
         // The pending charge moves: withdrawn on the old key, again on the new one.
         for (const auto& pending : transaction.schedules().pendingOf(record.id)) {

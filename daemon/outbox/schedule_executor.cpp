@@ -5,6 +5,7 @@
 #include <set>
 
 #include "failpoint/failpoint.h"
+#include "outbox/v1_schedules.h"
 #include "portone/api_error.h"
 #include "storage/errors.h"
 #include "storage/outbox_queue.h"
@@ -36,6 +37,27 @@ std::string ScheduleExecutor::noticeUrl(const std::string& user_id,
          "&subscribe_id=" + query(plan_id) + "&payment_type=" + query(payment_type_);
 }
 
+std::string ScheduleExecutor::v1NoticeUrl() const {
+  return public_url_ + "/api/v1/payment/webhook/iamport";
+}
+
+Attempt ScheduleExecutor::executeV1(const storage::ScheduleEntry& entry) const {
+  if (v1_ == nullptr) {
+    return {Attempt::Result::kRetry, entry.payment_id +
+                                         " is a V1 schedule: portone.v1 is not "
+                                         "configured"};
+  }
+  std::string notice_url;
+  try {
+    notice_url = entry.notice_url
+                     ? *entry.notice_url
+                     : storage::fixScheduleNoticeUrl(database_, entry.payment_id, v1NoticeUrl());
+  } catch (const storage::Error& e) {
+    return {Attempt::Result::kRetry, std::string("the schedule ledger: ") + e.what()};
+  }
+  return sendV1Schedule(*v1_, database_, entry, notice_url);
+}
+
 Attempt ScheduleExecutor::execute(const std::string& payload) const {
   const auto payment_id = storage::schedulePaymentIdOf(payload);
   if (!payment_id) return {Attempt::Result::kDead, "schedule_payment payload names no payment"};
@@ -51,6 +73,7 @@ Attempt ScheduleExecutor::execute(const std::string& payload) const {
     return {Attempt::Result::kDone,
             *payment_id + " is " + storage::scheduleStatusName(entry->status) + ": not sent"};
   }
+  if (entry->portone_version == storage::PortOneVersion::kV1) return executeV1(*entry);
   const SchedulePaymentRequest& schedule = entry->request;
   portone::PaymentScheduleRequest request;
   request.payment_id = *payment_id;
@@ -116,6 +139,14 @@ Attempt ScheduleExecutor::revoke(const std::string& payload) const {
       return {Attempt::Result::kRetry, *payment_id + " is not at PortOne yet"};
     }
     return {Attempt::Result::kDone, *payment_id + ": PortOne holds no schedule paymentd knows of"};
+  }
+  if (entry->portone_version == storage::PortOneVersion::kV1) {
+    if (v1_ == nullptr) {
+      return {Attempt::Result::kRetry, *payment_id +
+                                           " is a V1 schedule: portone.v1 is not "
+                                           "configured"};
+    }
+    return revokeV1Schedule(*v1_, *entry);
   }
   portone::RevokeSchedulesRequest request;
   request.schedule_ids = {*entry->portone_schedule_id};

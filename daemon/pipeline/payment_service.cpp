@@ -75,7 +75,8 @@ class PaymentService::Run {
   bool schedule_dead = false;      // ReconcileRequest::schedule_dead
   const lock::LeaseGuard* lease = nullptr;  // while the payment's lock is held
   Claims claims;
-  core::FetchedPayment payment;  // plugins see its Payment part only
+  std::optional<std::string> lookup_id;  // WebhookDelivery::lookup_id
+  core::FetchedPayment payment;          // plugins see its Payment part only
 };
 
 ServiceSettings::ServiceSettings(const ServiceParts& parts, ServiceOptions service_options)
@@ -96,6 +97,8 @@ core::Decision PaymentService::settleWebhook(const WebhookDelivery& delivery) co
   storage::PaymentLog log(parts_.database);
   Run run(log, parts_.clock, delivery.payment_id, delivery.event, delivery.claims,
           settings_.current());
+  run.lookup_id = delivery.lookup_id;
+  run.event_from_status = delivery.status_decides_event;
   const core::Decision decision = runLocked(run, "received", delivery.type_name);
   if (decision.awaitsReconciler()) {
     // PortOne retries these for about five hours; the reconciler takes over
@@ -164,7 +167,10 @@ core::Decision PaymentService::runLocked(Run& run, const std::string& stage,
 core::Decision PaymentService::settleLocked(Run& run) const {
   const std::string& id = run.trace.paymentId();
   const Stopwatch fetch_watch;
-  core::PaymentLookup lookup = parts_.gateway.lookUp(id);
+  core::PaymentLookup lookup = parts_.gateway.lookUp(run.lookup_id.value_or(id));
+  if (lookup.status == core::LookupStatus::kFound && lookup.payment.id != id) {
+    lookup.status = core::LookupStatus::kNotFound;  // PortOne's id names another payment
+  }
   if (const auto refused = core::afterLookup(lookup.status)) {
     const bool not_found = refused->verdict == core::Verdict::kNotFound;
     run.trace.add("verified", not_found ? "rejected" : "unavailable",

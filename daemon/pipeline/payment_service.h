@@ -50,6 +50,12 @@ struct WebhookDelivery {
   WebhookEvent event = WebhookEvent::kTransactionPaid;
   std::string type_name;  // as PortOne named it, for the trace
   Claims claims;          // the webhook URL's query parameters
+  /// The id the gateway reads the payment by when it is not `payment_id` (V1's imp_uid);
+  /// a payment read by it that is not `payment_id` is not this delivery's: not found.
+  std::optional<std::string> lookup_id = std::nullopt;
+  /// An unsigned webhook (V1's) is only a hint: PortOne's status decides the event, as
+  /// for the reconciler's runs, whatever the body said.
+  bool status_decides_event = false;
 };
 
 /// A payment no webhook finished, as the reconciler found it.

@@ -83,21 +83,7 @@ const std::vector<std::string>& PortOneClient::endpointNames() {
 // lifecycle), so the metrics count each call to PortOne once.
 template <typename Call>
 auto PortOneClient::observed(const std::string& endpoint, Call&& call) const {
-  if (!options_.on_call) return call();
-  try {
-    auto result = call();
-    options_.on_call(endpoint, "ok");
-    return result;
-  } catch (const TransientError&) {
-    options_.on_call(endpoint, "transient");
-    throw;
-  } catch (const ApiError& e) {
-    options_.on_call(endpoint, e.type().empty() ? "error" : e.type());
-    throw;
-  } catch (...) {
-    options_.on_call(endpoint, "error");
-    throw;
-  }
+  return observedCall(options_.on_call, endpoint, std::forward<Call>(call));
 }
 
 void PortOneClient::setTimeouts(const config::PortOneConfig& config) {

@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "paymentd/payment.h"
 #include "portone/api_transport.h"
+#include "portone/observed_call.h"
 #include "portone/payment_json.h"
 
 namespace paymentd::portone {
@@ -74,10 +75,6 @@ struct RevokeSchedulesRequest {
   std::vector<std::string> schedule_ids;
   std::string idempotency_key;
 };
-
-/// Told of every call's end: the endpoint's name (one of PortOneClient::endpointNames())
-/// and its outcome: "ok", "transient", or PortOne's error type ("error" when it named none).
-using CallObserver = std::function<void(const std::string& endpoint, const std::string& outcome)>;
 
 struct PortOneClientOptions {
   ApiTransportOptions transport;

@@ -89,12 +89,21 @@ core::FetchedPayment V1Client::readPayment(const std::string& path) const {
   }
 }
 
+const std::vector<std::string>& V1Client::endpointNames() {
+  static const std::vector<std::string> kNames = {
+      "v1_get_payment", "v1_find_payment", "v1_cancel_payment", "v1_schedule", "v1_unschedule"};
+  return kNames;
+}
+
 core::FetchedPayment V1Client::getPayment(const std::string& imp_uid) const {
-  return readPayment("/payments/" + encodePathSegment(imp_uid));
+  return observedCall(options_.on_call, "v1_get_payment",
+                      [&] { return readPayment("/payments/" + encodePathSegment(imp_uid)); });
 }
 
 core::FetchedPayment V1Client::findPayment(const std::string& merchant_uid) const {
-  return readPayment("/payments/find/" + encodePathSegment(merchant_uid));
+  return observedCall(options_.on_call, "v1_find_payment", [&] {
+    return readPayment("/payments/find/" + encodePathSegment(merchant_uid));
+  });
 }
 
 core::FetchedPayment V1Client::cancelPayment(const V1CancelRequest& request) const {
@@ -103,8 +112,10 @@ core::FetchedPayment V1Client::cancelPayment(const V1CancelRequest& request) con
   input.set("reason", request.reason);
   if (request.amount) input.set("amount", *request.amount);
   input.set("checksum", request.checksum);
-  return v1PaymentFromJson(
-      *v1Object(authorized({"POST", "/payments/cancel", jsonText(input), "", {}})));
+  return observedCall(options_.on_call, "v1_cancel_payment", [&] {
+    return v1PaymentFromJson(
+        *v1Object(authorized({"POST", "/payments/cancel", jsonText(input), "", {}})));
+  });
 }
 
 std::vector<std::string> V1Client::schedule(const V1ScheduleRequest& request) const {
@@ -123,8 +134,10 @@ std::vector<std::string> V1Client::schedule(const V1ScheduleRequest& request) co
   Object input;
   input.set("customer_uid", request.customer_uid);
   input.set("schedules", schedules);
-  return merchantUids(
-      authorized({"POST", "/subscribe/payments/schedule", jsonText(input), "", {}}));
+  return observedCall(options_.on_call, "v1_schedule", [&] {
+    return merchantUids(
+        authorized({"POST", "/subscribe/payments/schedule", jsonText(input), "", {}}));
+  });
 }
 
 std::vector<std::string> V1Client::unschedule(const V1UnscheduleRequest& request) const {
@@ -135,8 +148,10 @@ std::vector<std::string> V1Client::unschedule(const V1UnscheduleRequest& request
     for (const auto& uid : request.merchant_uids) uids.add(uid);
     input.set("merchant_uid", uids);
   }
-  return merchantUids(
-      authorized({"POST", "/subscribe/payments/unschedule", jsonText(input), "", {}}));
+  return observedCall(options_.on_call, "v1_unschedule", [&] {
+    return merchantUids(
+        authorized({"POST", "/subscribe/payments/unschedule", jsonText(input), "", {}}));
+  });
 }
 
 }  // namespace paymentd::portone

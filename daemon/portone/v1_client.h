@@ -19,6 +19,7 @@
 #include "config/config.h"
 #include "core/payment_gateway.h"
 #include "portone/api_transport.h"
+#include "portone/observed_call.h"
 #include "portone/v1_token.h"
 
 namespace paymentd::portone {
@@ -29,6 +30,7 @@ struct V1ClientOptions {
   std::string imp_key;     // never logged
   std::string imp_secret;  // never logged
   std::chrono::seconds token_refresh_margin{60};
+  CallObserver on_call;  // may be empty; endpoints: V1Client::endpointNames()
 };
 
 struct V1CancelRequest {
@@ -70,6 +72,9 @@ class V1Client {
   /// @throws SecretFileError.
   static V1ClientOptions optionsFromConfig(const config::PortOneV1Config& v1,
                                            const config::PortOneConfig& portone);
+
+  /// The endpoint names CallObserver receives, one per method below.
+  static const std::vector<std::string>& endpointNames();
 
   /// GET /payments/{imp_uid}. ApiError PAYMENT_NOT_FOUND when PortOne has none.
   core::FetchedPayment getPayment(const std::string& imp_uid) const;

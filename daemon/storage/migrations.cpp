@@ -261,6 +261,17 @@ const std::vector<Migration>& migrations() {
            // The part of refunded_amount cancelled outside paymentd (PortOne's console).
            "ALTER TABLE payments ADD COLUMN cancelled_at_portone BIGINT NOT NULL DEFAULT 0",
        }},
+      {12,
+       "PortOne V1 (Iamport) billing keys",
+       {
+           // Which PortOne API the subscription's billing key belongs to: V1 for a
+           // customer_uid brought in by `subscription import`, V2 for every other.
+           "ALTER TABLE subscriptions ADD COLUMN portone_version TEXT NOT NULL DEFAULT 'V2' "
+           "CHECK (portone_version IN ('V1', 'V2'))",
+           // Which API a schedule goes through: its subscription's when it was recorded.
+           "ALTER TABLE payment_schedules ADD COLUMN portone_version TEXT NOT NULL DEFAULT 'V2' "
+           "CHECK (portone_version IN ('V1', 'V2'))",
+       }},
   };
   return kMigrations;
 }

@@ -44,7 +44,8 @@ void backfillScheduleLedger(Connection& connection, Timestamp now) {
   connection.run(
       "SELECT o.payload, o.status FROM outbox o WHERE o.kind = $1 ORDER BY o.id",
       [&](Poco::Data::Statement& s) { s, useRef(kind), into(payloads), into(item_statuses); });
-  ScheduleLedger ledger(connection, [now] { return now; });
+  ScheduleLedger ledger(
+      connection, [now] { return now; }, ScheduleLedger::BeforeVersions{});
   for (std::size_t i = 0; i < payloads.size(); ++i) {
     SchedulePaymentRequest request;
     try {

@@ -67,11 +67,19 @@ const char* scheduleStatusName(ScheduleStatus status) {
 bool ScheduleLedger::record(const SchedulePaymentRequest& r) {
   if (const std::string reason = invalidReason(r); !reason.empty()) throw Invalid(reason);
   const std::string payment_id = scheduledPaymentId(r.subscription_id, r.cycle, r.attempt);
+  // The schema 7 backfill writes rows before schema 12 adds portone_version (DEFAULT V2).
+  const std::string version_column = before_versions_ ? "" : ", portone_version";
+  const std::string version_value =
+      before_versions_ ? ""
+                       : ", COALESCE((SELECT portone_version FROM subscriptions WHERE id = $2), "
+                         "'V2')";
   return connection_.execute(
              "INSERT INTO payment_schedules (payment_id, subscription_id, cycle, attempt, "
              "user_id, plan_id, billing_key, amount, currency, order_name, time_to_pay_us, "
-             "status, created_at_us, updated_at_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-             "$10, $11, 'PENDING', $12, $12) ON CONFLICT (payment_id) DO NOTHING",
+             "status, created_at_us, updated_at_us" +
+                 version_column +
+                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'PENDING', $12, $12" +
+                 version_value + ") ON CONFLICT (payment_id) DO NOTHING",
              {payment_id, Poco::Int64{r.subscription_id}, Poco::Int64{r.cycle},
               Poco::Int64{r.attempt}, r.user_id, r.plan_id, r.billing_key, Poco::Int64{r.amount},
               r.currency, r.order_name, toMicros(r.time_to_pay), toMicros(clock_())}) > 0;
@@ -87,16 +95,17 @@ std::optional<ScheduleEntry> ScheduleLedger::find(const std::string& payment_id)
   std::string status;
   Poco::Nullable<std::string> schedule_id;
   Poco::Nullable<std::string> notice_url;
+  std::string version;
   const std::size_t rows = connection_.run(
       "SELECT subscription_id, cycle, attempt, user_id, plan_id, billing_key, amount, currency, "
-      "order_name, time_to_pay_us, status, portone_schedule_id, notice_url FROM "
+      "order_name, time_to_pay_us, status, portone_schedule_id, notice_url, portone_version FROM "
       "payment_schedules "
       "WHERE payment_id = $1",
       [&](Statement& s) {
         s, useRef(payment_id), into(subscription), into(cycle), into(attempt), into(r.user_id),
             into(r.plan_id), into(r.billing_key), into(r.amount), into(r.currency),
             into(r.order_name), into(time_to_pay), into(status), into(schedule_id),
-            into(notice_url);
+            into(notice_url), into(version);
       });
   if (rows == 0) return std::nullopt;
   entry.payment_id = payment_id;
@@ -107,6 +116,7 @@ std::optional<ScheduleEntry> ScheduleLedger::find(const std::string& payment_id)
   entry.status = statusFrom(status);
   entry.portone_schedule_id = fromNullable(schedule_id);
   entry.notice_url = fromNullable(notice_url);
+  entry.portone_version = portOneVersionFrom(version);
   return entry;
 }
 

@@ -16,6 +16,7 @@
 #include "paymentd/outbox.h"
 #include "storage/connection.h"
 #include "storage/database.h"
+#include "storage/portone_version.h"
 
 namespace paymentd::storage {
 
@@ -36,6 +37,8 @@ struct ScheduleEntry {
   ScheduleStatus status = ScheduleStatus::kPending;
   std::optional<std::string> portone_schedule_id;  // once PortOne accepted it
   std::optional<std::string> notice_url;           // fixed at the first send
+  /// The API the schedule goes through: its subscription's when it was recorded.
+  PortOneVersion portone_version = PortOneVersion::kV2;
 };
 
 /// The ledger on one connection: inside the caller's transaction, if any.
@@ -44,8 +47,15 @@ class ScheduleLedger {
   ScheduleLedger(Connection& connection, Clock clock)
       : connection_(connection), clock_(std::move(clock)) {}
 
+  /// Only for the schema 7 backfill: its rows are written before schema 12 adds
+  /// portone_version, so they take its default (V2, all there was then).
+  struct BeforeVersions {};
+  ScheduleLedger(Connection& connection, Clock clock, BeforeVersions)
+      : connection_(connection), clock_(std::move(clock)), before_versions_(true) {}
+
   /// Records `request` as PENDING. @return false when its payment id was
-  /// recorded already (then nothing changed). Throws Invalid for a request
+  /// recorded already (then nothing changed). It goes through the PortOne API of
+  /// its subscription's billing key (subscriptions.portone_version). Throws Invalid for a request
   /// without subscription, cycle, attempt, billing key or a positive amount.
   bool record(const SchedulePaymentRequest& request);
   std::optional<ScheduleEntry> find(const std::string& payment_id);
@@ -76,6 +86,7 @@ class ScheduleLedger {
  private:
   Connection& connection_;
   Clock clock_;
+  bool before_versions_ = false;
 };
 
 /// The ledger outside any payment's transaction (the outbox worker's reads and

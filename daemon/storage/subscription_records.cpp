@@ -36,16 +36,17 @@ std::vector<SubscriptionRecord> SubscriptionRecords::read(
   std::vector<Poco::Nullable<Poco::Int64>> cancelled;
   std::vector<Poco::Nullable<std::string>> digits;
   std::vector<Poco::Nullable<std::string>> level;
+  std::vector<std::string> version;
   connection_.run(
       "SELECT id, user_id, plan_id, status, trial, billing_key, period_start_us, period_end_us, "
       "consecutive_failures, cancel_at_period_end, cancel_reason, cancelled_at_us, "
-      "card_last_digits, level FROM subscriptions " +
+      "card_last_digits, level, portone_version FROM subscriptions " +
           where_and_after,
       [&](Statement& s) {
         bind_key(s);
         s, into(id), into(user), into(plan), into(status), into(trial), into(key), into(start),
             into(end), into(failures), into(cancel_at_end), into(cancel_reason), into(cancelled),
-            into(digits), into(level);
+            into(digits), into(level), into(version);
       });
   std::vector<SubscriptionRecord> records;
   for (std::size_t i = 0; i < id.size(); ++i) {
@@ -64,6 +65,7 @@ std::vector<SubscriptionRecord> SubscriptionRecords::read(
     if (!cancelled[i].isNull()) r.cancelled_at = fromMicros(cancelled[i].value());
     r.card_last_digits = fromNullable(digits[i]);
     r.level = fromNullable(level[i]);
+    r.portone_version = portOneVersionFrom(version[i]);
     records.push_back(std::move(r));
   }
   return records;
@@ -120,9 +122,27 @@ void SubscriptionRecords::setStatus(std::int64_t id, SubscriptionStatus status) 
 void SubscriptionRecords::changeCard(std::int64_t id, const std::string& billing_key,
                                      const std::optional<std::string>& card_last_digits) {
   connection_.execute(
-      "UPDATE subscriptions SET billing_key = $1, card_last_digits = $2, updated_at_us = $3 "
-      "WHERE id = $4",
+      "UPDATE subscriptions SET billing_key = $1, card_last_digits = $2, updated_at_us = $3, "
+      "portone_version = 'V2' WHERE id = $4",
       {billing_key, card_last_digits, toMicros(clock_()), Poco::Int64{id}});
+}
+
+std::optional<std::int64_t> SubscriptionRecords::findImported(const std::string& user_id,
+                                                              const std::string& plan_id,
+                                                              const std::string& customer_uid) {
+  Poco::Int64 id = 0;
+  const std::size_t rows = connection_.run(
+      "SELECT id FROM subscriptions WHERE user_id = $1 AND plan_id = $2 AND billing_key = $3 AND "
+      "portone_version = 'V1' ORDER BY id LIMIT 1",
+      [&](Statement& s) { s, useRef(user_id), useRef(plan_id), useRef(customer_uid), into(id); });
+  if (rows == 0) return std::nullopt;
+  return static_cast<std::int64_t>(id);
+}
+
+void SubscriptionRecords::setPortOneV1(std::int64_t id) {
+  connection_.execute(
+      "UPDATE subscriptions SET portone_version = 'V1', updated_at_us = $1 WHERE id = $2",
+      {toMicros(clock_()), Poco::Int64{id}});
 }
 
 std::int64_t SubscriptionRecords::revokeTicketsAfter(std::int64_t id, Timestamp after) {

@@ -14,6 +14,7 @@
 #include "paymentd/store.h"
 #include "storage/connection.h"
 #include "storage/database.h"
+#include "storage/portone_version.h"
 
 namespace paymentd::storage {
 
@@ -26,6 +27,7 @@ struct SubscriptionRecord : Subscription {
   std::optional<std::string> cancel_reason;
   std::optional<Timestamp> cancelled_at;
   std::optional<std::string> card_last_digits;
+  PortOneVersion portone_version = PortOneVersion::kV2;  // of the billing key
 };
 
 /// One line of a subscription's audit trail.
@@ -57,6 +59,7 @@ class SubscriptionRecords {
   /// CANCELLED now; the pending cancel at period end is done with.
   void cancel(std::int64_t id);
   void setStatus(std::int64_t id, SubscriptionStatus status);
+  /// The new key is a V2 billing key: a V1 subscription is V2 from now on.
   void changeCard(std::int64_t id, const std::string& billing_key,
                   const std::optional<std::string>& card_last_digits);
 
@@ -72,6 +75,12 @@ class SubscriptionRecords {
   /// When its renewal failures made it FAILED (the last time), if they did.
   std::optional<Timestamp> failedAt(std::int64_t id);
 
+  /// The subscription `subscription import` made of this V1 customer_uid for this
+  /// user and plan, in any status.
+  std::optional<std::int64_t> findImported(const std::string& user_id, const std::string& plan_id,
+                                           const std::string& customer_uid);
+  /// Its billing key is a V1 customer_uid: its schedules go through V1.
+  void setPortOneV1(std::int64_t id);
   /// ACTIVE and PAST_DUE subscriptions that renew on `billing_key`.
   std::vector<std::int64_t> liveOnBillingKey(const std::string& billing_key);
 

@@ -62,7 +62,8 @@ HttpAnswer httpCall(std::uint16_t port, const std::string& method, const std::st
 }
 
 PipelineHarness::PipelineHarness(storage::Backend backend, const std::string& lock_url)
-    : PipelineHarness(backend, HarnessOptions{lock_url, false, {}, false, 0, {}, {}, {}, {}, {}}) {}
+    : PipelineHarness(backend,
+                      HarnessOptions{lock_url, false, {}, false, 0, {}, {}, {}, {}, {}, false}) {}
 
 PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harness_options)
     : test_database_(backend),
@@ -133,6 +134,12 @@ PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harnes
     config.admin.enabled = true;
     config.admin.port = 0;
     config.admin.token_file = writeFile("admin-token", harness_options.admin_token + "\n");
+  }
+  portone_v1_ = harness_options.portone_v1;
+  if (portone_v1_) {
+    config.portone.v1 = config::PortOneV1Config{sandbox_->baseUrl() + "/v1",
+                                                writeFile("v1-imp-key", options.v1_imp_key),
+                                                writeFile("v1-imp-secret", options.v1_imp_secret)};
   }
   daemon_ = std::make_unique<app::Daemon>(
       app::DaemonInputs{config, set, testPlans(), SystemClock::instance(), "harness"});
@@ -354,12 +361,20 @@ ProcessResult PipelineHarness::cli(std::vector<std::string> args) const {
   const sandbox::SandboxOptions& options = sandbox_->options();
   dir.write("cli-api-secret", options.api_secret + "\n");
   dir.write("cli-webhook-secret", options.webhook_secret + "\n");
+  std::string v1;
+  if (portone_v1_) {
+    dir.write("cli-imp-key", options.v1_imp_key + "\n");
+    dir.write("cli-imp-secret", options.v1_imp_secret + "\n");
+    v1 = ", v1: {api_base: \"" + sandbox_->baseUrl() +
+         "/v1\", imp_key_file: cli-imp-key, imp_secret_file: cli-imp-secret}";
+  }
   const std::string config =
       dir.write("cli.yaml", "storage: \"" + test_database_.url() + "\"\nlock: \"" + lock_url_ +
                                 "\"\ncatalog: plans.yaml\nportone: {api_base: \"" +
                                 sandbox_->baseUrl() + "\", store_id: " + options.store_id +
                                 ", api_secret_file: cli-api-secret, webhook_secret_files: "
-                                "[cli-webhook-secret]}\n");
+                                "[cli-webhook-secret]" +
+                                v1 + "}\n");
   args.insert(args.begin(), "--config=" + config);
   return runProcess(PAYMENTD_EXECUTABLE, args);
 }
@@ -386,6 +401,10 @@ std::size_t PipelineHarness::cancelDueAt(Timestamp now) {
   const lifecycle::SubscriptionOperations operations(
       lifecycle::LifecycleParts{daemon_->database(), clock, daemon_->gateway()});
   return operations.cancelDue(100);
+}
+
+HttpAnswer PipelineHarness::sendV1Webhook(const std::string& body) {
+  return httpCall(port(), "POST", "/api/v1/payment/webhook/iamport", body);
 }
 
 std::string PipelineHarness::webhookUrl(const std::string& query) const {

@@ -55,6 +55,8 @@ struct HarnessOptions {
   /// Non-empty: the daemon serves the operator API on a loopback port of its
   /// own (`admin:`), with this bearer token.
   std::string admin_token;
+  /// `portone.v1` on the sandbox's V1 API: the V1 webhook route and V1 schedules.
+  bool portone_v1 = false;
 };
 
 /// A paid card payment of user 42 as the sandbox's POST /_sandbox/payments takes it,
@@ -106,6 +108,8 @@ class PipelineHarness {
   std::string signatureFor(const std::string& id, const std::string& timestamp,
                            const std::string& body) const;
   HttpAnswer check(const std::string& payment_id);
+  /// POSTs `body` to the V1 (Iamport) webhook route, unsigned as PortOne V1 sends it.
+  HttpAnswer sendV1Webhook(const std::string& body);
   std::uint16_t port() const { return daemon_->port(); }
   std::string webhookUrl(const std::string& query) const;
 
@@ -171,6 +175,7 @@ class PipelineHarness {
   std::string recurring_payment_type_;
   std::string lock_url_;
   std::string admin_token_;
+  bool portone_v1_ = false;
   std::unique_ptr<app::Daemon> daemon_;  // last: stopped before the sandbox it calls
 };
 

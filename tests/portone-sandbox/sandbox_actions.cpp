@@ -3,6 +3,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "portone_json.h"
+#include "v1_schedule_runner.h"
 
 namespace paymentd::sandbox {
 
@@ -125,6 +126,8 @@ std::vector<std::string> runDueSchedules(SandboxContext& context) {
     notifyPayment(context, payment, paid ? "Transaction.Paid" : "Transaction.Failed");
     ran.push_back(id);
   }
+  for (std::string& merchant_uid : runDueV1Schedules(context))
+    ran.push_back(std::move(merchant_uid));
   return ran;
 }
 

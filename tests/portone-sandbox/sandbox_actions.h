@@ -36,7 +36,8 @@ bool chargeBillingKey(SandboxContext& context, SandboxBillingKey& billing_key,
                       SandboxPayment& payment);
 
 /// Runs every SCHEDULED schedule whose time has come (sandbox clock) and sends
-/// its Transaction.Paid / Transaction.Failed webhook. Returns the schedule ids run.
+/// its Transaction.Paid / Transaction.Failed webhook, then the due V1 schedules
+/// (v1_schedule_runner.h). Returns the schedule ids (V1: merchant_uids) run.
 std::vector<std::string> runDueSchedules(SandboxContext& context);
 
 }  // namespace paymentd::sandbox

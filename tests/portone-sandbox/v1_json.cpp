@@ -69,7 +69,9 @@ Poco::JSON::Object v1ScheduleJson(const V1Schedule& schedule) {
   Poco::JSON::Object json;
   json.set("customer_uid", schedule.customer_uid);
   json.set("merchant_uid", schedule.merchant_uid);
-  json.set("imp_uid", Poco::Dynamic::Var());  // null until PortOne runs it
+  // null until PortOne runs it
+  json.set("imp_uid",
+           schedule.imp_uid.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(schedule.imp_uid));
   json.set("schedule_at", schedule.schedule_at);
   json.set("amount", schedule.amount);
   json.set("schedule_status", schedule.schedule_status);

@@ -133,7 +133,7 @@ HttpResponse schedule(SandboxContext& context, const Object& input) {
       return v1Error(400, -1, "each schedule needs merchant_uid, schedule_at and amount");
     }
     added.push_back(
-        {*customer_uid, *merchant_uid, *schedule_at, *amount, "scheduled", toJson(*item), 0});
+        {*customer_uid, *merchant_uid, *schedule_at, *amount, "scheduled", toJson(*item), 0, ""});
   }
   std::lock_guard lock(context.state.mutex);
   auto& schedules = context.state.v1.schedules;

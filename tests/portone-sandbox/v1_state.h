@@ -44,9 +44,10 @@ struct V1Schedule {
   std::string merchant_uid;
   std::int64_t schedule_at = 0;
   std::int64_t amount = 0;
-  std::string schedule_status = "scheduled";  // scheduled, revoked
+  std::string schedule_status = "scheduled";  // scheduled, revoked, executed (paid), failed
   std::string request;                        // the schedule's JSON as the client sent it
   std::int64_t revoked_at = 0;
+  std::string imp_uid;  // the payment it made, once run (v1_schedule_runner.h)
 };
 
 struct V1State {

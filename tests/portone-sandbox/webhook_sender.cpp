@@ -37,11 +37,11 @@ WebhookSender::~WebhookSender() {
 
 void WebhookSender::send(const std::string& webhook_id, const std::string& payment_id,
                          const std::string& type, const std::string& body,
-                         const std::vector<std::string>& urls) {
+                         const std::vector<std::string>& urls, bool sign) {
   std::lock_guard lock(mutex_);
   for (const auto& url : urls) {
     Delivery delivery{webhook_id, payment_id, type, body, url, 0, std::chrono::steady_clock::now(),
-                      0};
+                      0,          sign};
     if (mode_.drop_next > 0) {
       --mode_.drop_next;
       records_.push_back({webhook_id, payment_id, type, url, 0, 0, "dropped", ""});
@@ -167,11 +167,13 @@ DeliveryRecord WebhookSender::deliver(const Delivery& delivery) const {
                            .count());
     request.setContentType("application/json");
     request.setContentLength64(static_cast<Poco::Int64>(delivery.body.size()));
-    request.set("webhook-id", delivery.webhook_id);
-    request.set("webhook-timestamp", timestamp);
-    request.set("webhook-signature",
-                portone::webhookSignatureEntry(options_.signing_key, delivery.webhook_id, timestamp,
-                                               delivery.body));
+    if (delivery.sign) {
+      request.set("webhook-id", delivery.webhook_id);
+      request.set("webhook-timestamp", timestamp);
+      request.set("webhook-signature",
+                  portone::webhookSignatureEntry(options_.signing_key, delivery.webhook_id,
+                                                 timestamp, delivery.body));
+    }
     request.set("User-Agent", "portone-sandbox");
     session.sendRequest(request) << delivery.body;
     Poco::Net::HTTPResponse response;

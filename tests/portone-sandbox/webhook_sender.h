@@ -44,9 +44,10 @@ class WebhookSender {
   WebhookSender(const WebhookSender&) = delete;
   WebhookSender& operator=(const WebhookSender&) = delete;
 
-  /// Queues one webhook per URL, subject to the current mode.
+  /// Queues one webhook per URL, subject to the current mode. `sign`: the Standard
+  /// Webhooks headers of V2's webhooks; V1's (Iamport) carry no signature.
   void send(const std::string& webhook_id, const std::string& payment_id, const std::string& type,
-            const std::string& body, const std::vector<std::string>& urls);
+            const std::string& body, const std::vector<std::string>& urls, bool sign = true);
   void setMode(const WebhookMode& mode);
   WebhookMode mode() const;
   /// Sends every held webhook now, in arrival order or reversed.
@@ -65,6 +66,7 @@ class WebhookSender {
     int attempt = 0;
     std::chrono::steady_clock::time_point due;
     std::uint64_t seq = 0;
+    bool sign = true;
   };
 
   void run();

@@ -82,14 +82,21 @@ TYPED_TEST(StoreTest, MigratesAnEmptyDatabaseAndRecordsTheVersion) {
 
 TYPED_TEST(StoreTest, RerunningMigrationsChangesNothing) {
   migrate(*this->database_);
+  // Version numbers may have gaps: the rows are counted, the highest is the latest.
+  const std::int64_t applied = this->count("schema_migrations");
+  EXPECT_GE(applied, 9);
+  EXPECT_EQ(
+      paymentd::testing::queryInt(*this->database_, "SELECT MAX(version) FROM schema_migrations"),
+      latestSchemaVersion());
   const MigrationReport again = migrate(*this->database_);
   EXPECT_EQ(again.from, latestSchemaVersion());
   EXPECT_EQ(again.to, latestSchemaVersion());
-  EXPECT_EQ(this->count("schema_migrations"), latestSchemaVersion());
+  EXPECT_EQ(this->count("schema_migrations"), applied);
 }
 
 TYPED_TEST(StoreTest, RefusesASchemaNewerThanItKnows) {
   migrate(*this->database_);
+  const std::int64_t applied = this->count("schema_migrations");
   const std::int64_t newer = latestSchemaVersion() + 1;
   paymentd::testing::execute(
       *this->database_, "INSERT INTO schema_migrations (version, name, applied_at_us) VALUES (" +
@@ -104,7 +111,7 @@ TYPED_TEST(StoreTest, RefusesASchemaNewerThanItKnows) {
                                          std::to_string(latestSchemaVersion()) +
                                          "); upgrade paymentd or point it at another database");
   }
-  EXPECT_EQ(this->count("schema_migrations"), latestSchemaVersion() + 1);
+  EXPECT_EQ(this->count("schema_migrations"), applied + 1);
 }
 
 TYPED_TEST(StoreTest, ReadsBackWhatProcessorsWroteWithMicrosecondTimes) {
