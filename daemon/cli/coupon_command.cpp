@@ -4,6 +4,8 @@
 
 #include <ostream>
 
+#include "cli/exit_codes.h"
+#include "cli/whole_number.h"
 #include "storage/coupon_book.h"
 #include "storage/migrations.h"
 #include "storage/storage_config.h"
@@ -11,18 +13,11 @@
 namespace paymentd::cli {
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitTempFail = 75;
 constexpr std::int64_t kMaxDiscount = 1'000'000'000'000;
 
 std::optional<std::int64_t> parseDiscount(const std::string& text) {
-  if (text.empty() || text.size() > 13 ||
-      text.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  const std::int64_t value = std::stoll(text);
-  if (value > kMaxDiscount) return std::nullopt;
+  const auto value = parseWholeNumber(text, 13);
+  if (!value || *value > kMaxDiscount) return std::nullopt;
   return value;
 }
 
@@ -60,7 +55,7 @@ int issueCoupon(const config::Config& config, const CouponIssueArgs& args, std::
     return kExitFailed;
   } catch (const storage::Transient& e) {
     err << "paymentd: database unavailable: " << e.what() << "\n";
-    return kExitTempFail;
+    return kExitUnavailable;
   } catch (const std::exception& e) {
     err << "paymentd: " << e.what() << "\n";
     return kExitFailed;

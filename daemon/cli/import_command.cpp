@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "cli/exit_codes.h"
+#include "cli/whole_number.h"
 #include "clock/clock.h"
 #include "paymentd/calendar.h"
 #include "paymentd/outbox.h"
@@ -19,12 +20,8 @@ namespace {
 constexpr std::int64_t kMaxPrice = 1'000'000'000'000;
 
 std::optional<std::int64_t> parsePrice(const std::string& text) {
-  if (text.empty() || text.size() > 13 ||
-      text.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  const std::int64_t value = std::stoll(text);
-  if (value <= 0 || value > kMaxPrice) return std::nullopt;
+  const auto value = parseWholeNumber(text, 13);
+  if (!value || *value <= 0 || *value > kMaxPrice) return std::nullopt;
   return value;
 }
 

@@ -9,6 +9,7 @@
 #include <ostream>
 
 #include "cli/exit_codes.h"
+#include "cli/whole_number.h"
 #include "clock/clock.h"
 #include "lifecycle/operator_service.h"
 #include "lock/payment_lock.h"
@@ -90,13 +91,12 @@ int runOperatorCommand(const config::Config& config, const std::vector<std::stri
   call.at = options.at;
   call.billing_key = options.billing_key;
   if (options.amount) {
-    const std::string& text = *options.amount;
-    if (text.empty() || text.size() > 13 ||
-        text.find_first_not_of("0123456789") != std::string::npos) {
+    const auto amount = parseWholeNumber(*options.amount, 13);
+    if (!amount) {
       err << "paymentd: --amount must be a whole number of KRW\n";
       return kExitUsage;
     }
-    call.amount = std::stoll(text);
+    call.amount = *amount;
   }
   call.reason = options.reason.value_or("");
   call.actor = options.actor.value_or(defaultActor());

@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "cli/exit_codes.h"
+#include "cli/whole_number.h"
 #include "recurring/failure_policy.h"
 #include "storage/errors.h"
 #include "storage/existing_database.h"
@@ -36,13 +37,12 @@ int runOutboxCommand(const config::Config& config, const std::vector<std::string
   }
   std::int64_t id = 0;
   if (retry) {
-    const std::string& text = args[1];
-    if (text.empty() || text.size() > 18 ||
-        text.find_first_not_of("0123456789") != std::string::npos) {
-      err << "paymentd: outbox retry needs a numeric item ID, found '" << text << "'\n";
+    const auto number = parseWholeNumber(args[1], 18);
+    if (!number) {
+      err << "paymentd: outbox retry needs a numeric item ID, found '" << args[1] << "'\n";
       return kExitUsage;
     }
-    id = std::stoll(text);
+    id = *number;
   }
   try {
     if (list) {

@@ -23,6 +23,11 @@ const std::set<std::string>& permanentErrors() {
   return kPermanent;
 }
 
+// A V1 subscription's row on a daemon started without `portone.v1`: kept for one that has it.
+Attempt v1NotConfigured(const std::string& payment_id) {
+  return {Attempt::Result::kRetry, payment_id + " is a V1 schedule: portone.v1 is not configured"};
+}
+
 std::string query(const std::string& value) {
   std::string out;
   Poco::URI::encode(value, "&=+?#/ ", out);
@@ -42,11 +47,7 @@ std::string ScheduleExecutor::v1NoticeUrl() const {
 }
 
 Attempt ScheduleExecutor::executeV1(const storage::ScheduleEntry& entry) const {
-  if (v1_ == nullptr) {
-    return {Attempt::Result::kRetry, entry.payment_id +
-                                         " is a V1 schedule: portone.v1 is not "
-                                         "configured"};
-  }
+  if (v1_ == nullptr) return v1NotConfigured(entry.payment_id);
   std::string notice_url;
   try {
     notice_url = entry.notice_url
@@ -141,11 +142,7 @@ Attempt ScheduleExecutor::revoke(const std::string& payload) const {
     return {Attempt::Result::kDone, *payment_id + ": PortOne holds no schedule paymentd knows of"};
   }
   if (entry->portone_version == storage::PortOneVersion::kV1) {
-    if (v1_ == nullptr) {
-      return {Attempt::Result::kRetry, *payment_id +
-                                           " is a V1 schedule: portone.v1 is not "
-                                           "configured"};
-    }
+    if (v1_ == nullptr) return v1NotConfigured(*payment_id);
     return revokeV1Schedule(*v1_, *entry);
   }
   portone::RevokeSchedulesRequest request;
