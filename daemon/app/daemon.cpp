@@ -209,6 +209,7 @@ void Daemon::apply(const config::Config& next, std::shared_ptr<const loader::Plu
   service_->apply(serviceOptions(next));
   if (v1_service_) v1_service_->apply(serviceOptions(next));
   portone_->setTimeouts(next.portone);
+  if (v1_client_) v1_client_->setTimeouts(next.portone);
   // Built by listen(); a daemon that never listened has none yet.
   if (worker_) worker_->apply(workerOptions(next, ""));
   if (notices_) notices_->setGrace(std::chrono::seconds(next.outbox.notice_grace_s));

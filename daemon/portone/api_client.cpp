@@ -7,6 +7,7 @@
 #include <Poco/URI.h>
 
 #include "portone/api_error.h"
+#include "portone/api_timeouts.h"
 #include "portone/payment_json.h"
 #include "portone/request_text.h"
 #include "portone/rfc3339.h"
@@ -87,9 +88,7 @@ auto PortOneClient::observed(const std::string& endpoint, Call&& call) const {
 }
 
 void PortOneClient::setTimeouts(const config::PortOneConfig& config) {
-  transport_.setTimeouts(ApiTimeouts{std::chrono::milliseconds(config.connect_timeout_ms),
-                                     std::chrono::milliseconds(config.read_timeout_ms),
-                                     std::chrono::milliseconds(config.request_deadline_ms)});
+  transport_.setTimeouts(timeoutsOf(config));
 }
 
 PortOneClientOptions PortOneClient::optionsFromConfig(const config::PortOneConfig& config) {
@@ -97,9 +96,7 @@ PortOneClientOptions PortOneClient::optionsFromConfig(const config::PortOneConfi
   options.store_id = config.store_id;
   options.transport.api_base = config.api_base;
   options.transport.api_secret = readSecretFile(config.api_secret_file);
-  options.transport.connect_timeout = std::chrono::milliseconds(config.connect_timeout_ms);
-  options.transport.read_timeout = std::chrono::milliseconds(config.read_timeout_ms);
-  options.transport.request_deadline = std::chrono::milliseconds(config.request_deadline_ms);
+  useTimeouts(options.transport, config);
   return options;
 }
 

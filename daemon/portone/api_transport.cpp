@@ -170,9 +170,15 @@ std::string ApiTransport::exchange(SessionPool::Lease& lease, const ApiRequest& 
                                    std::chrono::milliseconds remaining,
                                    const ApiTimeouts& timeouts) const {
   Poco::Net::HTTPClientSession& session = *lease.session;
-  session.setTimeout(toTimespan(std::min(timeouts.connect_timeout, remaining)),
-                     toTimespan(std::min(timeouts.read_timeout, remaining)),
-                     toTimespan(std::min(timeouts.read_timeout, remaining)));
+  const Poco::Timespan io_timeout = toTimespan(std::min(timeouts.read_timeout, remaining));
+  session.setTimeout(toTimespan(std::min(timeouts.connect_timeout, remaining)), io_timeout,
+                     io_timeout);
+  // Poco 1.11 gives a socket the session's timeouts only when it connects: a kept
+  // connection would keep those of its first call (and ignore this call's deadline).
+  if (session.connected()) {
+    session.socket().setSendTimeout(io_timeout);
+    session.socket().setReceiveTimeout(io_timeout);
+  }
   Poco::Net::HTTPRequest http_request(request.method, base_path_ + request.path_and_query,
                                       Poco::Net::HTTPMessage::HTTP_1_1);
   http_request.set("Authorization",

@@ -4,6 +4,7 @@
 #include <Poco/JSON/Object.h>
 
 #include "portone/api_error.h"
+#include "portone/api_timeouts.h"
 #include "portone/request_text.h"
 #include "portone/secret_file.h"
 #include "portone/v1_json.h"
@@ -58,12 +59,14 @@ V1ClientOptions V1Client::optionsFromConfig(const config::PortOneV1Config& v1,
                                             const config::PortOneConfig& portone) {
   V1ClientOptions options;
   options.transport.api_base = v1.api_base;
-  options.transport.connect_timeout = std::chrono::milliseconds(portone.connect_timeout_ms);
-  options.transport.read_timeout = std::chrono::milliseconds(portone.read_timeout_ms);
-  options.transport.request_deadline = std::chrono::milliseconds(portone.request_deadline_ms);
+  useTimeouts(options.transport, portone);
   options.imp_key = readSecretFile(v1.imp_key_file);
   options.imp_secret = readSecretFile(v1.imp_secret_file);
   return options;
+}
+
+void V1Client::setTimeouts(const config::PortOneConfig& portone) {
+  transport_.setTimeouts(timeoutsOf(portone));
 }
 
 Poco::Dynamic::Var V1Client::authorized(ApiRequest request) const {

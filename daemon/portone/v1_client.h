@@ -73,6 +73,9 @@ class V1Client {
   static V1ClientOptions optionsFromConfig(const config::PortOneV1Config& v1,
                                            const config::PortOneConfig& portone);
 
+  /// `portone`'s new call limits (a reload); calls under way keep the ones they started with.
+  void setTimeouts(const config::PortOneConfig& portone);
+
   /// The endpoint names CallObserver receives, one per method below.
   static const std::vector<std::string>& endpointNames();
 

@@ -209,6 +209,29 @@ TEST_F(V1ClientTest, AServerErrorIsRetriedForAReadAndTransientWhenItLasts) {
   }
 }
 
+TEST_F(V1ClientTest, AReloadsTimeoutsApplyToTheNextCall) {
+  addPayment(R"({"imp_uid":"imp_1","merchant_uid":"renewal-1"})");
+  client_.getPayment("imp_1");  // the token, so only the read below is slowed
+  ASSERT_EQ(sandbox_
+                .post("/_sandbox/faults",
+                      R"({"kind":"delay","path":"/v1/payments/","delayMs":600,"count":-1})")
+                .status,
+            201);
+  EXPECT_EQ(client_.getPayment("imp_1").id, "renewal-1");  // 600 ms is inside 5 s
+
+  config::PortOneConfig reloaded;
+  reloaded.connect_timeout_ms = 500;
+  reloaded.read_timeout_ms = 200;
+  reloaded.request_deadline_ms = 300;
+  client_.setTimeouts(reloaded);
+  try {
+    client_.getPayment("imp_1");
+    FAIL() << "a 600 ms answer came inside a 200 ms read timeout";
+  } catch (const TransientError& e) {
+    EXPECT_NE(e.kind(), TransientError::Kind::kBadResponse);
+  }
+}
+
 TEST_F(V1ClientTest, ACancelCarriesTheChecksumAndAStaleOneRefundsNothingTwice) {
   addPayment(R"({"imp_uid":"imp_1","merchant_uid":"renewal-1","amount":10000})");
   V1CancelRequest cancel{"renewal-1", "validator refused", 3000, 10000};
