@@ -66,7 +66,7 @@ stop_daemon || { echo "the installed daemon did not stop cleanly"; daemon_log; e
 rm -rf /var/lib/paymentd
 
 test -f /usr/include/paymentd/plugin.h
-for doc in operations.md operators.md copyright changelog.Debian.gz; do
+for doc in operations.md operators.md events.md copyright changelog.Debian.gz; do
   test -f "/usr/share/doc/paymentd/$doc" || { echo "no /usr/share/doc/paymentd/$doc"; exit 1; }
 done
 test -f /usr/share/man/man8/paymentd.8.gz || { echo "no man page paymentd(8)"; exit 1; }

@@ -92,9 +92,16 @@ Daemon::Daemon(DaemonInputs inputs)
   } catch (const std::exception& e) {
     throw StartError("portone", e.what());
   }
+  {
+    config::ConfigProblems problems;
+    auto target = outbox::readEventTarget(config_.events, clock_, problems);
+    if (!problems.empty()) throw StartError("events", problems.lines().front());
+    events_ = std::make_unique<outbox::EventExecutor>(clock_, std::move(target));
+  }
   // The database is migrated and the catalog synced before the port opens.
   try {
     database_ = storage::Database::open(config_.storage, storage::databaseOptions(config_));
+    database_->setEventsEnabled(config_.events.has_value());
     const storage::MigrationReport migrated = storage::migrate(*database_);
     start_notes_.push_back("database " + database_->display() +
                            " schema_version=" + std::to_string(migrated.to) +
@@ -201,7 +208,8 @@ outbox::WorkerOptions Daemon::workerOptions(const config::Config& config, std::s
 
 void Daemon::apply(const config::Config& next, std::shared_ptr<const loader::PluginSet> plugins,
                    const std::optional<std::vector<Plan>>& changed_plans,
-                   std::shared_ptr<const portone::WebhookVerifier> verifier) {
+                   std::shared_ptr<const portone::WebhookVerifier> verifier,
+                   std::optional<outbox::EventTarget> events) {
   // First: if the database refuses, nothing else has changed.
   if (changed_plans) storage::syncPlanCatalog(*database_, *changed_plans);
   plugins_.replace(std::move(plugins));
@@ -215,6 +223,9 @@ void Daemon::apply(const config::Config& next, std::shared_ptr<const loader::Plu
   if (notices_) notices_->setGrace(std::chrono::seconds(next.outbox.notice_grace_s));
   if (reconciler_) reconciler_->apply(reconcilerOptionsOf(next));
   if (period_end_) period_end_->setInterval(std::chrono::seconds(next.reconcile.interval_s));
+  // The executor first: an event enqueued from now on finds its receiver.
+  events_->apply(std::move(events));
+  database_->setEventsEnabled(next.events.has_value());
 }
 
 Daemon::~Daemon() {
@@ -245,7 +256,7 @@ void Daemon::listen() {
   notices_ = std::make_unique<outbox::NoticeExecutor>(
       plugins_, *database_, std::chrono::seconds(config_.outbox.notice_grace_s));
   worker_ = std::make_unique<outbox::OutboxWorker>(
-      outbox::WorkerParts{clock_, *database_, *schedules_, *notices_}, worker_options_);
+      outbox::WorkerParts{clock_, *database_, *schedules_, *notices_, *events_}, worker_options_);
   reconciler_ =
       std::make_unique<pipeline::Reconciler>(clock_, *database_, *service_, reconcilerOptions());
   period_end_ = std::make_unique<PeriodicLoop>(

@@ -28,6 +28,7 @@
 #include "loader/plugin_set.h"
 #include "lock/payment_lock.h"
 #include "metrics/metrics.h"
+#include "outbox/event_executor.h"
 #include "outbox/notice_executor.h"
 #include "outbox/outbox_worker.h"
 #include "outbox/schedule_executor.h"
@@ -113,11 +114,14 @@ class Daemon {
   /// A reload, checked whole by the caller (app/reloader.h): syncs a changed
   /// catalog first (a failure throws storage::Error and changes nothing), then swaps
   /// the plugins, the webhook secrets, PortOne's timeouts, the payment service's, the outbox
-  /// worker's and the reconciler's options.
+  /// worker's and the reconciler's options, and where events go.
   /// Sections that need a restart must hold the running values.
   void apply(const config::Config& next, std::shared_ptr<const loader::PluginSet> plugins,
              const std::optional<std::vector<Plan>>& changed_plans,
-             std::shared_ptr<const portone::WebhookVerifier> verifier);
+             std::shared_ptr<const portone::WebhookVerifier> verifier,
+             std::optional<outbox::EventTarget> events);
+  /// Where events go now, to compare a reload's with.
+  const outbox::EventExecutor& events() const { return *events_; }
   /// The verifier of the secrets in use, to compare a reload's with.
   std::shared_ptr<const portone::WebhookVerifier> verifier() const { return verifier_->current(); }
 
@@ -156,6 +160,7 @@ class Daemon {
   outbox::WorkerOptions worker_options_;
   std::unique_ptr<outbox::ScheduleExecutor> schedules_;
   std::unique_ptr<outbox::NoticeExecutor> notices_;
+  std::unique_ptr<outbox::EventExecutor> events_;  // built at start: a reload may swap its target
   std::unique_ptr<outbox::OutboxWorker> worker_;
   std::unique_ptr<pipeline::Reconciler> reconciler_;
   std::unique_ptr<PeriodicLoop> period_end_;  // cancels at period end when the period ends

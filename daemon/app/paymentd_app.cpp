@@ -27,6 +27,7 @@
 #include "config/fingerprint.h"
 #include "loader/plugin_set.h"
 #include "log/log_formatter.h"
+#include "outbox/event_executor.h"
 #include "paymentd/version.h"
 #include "portone/secret_check.h"
 
@@ -307,6 +308,7 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
     plans = config::loadPlanCatalog(config->catalog, problems, config->catalog_mark);
     // Reported at their config keys; the daemon reads them again where it uses them.
     portone::checkSecretFiles(config->portone, problems);
+    outbox::readEventTarget(config->events, SystemClock::instance(), problems);
   }
   if (!problems.empty()) {
     for (const auto& line : problems.lines()) std::cerr << line << "\n";

@@ -66,6 +66,8 @@ std::string Reloader::reload() {
     plans = config::loadPlanCatalog(next->catalog, problems, next->catalog_mark);
     portone::checkSecretFiles(next->portone, problems);  // at their config keys
   }
+  std::optional<outbox::EventTarget> events;
+  if (next) events = outbox::readEventTarget(next->events, daemon_.clock(), problems);
   if (problems.empty()) {
     try {
       verifier = std::make_shared<const portone::WebhookVerifier>(
@@ -81,6 +83,7 @@ std::string Reloader::reload() {
   // The same file names may hold new contents: a rotated secret, an edited catalog.
   if (!daemon_.verifier()->sameSecrets(*verifier))
     addOnce(changes.applied, "portone.webhook_secret_files");
+  if (!daemon_.events().uses(events)) addOnce(changes.applied, "events");
   const bool catalog_changed = !samePlans(running_plans_, *plans);
   if (catalog_changed) addOnce(changes.applied, "catalog");
   for (const auto& key : changes.needs_restart) {
@@ -96,7 +99,8 @@ std::string Reloader::reload() {
                    std::to_string(effective.pipeline.lock_ttl_ms) + ") until a restart"});
   }
   try {
-    daemon_.apply(effective, plugins, catalog_changed ? plans : std::nullopt, verifier);
+    daemon_.apply(effective, plugins, catalog_changed ? plans : std::nullopt, verifier,
+                  std::move(events));
   } catch (const std::exception& e) {
     return refuse({std::string("cannot apply: ") + e.what()});
   }

@@ -317,6 +317,7 @@ std::optional<Config> loadConfig(const std::string& path, const std::string& def
   readRecurring(root, config.plugins, config.recurring);
   readReconcile(root, config.reconcile);
   readAdmin(root, base_dir, config.admin);
+  config.events = readEvents(root, base_dir);
   if (auto url = root.string("public_url", false)) {
     if (url->rfind("https://", 0) != 0 && url->rfind("http://", 0) != 0) {
       problems.add(root.markOfKey("public_url"), "public_url must start with https://");

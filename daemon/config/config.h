@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/config_problems.h"
+#include "config/events_config.h"
 #include "config/portone_v1_config.h"
 
 namespace paymentd::config {
@@ -160,6 +161,7 @@ struct Config {
   RecurringConfig recurring;
   ReconcileConfig reconcile;
   AdminConfig admin;
+  std::optional<EventsConfig> events;  // nullopt: no events are posted
 };
 
 /// Reads and checks a config file. Relative paths inside it are resolved

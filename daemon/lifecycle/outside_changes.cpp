@@ -105,6 +105,10 @@ core::Decision OutsideChanges::paymentCancelledLocked(const std::string& payment
       log.recordEvent({payment_id, now, "cancellation", "skipped", core::kRecordedAlreadyCode});
       return core::Decision{core::Verdict::kCancelled, core::kRecordedAlreadyCode};
     }
+    // Told once per cancelled total PortOne shows: a copy of the webhook adds none.
+    transaction.events().paymentRefunded({payment_id, fulfilled->user_id,
+                                          fulfilled->subscription_id, step.outside_amount,
+                                          "portone-" + std::to_string(payment.amount.cancelled)});
     if (revoke && fulfilled->subscription_id) {
       detail += "; " + revokePaidFor(transaction, payment_id, detail, *fulfilled->subscription_id,
                                      "cancelled_at_portone", kPortOne, now, changes);

@@ -126,6 +126,8 @@ OperationResult<RefundView> PaymentRefunds::refundLocked(const std::string& paym
   {
     storage::Transaction transaction(database);
     if (storage::markRefundDone(transaction.connection(), *intent, now)) {
+      transaction.events().paymentRefunded(
+          {payment_id, paid->user_id, paid->subscription_id, intent->amount, idempotency_key});
       refunded_before += intent->amount;
       const bool nothing_left = refunded_before >= paid->amount;
       if (nothing_left && paid->subscription_id) {

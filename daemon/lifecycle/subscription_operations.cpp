@@ -126,6 +126,8 @@ OperationResult<SubscriptionView> SubscriptionOperations::resume(std::int64_t id
         if (record.billing_key) {
           detail += scheduleWithdrawn(transaction, record.id, *record.billing_key, changes);
         }
+        transaction.events().subscriptionChanged(storage::event_type::kSubscriptionResumed, record,
+                                                 std::nullopt);
         lifecycle::audit(transaction, record.id, "resume", audit, now, detail);
         return std::nullopt;
       });

@@ -7,6 +7,7 @@
 #include "outbox/dead_item_alert.h"
 #include "paymentd/outbox.h"
 #include "storage/errors.h"
+#include "storage/event_outbox.h"
 #include "storage/outbox_queue.h"
 #include "storage/payment_log.h"
 #include "storage/schedule_payload.h"
@@ -59,6 +60,7 @@ Attempt OutboxWorker::attempt(const storage::OutboxRecord& record) {
       if (sent.result == Attempt::Result::kDone) failpoint::hit(failpoint::kAfterNoticeSent);
       return sent;
     }
+    if (record.item.kind == storage::kOutboxEvent) return parts_.events.execute(record);
     return {Attempt::Result::kDead, "unknown outbox kind " + record.item.kind};
   } catch (const std::exception& e) {
     return {Attempt::Result::kRetry, std::string("unexpected: ") + e.what()};
@@ -96,7 +98,9 @@ void OutboxWorker::finish(const storage::OutboxRecord& record, const Attempt& at
                 ")";
       break;
   }
-  const std::string payment_id = paymentIdOf(record.item.payload);
+  // The payment the item is about (a schedule's), else the one that set it in motion.
+  std::string payment_id = paymentIdOf(record.item.payload);
+  if (payment_id.empty()) payment_id = record.payment_id;
   const std::string stage = "outbox:" + record.item.kind;
   // The ids as fields, so a JSON line carries them as keys, not inside msg.
   Poco::Message line("paymentd.outbox", detail,

@@ -1,6 +1,7 @@
 // outbox/outbox_worker.h: carries out outbox items after their payment's
 // transaction committed: claims due items (a lease, see storage/outbox_queue.h),
-// runs each once, and records the attempt as a payment event. A transient
+// runs each once (a schedule, its withdrawal, a notice, an event to the
+// application), and records the attempt as a payment event. A transient
 // failure is retried after an exponential backoff with jitter; after
 // `max_attempts` tries, or at once on a permanent failure, the item is dead
 // (docs/operators.md) and the admin channel is told. Every item is idempotent on the far side, so
@@ -20,6 +21,7 @@
 #include "clock/periodic_loop.h"
 #include "config/live.h"
 #include "outbox/backoff.h"
+#include "outbox/event_executor.h"
 #include "outbox/notice_executor.h"
 #include "outbox/schedule_executor.h"
 #include "storage/database.h"
@@ -43,6 +45,7 @@ struct WorkerParts {
   storage::Database& database;
   const ScheduleExecutor& schedules;
   const NoticeExecutor& notices;
+  const EventExecutor& events;
 };
 
 class OutboxWorker {

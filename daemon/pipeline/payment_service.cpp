@@ -246,7 +246,8 @@ core::Decision PaymentService::answer(Run& run, const core::Step& step) const {
       break;
     case core::Verdict::kRefunded:
       if (step.action == core::Action::kMarkRefunded) {
-        log.setRefund(id, storage::RefundState::kDone);
+        log.setRefund(id, storage::RefundState::kDone,
+                      refundedEvent(payment, run.claims, payment.amount.cancelled));
         run.trace.add("refund", "done", "PortOne shows the payment cancelled");
         run.settings->refunder.notifyAdmin(
             payment, run.claims, step.answer.code,

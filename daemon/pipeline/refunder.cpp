@@ -19,6 +19,13 @@ std::string Refunder::idempotencyKey(const std::string& payment_id) {
   return "paymentd-refund-" + payment_id;
 }
 
+storage::RefundedPayment refundedEvent(const Payment& payment, const Claims& claims,
+                                       std::int64_t amount) {
+  // "auto": whoever finishes paymentd's own refund tells it once.
+  return {payment.id, claims.user_id.value_or(payment.customer_id.value_or("")), std::nullopt,
+          amount, "auto"};
+}
+
 RefundResult Refunder::refund(const Payment& payment, const Claims& claims, const std::string& code,
                               const std::string& message, PaymentTrace& trace) const {
   storage::PaymentLog log(database_);
@@ -49,7 +56,8 @@ RefundResult Refunder::refund(const Payment& payment, const Claims& claims, cons
 
   try {
     log.setRefund(payment.id,
-                  result.refunded ? storage::RefundState::kDone : storage::RefundState::kFailed);
+                  result.refunded ? storage::RefundState::kDone : storage::RefundState::kFailed,
+                  refundedEvent(payment, claims, cancellable));
   } catch (const storage::Error& e) {
     // PortOne's answer stands; the next delivery re-reads it with the same key.
     trace.logger().error("refund of " + payment.id +

@@ -16,6 +16,7 @@
 #include "paymentd/context.h"
 #include "pipeline/payment_trace.h"
 #include "storage/database.h"
+#include "storage/event_outbox.h"
 #include "storage/payment_log.h"
 
 namespace paymentd::pipeline {
@@ -24,6 +25,11 @@ struct RefundResult {
   bool refunded = false;  // PortOne cancelled it (now or before)
   std::string detail;     // why not, when not
 };
+
+/// The payment.refunded event of paymentd's own refund of `payment`
+/// (storage/event_outbox.h): `amount` given back.
+storage::RefundedPayment refundedEvent(const Payment& payment, const Claims& claims,
+                                       std::int64_t amount);
 
 class Refunder {
  public:

@@ -117,9 +117,9 @@ std::string ApiTransport::call(const ApiRequest& request) const {
     const auto remaining =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_.now());
     if (remaining.count() <= 0) {
-      throw TransientError(
-          TransientError::Kind::kTimeout, 0,
-          "PortOne request deadline passed: " + request.method + " " + request.path_and_query);
+      throw TransientError(TransientError::Kind::kTimeout, 0,
+                           options_.peer + " request deadline passed: " + request.method + " " +
+                               request.path_and_query);
     }
     auto& logger = Poco::Logger::get("portone");
     try {
@@ -181,8 +181,10 @@ std::string ApiTransport::exchange(SessionPool::Lease& lease, const ApiRequest& 
   }
   Poco::Net::HTTPRequest http_request(request.method, base_path_ + request.path_and_query,
                                       Poco::Net::HTTPMessage::HTTP_1_1);
-  http_request.set("Authorization",
-                   request.authorization.value_or("PortOne " + options_.api_secret));
+  const std::string authorization =
+      request.authorization.value_or("PortOne " + options_.api_secret);
+  if (!authorization.empty()) http_request.set("Authorization", authorization);
+  for (const auto& [name, value] : request.headers) http_request.set(name, value);
   http_request.set("Accept", "application/json");
   http_request.set("User-Agent", "paymentd");
   // RFC 8941 string, as PortOne's docs show: Idempotency-Key: "key".
@@ -209,10 +211,10 @@ std::string ApiTransport::exchange(SessionPool::Lease& lease, const ApiRequest& 
     keep_alive = response.getKeepAlive();
   } catch (const Poco::TimeoutException& e) {
     throw TransientError(TransientError::Kind::kTimeout, 0,
-                         "PortOne did not answer in time: " + e.displayText());
+                         options_.peer + " did not answer in time: " + e.displayText());
   } catch (const Poco::Exception& e) {
     throw TransientError(TransientError::Kind::kTransport, 0,
-                         "cannot reach PortOne: " + e.displayText());
+                         "cannot reach " + options_.peer + ": " + e.displayText());
   }
   // Read to its end: the connection can carry the next request.
   if (keep_alive) pool_->giveBack(std::move(lease.session));
@@ -225,7 +227,7 @@ std::string ApiTransport::exchange(SessionPool::Lease& lease, const ApiRequest& 
   // A PG's refusal (card declined) arrives as 502 PG_PROVIDER: a verdict, not an outage.
   if (error.type() == "PG_PROVIDER") throw error;
   throw TransientError(TransientError::Kind::kServerError, status,
-                       "PortOne answered " + std::to_string(status) +
+                       options_.peer + " answered " + std::to_string(status) +
                            (error.type().empty() ? "" : " " + error.type()));
 }
 

@@ -17,6 +17,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "clock/clock.h"
 #include "config/live.h"
@@ -39,6 +41,7 @@ struct ApiTransportOptions {
   std::chrono::milliseconds max_backoff{2000};
   std::size_t idle_connections = 8;   // kept open for later calls; 0: a new one per call
   ErrorBodyReader error_body_reader;  // empty: V2's error body
+  std::string peer = "PortOne";       // who answers, as errors name it
 };
 
 /// The limits a reload may change; one call takes them once.
@@ -53,8 +56,11 @@ struct ApiRequest {
   std::string path_and_query;   // "/payments/abc?storeId=..." (already percent-encoded)
   std::string body;             // JSON, empty for none
   std::string idempotency_key;  // empty: none (then a write is never retried)
-  /// The Authorization header's value; nullopt: "PortOne <api_secret>" (V2). Never logged.
+  /// The Authorization header's value; nullopt: "PortOne <api_secret>" (V2); "": none
+  /// (the application's events, signed instead). Never logged.
   std::optional<std::string> authorization = std::nullopt;
+  /// More headers, e.g. the Standard Webhooks signature of an event.
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 class ApiTransport {

@@ -29,6 +29,7 @@ FailureRecord BillingFailures::record(const Payment& payment,
   if (!ref) return {Result::kIgnored, "not a payment paymentd scheduled"};
   const Timestamp now = clock_.now();
   storage::Transaction transaction(database_);  // leaving without commit() rolls back
+  transaction.forPayment(payment.id);  // what it enqueues (notices, events) is this payment's
   // Only a schedule paymentd asked for is counted and retried: a failed
   // payment that merely borrows the id pattern must not push a subscription
   // towards FAILED, nor make us charge anyone.

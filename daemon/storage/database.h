@@ -5,6 +5,7 @@
 // catalog sync) work through it.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -62,6 +63,11 @@ class Database {
   /// `SELECT 1`; throws Transient when the database cannot answer.
   void ping();
 
+  /// Whether `events:` is configured: transactions then enqueue the
+  /// application's events (storage/event_outbox.h). A reload may change it.
+  void setEventsEnabled(bool enabled) { events_enabled_.store(enabled); }
+  bool eventsEnabled() const { return events_enabled_.load(); }
+
   /// Statements sent by every connection so far.
   std::uint64_t statements() const { return pool_->statements(); }
 
@@ -71,6 +77,7 @@ class Database {
   DatabaseTarget target_;
   DatabaseOptions options_;
   std::shared_ptr<ConnectionPool> pool_;
+  std::atomic<bool> events_enabled_{false};
 };
 
 }  // namespace paymentd::storage

@@ -14,7 +14,10 @@ using Poco::Data::Keywords::bind;
 using Poco::Data::Keywords::into;
 using Poco::Data::Keywords::useRef;
 
-// What due() and claim() both read: id, kind, dedupe_key, payload, due_at_us, attempts.
+// What due() and claim() both read (kColumns).
+constexpr const char* kColumns =
+    "id, kind, dedupe_key, payload, due_at_us, attempts, COALESCE(payment_id, '')";
+
 struct RecordColumns {
   std::vector<Poco::Int64> ids;
   std::vector<std::string> kinds;
@@ -22,16 +25,18 @@ struct RecordColumns {
   std::vector<std::string> payloads;
   std::vector<Poco::Int64> due_at;
   std::vector<Poco::Int64> attempts;
+  std::vector<std::string> payment_ids;
 
   void bindInto(Statement& s) {
-    s, into(ids), into(kinds), into(keys), into(payloads), into(due_at), into(attempts);
+    s, into(ids), into(kinds), into(keys), into(payloads), into(due_at), into(attempts),
+        into(payment_ids);
   }
 
   std::vector<OutboxRecord> records() const {
     std::vector<OutboxRecord> out;
     for (std::size_t i = 0; i < ids.size(); ++i) {
-      out.push_back(
-          {ids[i], OutboxItem{kinds[i], keys[i], payloads[i], fromMicros(due_at[i])}, attempts[i]});
+      out.push_back({ids[i], OutboxItem{kinds[i], keys[i], payloads[i], fromMicros(due_at[i])},
+                     attempts[i], payment_ids[i]});
     }
     return out;
   }
@@ -44,8 +49,9 @@ std::vector<OutboxRecord> OutboxQueue::due(Timestamp now, std::size_t limit) {
       [&](Connection& connection) {
         RecordColumns columns;
         connection.run(
-            "SELECT id, kind, dedupe_key, payload, due_at_us, attempts FROM outbox "
-            "WHERE status = 'PENDING' AND due_at_us <= $1 ORDER BY due_at_us, id LIMIT $2",
+            std::string("SELECT ") + kColumns +
+                " FROM outbox "
+                "WHERE status = 'PENDING' AND due_at_us <= $1 ORDER BY due_at_us, id LIMIT $2",
             [&](Statement& s) {
               s, bind(toMicros(now)), bind(static_cast<Poco::Int64>(limit));
               columns.bindInto(s);
@@ -69,7 +75,7 @@ std::vector<OutboxRecord> OutboxQueue::claim(const std::string& worker, Timestam
             "UPDATE outbox SET claimed_by = $1, lease_until_us = $2 WHERE id IN (SELECT id FROM "
             "outbox WHERE status = 'PENDING' AND due_at_us <= $3 AND (lease_until_us IS NULL OR "
             "lease_until_us <= $3) ORDER BY due_at_us, id LIMIT $4" +
-                lock + ") RETURNING id, kind, dedupe_key, payload, due_at_us, attempts",
+                lock + ") RETURNING " + kColumns,
             [&](Statement& s) {
               s, useRef(worker), bind(until_us), bind(now_us),
                   bind(static_cast<Poco::Int64>(limit));

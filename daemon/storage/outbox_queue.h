@@ -23,6 +23,7 @@ struct OutboxRecord {
   std::int64_t id = 0;
   OutboxItem item;
   std::int64_t attempts = 0;
+  std::string payment_id;  // the payment that set it in motion; "" for none
 };
 
 /// One row as operators see it (`paymentd outbox list`).

@@ -92,16 +92,30 @@ void PaymentLog::recordFailure(const PaymentFailure& failure) {
       true);  // an upsert: safe to repeat
 }
 
-void PaymentLog::setRefund(const std::string& payment_id, RefundState refund) {
+void PaymentLog::setRefund(const std::string& payment_id, RefundState refund,
+                           const std::optional<RefundedPayment>& refunded) {
+  const bool tell = refunded && database_.eventsEnabled();
   database_.withConnection(
       [&](Connection& connection) {
-        const std::size_t rows = connection.run(
-            "UPDATE payment_failures SET refund = $1, updated_at_us = $2 WHERE payment_id = $3",
-            [&](Statement& s) {
-              s, bind(std::string(refundStateName(refund))), bind(toMicros(database_.now())),
-                  useRef(payment_id);
-            });
-        if (rows == 0) throw Error("no failure recorded for payment " + payment_id);
+        if (tell) connection.begin();
+        try {
+          const std::size_t rows = connection.run(
+              "UPDATE payment_failures SET refund = $1, updated_at_us = $2 WHERE payment_id = $3",
+              [&](Statement& s) {
+                s, bind(std::string(refundStateName(refund))), bind(toMicros(database_.now())),
+                    useRef(payment_id);
+              });
+          if (rows == 0) throw Error("no failure recorded for payment " + payment_id);
+          if (tell) {
+            EventOutbox(
+                connection, [this] { return database_.now(); }, true)
+                .paymentRefunded(*refunded);
+            connection.commit();
+          }
+        } catch (...) {
+          if (connection.inTransaction()) connection.rollback();
+          throw;
+        }
       },
       true);
 }

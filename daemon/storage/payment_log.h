@@ -15,6 +15,7 @@
 #include "core/payment_decision.h"
 #include "paymentd/payment.h"
 #include "storage/database.h"
+#include "storage/event_outbox.h"
 
 namespace paymentd::storage {
 
@@ -76,7 +77,10 @@ class PaymentLog {
   /// Records (or replaces) the payment's failure.
   void recordFailure(const PaymentFailure& failure);
   /// Moves the refund along (INTENDED before calling PortOne, DONE or FAILED after).
-  void setRefund(const std::string& payment_id, RefundState refund);
+  /// `refunded`: the refund that finished with it (kDone), told to the
+  /// application in the same transaction when events are configured.
+  void setRefund(const std::string& payment_id, RefundState refund,
+                 const std::optional<RefundedPayment>& refunded = std::nullopt);
 
   /// completed if fulfilled, failed if a failure is recorded, else pending.
   PaymentCheck check(const std::string& payment_id);

@@ -6,6 +6,7 @@
 
 #include "storage/notice_payload.h"
 #include "storage/nullable_codec.h"
+#include "storage/outbox_insert.h"
 #include "storage/schedule_payload.h"
 #include "storage/subscription_status.h"
 #include "storage/time_codec.h"
@@ -174,12 +175,24 @@ Result<std::int64_t> SqlStore::createSubscription(const NewSubscription& sub) {
               bind(toNullable(payer_phone_)), bind(now), into(id);
         });
     paid_subscription_ = static_cast<std::int64_t>(id);
+    Subscription created;
+    created.id = static_cast<std::int64_t>(id);
+    created.user_id = sub.user_id;
+    created.plan_id = sub.plan_id;
+    events_.subscriptionChanged(event_type::kSubscriptionCreated, created, paymentId());
     return static_cast<std::int64_t>(id);
   });
 }
 
 Outcome SqlStore::updateSubscription(const SubscriptionUpdate& update) {
   return guarded([&]() -> Outcome {
+    // Read only when events are told: what changed is told from the row before.
+    std::optional<Subscription> before;
+    if (events_.enabled()) {
+      before = readSubscription("WHERE id = $1", [&](Statement& s) {
+        s, bind(static_cast<Poco::Int64>(update.subscription_id));
+      });
+    }
     std::string sql = "UPDATE subscriptions SET updated_at_us = $1";
     int next = 2;
     auto set = [&](const char* column) {
@@ -208,6 +221,11 @@ Outcome SqlStore::updateSubscription(const SubscriptionUpdate& update) {
                                "no subscription " + std::to_string(update.subscription_id));
     }
     paid_subscription_ = update.subscription_id;
+    if (before) {
+      for (const char* type : eventsOfUpdate(*before, update)) {
+        events_.subscriptionChanged(type, *before, paymentId());
+      }
+    }
     return Outcome::ok();
   });
 }
@@ -282,18 +300,13 @@ Outcome SqlStore::useCoupon(const std::string& coupon_id, const std::string& pay
   });
 }
 
+std::optional<std::string> SqlStore::paymentId() const {
+  if (payment_id_.empty()) return std::nullopt;
+  return payment_id_;
+}
+
 void SqlStore::insertOutbox(const OutboxItem& item) {
-  const Poco::Nullable<std::string> payment_id = payment_id_.empty()
-                                                     ? Poco::Nullable<std::string>()
-                                                     : Poco::Nullable<std::string>(payment_id_);
-  connection_.run(
-      "INSERT INTO outbox (kind, dedupe_key, payload, status, attempts, due_at_us, "
-      "created_at_us, updated_at_us, payment_id) VALUES ($1, $2, $3, 'PENDING', 0, $4, "
-      "$5, $5, $6) ON CONFLICT (dedupe_key) DO NOTHING",
-      [&](Statement& s) {
-        s, useRef(item.kind), useRef(item.dedupe_key), useRef(item.payload),
-            bind(toMicros(item.due_at)), bind(toMicros(clock_())), bind(payment_id);
-      });
+  insertOutboxItem(connection_, item, paymentId(), clock_());
 }
 
 Outcome SqlStore::enqueueOutbox(const OutboxItem& item) {

@@ -11,14 +11,19 @@
 #include "paymentd/store.h"
 #include "storage/connection.h"
 #include "storage/database.h"
+#include "storage/event_outbox.h"
 #include "storage/schedule_ledger.h"
 
 namespace paymentd::storage {
 
 class SqlStore final : public StoreWriter {
  public:
-  SqlStore(Connection& connection, Clock clock)
-      : connection_(connection), clock_(std::move(clock)), ledger_(connection, clock_) {}
+  /// `events`: where the subscription changes it makes are told (storage/event_outbox.h).
+  SqlStore(Connection& connection, Clock clock, EventOutbox& events)
+      : connection_(connection),
+        events_(events),
+        clock_(std::move(clock)),
+        ledger_(connection, clock_) {}
 
   /// The payment this transaction works for; outbox items are tagged with it,
   /// so `paymentd trace` can show what a payment set in motion.
@@ -65,7 +70,11 @@ class SqlStore final : public StoreWriter {
   std::optional<Subscription> readSubscription(
       const std::string& where, const std::function<void(Poco::Data::Statement&)>& bind_keys) const;
 
+  // The payment this transaction works for, if any.
+  std::optional<std::string> paymentId() const;
+
   Connection& connection_;
+  EventOutbox& events_;
   std::string payment_id_;  // empty: none
   std::optional<std::string> payer_phone_;
   std::optional<std::int64_t> paid_subscription_;

@@ -111,12 +111,16 @@ void SubscriptionRecords::cancel(std::int64_t id) {
       "UPDATE subscriptions SET status = 'CANCELLED', cancel_at_period_end = FALSE, "
       "cancelled_at_us = $1, updated_at_us = $1 WHERE id = $2",
       {now, Poco::Int64{id}});
+  tell(event_type::kSubscriptionCancelled, id);
 }
 
 void SubscriptionRecords::setStatus(std::int64_t id, SubscriptionStatus status) {
   connection_.execute(
       "UPDATE subscriptions SET status = $1, updated_at_us = $2 WHERE id = $3",
       {std::string(subscriptionStatusName(status)), toMicros(clock_()), Poco::Int64{id}});
+  if (status == SubscriptionStatus::kPastDue) tell(event_type::kSubscriptionPastDue, id);
+  if (status == SubscriptionStatus::kFailed) tell(event_type::kSubscriptionFailed, id);
+  if (status == SubscriptionStatus::kCancelled) tell(event_type::kSubscriptionCancelled, id);
 }
 
 void SubscriptionRecords::changeCard(std::int64_t id, const std::string& billing_key,
@@ -125,6 +129,12 @@ void SubscriptionRecords::changeCard(std::int64_t id, const std::string& billing
       "UPDATE subscriptions SET billing_key = $1, card_last_digits = $2, updated_at_us = $3, "
       "portone_version = 'V2' WHERE id = $4",
       {billing_key, card_last_digits, toMicros(clock_()), Poco::Int64{id}});
+  tell(event_type::kSubscriptionCardChanged, id);
+}
+
+void SubscriptionRecords::tell(const char* type, std::int64_t id) {
+  if (!events_.enabled()) return;
+  if (const auto found = find(id)) events_.subscriptionChanged(type, *found, std::nullopt);
 }
 
 std::optional<std::int64_t> SubscriptionRecords::findImported(const std::string& user_id,

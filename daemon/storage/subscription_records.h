@@ -14,6 +14,7 @@
 #include "paymentd/store.h"
 #include "storage/connection.h"
 #include "storage/database.h"
+#include "storage/event_outbox.h"
 #include "storage/portone_version.h"
 
 namespace paymentd::storage {
@@ -42,8 +43,9 @@ struct SubscriptionEvent {
 
 class SubscriptionRecords {
  public:
-  SubscriptionRecords(Connection& connection, Clock clock)
-      : connection_(connection), clock_(std::move(clock)) {}
+  /// `events`: where cancellations, card changes and status changes are told.
+  SubscriptionRecords(Connection& connection, Clock clock, EventOutbox& events)
+      : connection_(connection), clock_(std::move(clock)), events_(events) {}
 
   std::optional<SubscriptionRecord> find(std::int64_t id);
   /// find(), and on PostgreSQL the row stays locked until the transaction
@@ -95,8 +97,12 @@ class SubscriptionRecords {
   std::vector<SubscriptionRecord> read(const std::string& where_and_after,
                                        const std::function<void(Poco::Data::Statement&)>& bind_key);
 
+  // Tells `type` for subscription `id` as it is now (after the change).
+  void tell(const char* type, std::int64_t id);
+
   Connection& connection_;
   Clock clock_;
+  EventOutbox& events_;
 };
 
 }  // namespace paymentd::storage

@@ -23,8 +23,12 @@ Transaction::Transaction(Database& database, Connection::Access access)
     : database_(database),
       connection_(begun(database, access)),
       statements_at_start_(connection_->statements() - 1),
-      store_(*connection_, [&database] { return database.now(); }),
-      subscriptions_(*connection_, [&database] { return database.now(); }) {}
+      events_(
+          *connection_, [&database] { return database.now(); }, database.eventsEnabled()),
+      store_(
+          *connection_, [&database] { return database.now(); }, events_),
+      subscriptions_(
+          *connection_, [&database] { return database.now(); }, events_) {}
 
 Transaction::~Transaction() {
   if (connection_->inTransaction()) connection_->rollback();

@@ -12,6 +12,7 @@
 
 #include "paymentd/payment.h"
 #include "storage/database.h"
+#include "storage/event_outbox.h"
 #include "storage/schedule_ledger.h"
 #include "storage/sql_store.h"
 #include "storage/subscription_records.h"
@@ -72,6 +73,9 @@ class Transaction {
   /// and their audit trail (storage/subscription_records.h).
   SubscriptionRecords& subscriptions() { return subscriptions_; }
 
+  /// The application's events, enqueued in this transaction (storage/event_outbox.h).
+  EventOutbox& events() { return events_; }
+
   /// The host's own SQL in this transaction (operator refunds).
   Connection& connection() { return *connection_; }
 
@@ -106,6 +110,7 @@ class Transaction {
   Database& database_;
   ConnectionPool::Lease connection_;
   std::uint64_t statements_at_start_ = 0;
+  EventOutbox events_;  // before the two that enqueue through it
   SqlStore store_;
   SubscriptionRecords subscriptions_;
 };

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "loaded_config.h"
 #include "support/temp_dir.h"
 
 namespace paymentd::config {
@@ -18,21 +19,6 @@ portone:
   webhook_secret_files: ["secrets/webhook"]
 catalog: "plans.yaml"
 )";
-
-struct Loaded {
-  std::optional<Config> config;
-  std::vector<std::string> problems;
-  std::string path;
-};
-
-Loaded load(const testing::TempDir& dir, const std::string& text) {
-  Loaded loaded;
-  loaded.path = dir.write("paymentd.yaml", text);
-  ConfigProblems problems;
-  loaded.config = loadConfig(loaded.path, "/usr/lib/paymentd/plugins", problems);
-  loaded.problems = problems.lines();
-  return loaded;
-}
 
 TEST(Config, LoadsAMinimalConfigWithDefaultsAndResolvedPaths) {
   testing::TempDir dir;

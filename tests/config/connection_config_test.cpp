@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
+#include "loaded_config.h"
 #include "support/temp_dir.h"
 
 namespace paymentd::config {
@@ -16,31 +17,22 @@ const std::string kPortOne = R"(portone:
 catalog: "plans.yaml"
 )";
 
-struct Loaded {
-  std::optional<Config> config;
-  std::vector<std::string> problems;
-  std::string path;
-};
-
-Loaded load(const testing::TempDir& dir, const std::string& head) {
-  Loaded loaded;
-  loaded.path = dir.write("paymentd.yaml", head + kPortOne);
-  ConfigProblems problems;
-  loaded.config = loadConfig(loaded.path, "/usr/lib/paymentd/plugins", problems);
-  loaded.problems = problems.lines();
-  return loaded;
+// The head of a config, completed with the portone section.
+Loaded loadWithPortOne(const testing::TempDir& dir, const std::string& head) {
+  return load(dir, head + kPortOne);
 }
 
 TEST(ConnectionConfig, TakesALibpqUrlWithParametersAndARedisLockWithItsPasswordFile) {
   testing::TempDir dir;
   dir.write("redis-password", "s3cret\n");
   dir.write("db-password", "s3cret\n");
-  Loaded loaded = load(dir,
-                       "storage: \"postgres://pay@db:5432/pay?sslmode=verify-full&sslrootcert=/etc/"
-                       "ssl/db.pem\"\n"
-                       "storage_password_file: db-password\n"
-                       "lock: \"unix:/run/redis/redis-server.sock?db=1\"\n"
-                       "lock_password_file: redis-password\n");
+  Loaded loaded =
+      loadWithPortOne(dir,
+                      "storage: \"postgres://pay@db:5432/pay?sslmode=verify-full&sslrootcert=/etc/"
+                      "ssl/db.pem\"\n"
+                      "storage_password_file: db-password\n"
+                      "lock: \"unix:/run/redis/redis-server.sock?db=1\"\n"
+                      "lock_password_file: redis-password\n");
   ASSERT_TRUE(loaded.config) << loaded.problems.front();
   EXPECT_EQ(loaded.config->lock_password_file, (dir.path() / "redis-password").string());
   EXPECT_EQ(loaded.config->storage_password_file, (dir.path() / "db-password").string());
@@ -48,8 +40,8 @@ TEST(ConnectionConfig, TakesALibpqUrlWithParametersAndARedisLockWithItsPasswordF
 
 TEST(ConnectionConfig, RefusesAPasswordInTheLockUrlWithoutEchoingIt) {
   testing::TempDir dir;
-  Loaded loaded =
-      load(dir, "storage: \"sqlite:x.db\"\nlock: \"redis://:hunter2@10.0.0.5:6379/0\"\n");
+  Loaded loaded = loadWithPortOne(
+      dir, "storage: \"sqlite:x.db\"\nlock: \"redis://:hunter2@10.0.0.5:6379/0\"\n");
   ASSERT_EQ(loaded.problems.size(), 1u);
   EXPECT_EQ(loaded.problems[0], loaded.path +
                                     ":2:7: lock: the lock URL must not hold a password: put it in "
@@ -58,17 +50,18 @@ TEST(ConnectionConfig, RefusesAPasswordInTheLockUrlWithoutEchoingIt) {
 
 TEST(ConnectionConfig, RefusesALockUrlTheLockCannotUse) {
   testing::TempDir dir;
-  Loaded loaded = load(dir, "storage: \"sqlite:x.db\"\nlock: \"redis://10.0.0.5:99999/0\"\n");
+  Loaded loaded =
+      loadWithPortOne(dir, "storage: \"sqlite:x.db\"\nlock: \"redis://10.0.0.5:99999/0\"\n");
   ASSERT_EQ(loaded.problems.size(), 1u);
   EXPECT_EQ(loaded.problems[0], loaded.path + ":2:7: lock: bad port in the lock URL");
 }
 
 TEST(ConnectionConfig, RefusesAPasswordFileThatCannotBeReadOrDoesNotApply) {
   testing::TempDir dir;
-  Loaded loaded = load(dir,
-                       "storage: \"sqlite:x.db\"\n"
-                       "storage_password_file: missing-db\n"
-                       "lock_password_file: /dev/null\n");
+  Loaded loaded = loadWithPortOne(dir,
+                                  "storage: \"sqlite:x.db\"\n"
+                                  "storage_password_file: missing-db\n"
+                                  "lock_password_file: /dev/null\n");
   ASSERT_EQ(loaded.problems.size(), 4u);
   EXPECT_EQ(loaded.problems[0],
             loaded.path + ":2:24: storage_password_file applies to postgresql:// storage only");
@@ -84,7 +77,8 @@ TEST(ConnectionConfig, RefusesAPasswordFileThatCannotBeReadOrDoesNotApply) {
 
 TEST(ConnectionConfig, RefusesAStorageParameterLibpqDoesNotKnow) {
   testing::TempDir dir;
-  Loaded loaded = load(dir, "storage: \"postgresql://pay:hunter2@db/pay?sslmod=require\"\n");
+  Loaded loaded =
+      loadWithPortOne(dir, "storage: \"postgresql://pay:hunter2@db/pay?sslmod=require\"\n");
   ASSERT_EQ(loaded.problems.size(), 1u);
   EXPECT_EQ(
       loaded.problems[0].rfind(loaded.path + ":1:10: the storage URL is not one libpq accepts", 0),

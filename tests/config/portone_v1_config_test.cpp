@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
+#include "loaded_config.h"
 #include "support/temp_dir.h"
 
 namespace paymentd::config {
@@ -15,21 +16,6 @@ portone:
   api_secret_file: "secrets/api"
   webhook_secret_files: ["secrets/webhook"]
 )";
-
-struct Loaded {
-  std::optional<Config> config;
-  std::vector<std::string> problems;
-  std::string path;
-};
-
-Loaded load(const testing::TempDir& dir, const std::string& text) {
-  Loaded loaded;
-  loaded.path = dir.write("paymentd.yaml", text);
-  ConfigProblems problems;
-  loaded.config = loadConfig(loaded.path, "/usr/lib/paymentd/plugins", problems);
-  loaded.problems = problems.lines();
-  return loaded;
-}
 
 TEST(PortOneV1Config, IsAbsentWhenNotConfigured) {
   testing::TempDir dir;

@@ -25,7 +25,7 @@ for path in ./usr/bin/paymentd ./lib/systemd/system/paymentd.service ./etc/payme
   ./usr/lib/paymentd/plugins/validator_amount.so ./usr/lib/paymentd/plugins/processor_first_billing.so \
   ./usr/share/man/man8/paymentd.8.gz ./usr/share/doc/paymentd/copyright \
   ./usr/share/doc/paymentd/changelog.Debian.gz ./usr/share/doc/paymentd/operations.md \
-  ./usr/share/doc/paymentd/operators.md; do
+  ./usr/share/doc/paymentd/operators.md ./usr/share/doc/paymentd/events.md; do
   grep -qx "$path" <<<"$contents" || fail "$deb lacks $path"
 done
 grep -q '^./usr/include' <<<"$contents" && fail "the daemon package ships SDK headers"

@@ -58,7 +58,8 @@ class OutboxTest : public ::testing::Test {
     options.lease = std::chrono::seconds(60);
     options.backoff = {std::chrono::milliseconds(1000), std::chrono::milliseconds(60000)};
     return std::make_unique<outbox::OutboxWorker>(
-        outbox::WorkerParts{clock, h().database(), h().schedules(), h().notices()}, options);
+        outbox::WorkerParts{clock, h().database(), h().schedules(), h().notices(), h().events()},
+        options);
   }
 
   std::unique_ptr<PipelineHarness> harness_;

@@ -62,8 +62,8 @@ HttpAnswer httpCall(std::uint16_t port, const std::string& method, const std::st
 }
 
 PipelineHarness::PipelineHarness(storage::Backend backend, const std::string& lock_url)
-    : PipelineHarness(backend,
-                      HarnessOptions{lock_url, false, {}, false, 0, {}, {}, {}, {}, {}, false}) {}
+    : PipelineHarness(
+          backend, HarnessOptions{lock_url, false, {}, false, 0, {}, {}, {}, {}, {}, false, {}}) {}
 
 PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harness_options)
     : test_database_(backend),
@@ -140,6 +140,13 @@ PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harnes
     config.portone.v1 = config::PortOneV1Config{sandbox_->baseUrl() + "/v1",
                                                 writeFile("v1-imp-key", options.v1_imp_key),
                                                 writeFile("v1-imp-secret", options.v1_imp_secret)};
+  }
+  if (!harness_options.events_url.empty()) {
+    config::EventsConfig events;
+    events.url = harness_options.events_url;
+    events.secret_file = writeFile("events-secret", std::string(kEventsSecret) + "\n");
+    events.read_timeout_ms = 2000;
+    config.events = events;
   }
   daemon_ = std::make_unique<app::Daemon>(
       app::DaemonInputs{config, set, testPlans(), SystemClock::instance(), "harness"});

@@ -57,7 +57,12 @@ struct HarnessOptions {
   std::string admin_token;
   /// `portone.v1` on the sandbox's V1 API: the V1 webhook route and V1 schedules.
   bool portone_v1 = false;
+  /// Non-empty: `events:` posts the application's events here, signed with kEventsSecret.
+  std::string events_url;
 };
+
+/// The `events.secret_file` content of a harness with events (Standard Webhooks' example).
+inline constexpr const char* kEventsSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 /// A paid card payment of user 42 as the sandbox's POST /_sandbox/payments takes it,
 /// with its billing key and the payer's phone when given.
@@ -148,6 +153,7 @@ class PipelineHarness {
   const loader::ActivePlugins& plugins() const { return daemon_->plugins(); }
   const outbox::ScheduleExecutor& schedules() const { return daemon_->schedules(); }
   const outbox::NoticeExecutor& notices() const { return daemon_->notices(); }
+  const outbox::EventExecutor& events() const { return daemon_->events(); }
   /// Runs this daemon's outbox worker (real clock) until nothing is due.
   /// @return items attempted.
   std::size_t drainOutbox();
