@@ -42,7 +42,8 @@ std::set<portone::WebhookEventType> handledWebhookTypes() {
           portone::WebhookEventType::kTransactionFailed,
           portone::WebhookEventType::kTransactionCancelled,
           portone::WebhookEventType::kTransactionPartialCancelled,
-          portone::WebhookEventType::kBillingKeyDeleted};
+          portone::WebhookEventType::kBillingKeyDeleted,
+          portone::WebhookEventType::kBillingKeyUpdated};
 }
 
 http::HttpResponse WebhookRoute::handle(const http::HttpRequest& request) const {
@@ -73,12 +74,14 @@ core::Decision WebhookRoute::decide(const http::HttpRequest& request, std::strin
       break;
   }
   const portone::WebhookEventType event_type = parsed.event.type;
-  if (event_type == portone::WebhookEventType::kBillingKeyDeleted) {
+  // Updated or Deleted, the body is a hint: what PortOne shows of the key decides.
+  if (event_type == portone::WebhookEventType::kBillingKeyDeleted ||
+      event_type == portone::WebhookEventType::kBillingKeyUpdated) {
     // A billing key has the shape of a payment id (1-238 visible characters).
     if (!portone::isPaymentId(*parsed.event.billing_key)) {
       return core::Decision{core::Verdict::kMalformed, "BAD_BILLING_KEY"};
     }
-    return parts_.outside.billingKeyDeleted(*parsed.event.billing_key);
+    return parts_.outside.billingKeyChanged(*parsed.event.billing_key);
   }
   // Refused before the service: no lock, no trace, no PortOne call for an id no payment has.
   if (!portone::isPaymentId(*parsed.event.payment_id)) {

@@ -151,7 +151,7 @@ core::Decision OutsideChanges::paymentCancelledLocked(const std::string& payment
   return step.answer;
 }
 
-core::Decision OutsideChanges::billingKeyDeleted(const std::string& billing_key) const {
+core::Decision OutsideChanges::billingKeyChanged(const std::string& billing_key) const {
   // The body is only a hint: PortOne must show the key deleted.
   const core::BillingKeyLookup key = parts_.gateway.lookUpBillingKey(billing_key);
   switch (key.status) {

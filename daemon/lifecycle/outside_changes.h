@@ -38,11 +38,12 @@ class OutsideChanges {
   core::Decision paymentCancelled(const std::string& payment_id,
                                   const std::string& type_name) const;
 
-  /// BillingKey.Deleted: once PortOne shows the key deleted, every live
+  /// BillingKey.Deleted or BillingKey.Updated: the key is read at PortOne, and
+  /// nothing changes unless it shows the key deleted (kStale). Then every live
   /// subscription on it stops renewing on it (its pending charges withdrawn,
   /// the subscriber told to register a card) and ends at its period's end
   /// (BILLING_KEY_DELETED) unless the card is changed before.
-  core::Decision billingKeyDeleted(const std::string& billing_key) const;
+  core::Decision billingKeyChanged(const std::string& billing_key) const;
 
  private:
   core::Decision paymentCancelledLocked(const std::string& payment_id) const;

@@ -289,6 +289,40 @@ TYPED_TEST(OutsideChangesTest, ADeletedBillingKeyStopsRenewingAndEndsThePeriodCa
             1);
 }
 
+TYPED_TEST(OutsideChangesTest, BillingKeyUpdatedIsReadAtPortOneAndActsOnlyOnADeletedKey) {
+  auto& h = this->h();
+  h.registerCard("card-kept", 0, "succeed");
+  this->startSubscription("card-kept");
+  const auto updated = [&](const std::string& key, const std::string& id) {
+    const std::string body = R"({"type":"BillingKey.Updated","timestamp":"2026-11-24T10:00:00Z",)"
+                             R"("data":{"storeId":")" +
+                             h.sandboxOptions().store_id + R"(","billingKey":")" + key + R"("}})";
+    const std::string timestamp =
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count());
+    return h.postWebhook(body, "", id, timestamp, h.signatureFor(id, timestamp, body));
+  };
+  // Still issued at PortOne: read, and nothing changes.
+  const std::int64_t before = this->changes();
+  const testing::HttpAnswer kept = updated("card-kept", "msg-updated-1");
+  EXPECT_EQ(kept.status, 200);
+  EXPECT_EQ(kept.body, R"({"status":"stale","code":"BILLING_KEY_NOT_DELETED"})");
+  EXPECT_EQ(h.portoneRequests("GET", "/billing-keys/card-kept"), 1);
+  EXPECT_EQ(this->changes(), before);
+  EXPECT_EQ(this->scheduleStatus("paymentd-sub1-c1-a1"), "SCHEDULED");
+
+  // Deleted meanwhile (its own webhook lost): the update stops the renewals as a delete does.
+  h.dropNextWebhooks(1);
+  h.deleteBillingKey("card-kept");
+  EXPECT_EQ(updated("card-kept", "msg-updated-2").body,
+            R"({"status":"cancelled","code":"BILLING_KEY_DELETED"})");
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM subscriptions WHERE cancel_reason = "
+                    "'BILLING_KEY_DELETED'"),
+            1);
+  EXPECT_EQ(this->scheduleStatus("paymentd-sub1-c1-a1"), "REVOKED");
+}
+
 TYPED_TEST(OutsideChangesTest, ANewCardAfterTheKeyWasDeletedKeepsTheSubscriptionRenewing) {
   auto& h = this->h();
   h.registerCard("card-gone", 0, "succeed");
