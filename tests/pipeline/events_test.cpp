@@ -28,6 +28,7 @@ using testing::RecordedRequest;
 const std::string kToken = "admin-token-0123456789abcdef";
 const std::string kFirstBilling = "user_id=42&subscribe_id=monthly-4&payment_type=FIRST_BILLING";
 const std::string kPhone = "01098765432";
+const std::string kHardCode = "INVALID_CARD_LOST_OR_STOLEN";
 
 Poco::JSON::Object::Ptr json(const std::string& body) {
   Poco::JSON::Parser parser;
@@ -69,6 +70,7 @@ class EventsTest : public ::testing::Test {
     options.every_processor = true;
     options.admin_token = kToken;
     options.events_url = receiver_.url("/hooks/paymentd?source=test");
+    options.recurring.hard_decline_codes = {kHardCode};
     if (Backend::kBackend == storage::Backend::kPostgres) {
       PAYMENTD_REQUIRE_SERVER(redis, "PAYMENTD_TEST_REDIS");
       options.lock_url = redis;
@@ -78,9 +80,12 @@ class EventsTest : public ::testing::Test {
 
   PipelineHarness& h() { return *harness_; }
 
-  // Subscription 1 of user 42 (whose phone PortOne has), paid by pay-1 on `card`.
+  // Subscription 1 of user 42 (whose phone PortOne has), paid by pay-1 on `card`; PortOne's
+  // console refunds of pay-1 reach this daemon.
   void startSubscription(const std::string& card) {
-    h().createPayment(paidPayment("pay-1", 59000, card, kPhone));
+    auto payment = paidPayment("pay-1", 59000, card, kPhone);
+    payment.set("noticeUrl", h().webhookUrl(kFirstBilling));
+    h().createPayment(payment);
     ASSERT_EQ(h().sendWebhook("Transaction.Paid", "pay-1", kFirstBilling).body,
               R"({"status":"fulfilled"})");
   }
@@ -210,6 +215,35 @@ TYPED_TEST(EventsTest, ADeclinedRenewalTellsPastDueAndANewCardTellsCardChanged) 
   EXPECT_EQ(text(events[1].second, "paymentId"), "paymentd-sub1-c1-a1");
 }
 
+TYPED_TEST(EventsTest, AHardDeclineTellsFailed) {
+  auto& h = this->h();
+  h.registerCard("card-stolen", 0, "decline", kHardCode);
+  this->startSubscription("card-stolen");
+  h.drainOutbox();
+  ASSERT_EQ(h.advanceSandboxTo(this->periodEnd()).size(), 1u);
+  ASSERT_TRUE(h.waitForCount("SELECT COUNT(*) FROM subscriptions WHERE status = 'FAILED'", 1));
+  h.drainOutbox();
+  const auto events = this->delivered();
+  ASSERT_EQ(this->types(),
+            (std::vector<std::string>{"subscription.created", "subscription.failed"}));
+  EXPECT_EQ(text(events[1].second, "paymentId"), "paymentd-sub1-c1-a1");
+}
+
+TYPED_TEST(EventsTest, AConsoleRefundTellsTheRefundAndTheCancellationOnce) {
+  auto& h = this->h();
+  h.registerCard("card-ok", 0, "succeed");
+  this->startSubscription("card-ok");
+  h.cancelAtConsole("pay-1", std::nullopt);
+  ASSERT_TRUE(h.waitForCount("SELECT COUNT(*) FROM subscriptions WHERE status = 'CANCELLED'", 1));
+  h.drainOutbox();
+  const auto events = this->delivered();
+  ASSERT_EQ(this->types(), (std::vector<std::string>{"subscription.created", "payment.refunded",
+                                                     "subscription.cancelled"}));
+  EXPECT_EQ(text(events[1].second, "paymentId"), "pay-1");
+  EXPECT_EQ(number(events[1].second, "amount"), 59000);
+  EXPECT_EQ(number(events[2].second, "subscriptionId"), 1);
+}
+
 TYPED_TEST(EventsTest, ARolledBackFulfilmentTellsNoSubscriptionOnlyItsRefund) {
   auto& h = this->h();
   h.createPayment(paidPayment("pay-1", 1000, "card-ok", kPhone));  // not the plan's price
@@ -226,7 +260,7 @@ TYPED_TEST(EventsTest, ARolledBackFulfilmentTellsNoSubscriptionOnlyItsRefund) {
 
 TYPED_TEST(EventsTest, ARetryKeepsTheWebhookIdAndSignsItsOwnTimestamp) {
   auto& h = this->h();
-  this->receiver_.queue(503, "deploying");
+  this->receiver_.queue(500, "deploying");
   h.registerCard("card-ok", 0, "succeed");
   this->startSubscription("card-ok");
   h.drainOutbox();  // the backoff is 1 ms in the harness: the retry runs in this drain
@@ -241,7 +275,7 @@ TYPED_TEST(EventsTest, ARetryKeepsTheWebhookIdAndSignsItsOwnTimestamp) {
   EXPECT_EQ(h.text("SELECT status FROM outbox WHERE id = " + id), "DONE");
   EXPECT_EQ(h.count("SELECT attempts FROM outbox WHERE id = " + id), 2);
   const auto trace = h.trace("pay-1");
-  EXPECT_NE(trace.out.find("the events receiver answered 503"), std::string::npos) << trace.out;
+  EXPECT_NE(trace.out.find("the events receiver answered 500"), std::string::npos) << trace.out;
 }
 
 TYPED_TEST(EventsTest, WithoutAnEventsSectionNothingIsEnqueued) {
