@@ -16,8 +16,14 @@ std::optional<PortOneV1Config> readPortOneV1(MapReader& portone, const std::stri
     }
     v1.api_base = *v;
   }
-  if (auto v = map.path("imp_key_file", true, base_dir)) v1.imp_key_file = *v;
-  if (auto v = map.path("imp_secret_file", true, base_dir)) v1.imp_secret_file = *v;
+  if (auto v = map.path("imp_key_file", true, base_dir)) {
+    v1.imp_key_file = *v;
+    v1.imp_key_file_mark = map.markOfKey("imp_key_file");
+  }
+  if (auto v = map.path("imp_secret_file", true, base_dir)) {
+    v1.imp_secret_file = *v;
+    v1.imp_secret_file_mark = map.markOfKey("imp_secret_file");
+  }
   map.finish();
   return v1;
 }

@@ -5,11 +5,27 @@
 
 namespace paymentd::portone {
 
-void checkSecretFiles(const config::PortOneConfig& config, config::ConfigProblems& problems) {
+namespace {
+
+void checkReadable(const std::string& file, const config::SourceMark& mark, const std::string& key,
+                   config::ConfigProblems& problems) {
   try {
-    readSecretFile(config.api_secret_file);
+    readSecretFile(file);
   } catch (const SecretFileError& e) {
-    problems.add(config.api_secret_file_mark, std::string("portone.api_secret_file: ") + e.what());
+    problems.add(mark, key + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+void checkSecretFiles(const config::PortOneConfig& config, config::ConfigProblems& problems) {
+  checkReadable(config.api_secret_file, config.api_secret_file_mark, "portone.api_secret_file",
+                problems);
+  if (config.v1) {
+    checkReadable(config.v1->imp_key_file, config.v1->imp_key_file_mark, "portone.v1.imp_key_file",
+                  problems);
+    checkReadable(config.v1->imp_secret_file, config.v1->imp_secret_file_mark,
+                  "portone.v1.imp_secret_file", problems);
   }
   for (std::size_t i = 0; i < config.webhook_secret_files.size(); ++i) {
     const std::string key = "portone.webhook_secret_files[" + std::to_string(i) + "]: ";

@@ -137,9 +137,11 @@ PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harnes
   }
   portone_v1_ = harness_options.portone_v1;
   if (portone_v1_) {
-    config.portone.v1 = config::PortOneV1Config{sandbox_->baseUrl() + "/v1",
-                                                writeFile("v1-imp-key", options.v1_imp_key),
-                                                writeFile("v1-imp-secret", options.v1_imp_secret)};
+    config::PortOneV1Config v1;
+    v1.api_base = sandbox_->baseUrl() + "/v1";
+    v1.imp_key_file = writeFile("v1-imp-key", options.v1_imp_key);
+    v1.imp_secret_file = writeFile("v1-imp-secret", options.v1_imp_secret);
+    config.portone.v1 = v1;
   }
   if (!harness_options.events_url.empty()) {
     config::EventsConfig events;

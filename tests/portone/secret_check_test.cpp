@@ -59,6 +59,29 @@ TEST(PortOneSecretCheck, ReportsEachUnusableSecretFileAtItsKeyWithoutItsContent)
   EXPECT_EQ(problems.lines()[1].find("not-a-secret-VALUE"), std::string::npos);
 }
 
+TEST(PortOneSecretCheck, ReportsAnUnreadableV1KeyOrSecretFileAtItsKey) {
+  testing::TempDir dir;
+  dir.write("secrets/api", "the-api-secret-VALUE\n");
+  dir.write("secrets/webhook-old", "whsec_pzQGE83cSIRKM4/WH5QY+g==\n");
+  dir.write("secrets/webhook-new", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n");
+  dir.write("secrets/imp-key", "   \n");  // only whitespace; the secret file is missing
+  const auto path =
+      dir.write("paymentd.yaml", configText("  v1:\n"
+                                            "    api_base: \"https://api.iamport.kr\"\n"
+                                            "    imp_key_file: \"secrets/imp-key\"\n"
+                                            "    imp_secret_file: \"secrets/imp\"\n"));
+  config::ConfigProblems problems;
+  const auto config = config::loadConfig(path, dir.path().string(), problems);
+  ASSERT_TRUE(config) << problems.lines().front();
+  checkSecretFiles(config->portone, problems);
+  ASSERT_EQ(problems.lines().size(), 2u);
+  EXPECT_EQ(problems.lines()[0].rfind(path + ":10:19: portone.v1.imp_key_file: ", 0), 0u)
+      << problems.lines()[0];
+  EXPECT_EQ(problems.lines()[1].rfind(path + ":11:22: portone.v1.imp_secret_file: cannot read", 0),
+            0u)
+      << problems.lines()[1];
+}
+
 TEST(PortOneSecretCheck, CheckConfigFailsOnAMissingSecretAndPassesWhenAllAreThere) {
   testing::TempDir dir;
   dir.write("secrets/webhook-old", "whsec_pzQGE83cSIRKM4/WH5QY+g==\n");
