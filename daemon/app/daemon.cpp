@@ -257,8 +257,8 @@ void Daemon::listen() {
       plugins_, *database_, std::chrono::seconds(config_.outbox.notice_grace_s));
   worker_ = std::make_unique<outbox::OutboxWorker>(
       outbox::WorkerParts{clock_, *database_, *schedules_, *notices_, *events_}, worker_options_);
-  reconciler_ =
-      std::make_unique<pipeline::Reconciler>(clock_, *database_, *service_, reconcilerOptions());
+  reconciler_ = std::make_unique<pipeline::Reconciler>(clock_, *database_, *service_,
+                                                       reconcilerOptions(), v1_service_.get());
   period_end_ = std::make_unique<PeriodicLoop>(
       "paymentd.lifecycle", std::chrono::seconds(config_.reconcile.interval_s),
       [this] { return operators_->subscriptions().cancelDue(kPeriodEndBatch) == kPeriodEndBatch; });

@@ -93,6 +93,8 @@ class Daemon {
   const loader::ActivePlugins& plugins() const { return plugins_; }
   metrics::Metrics& metrics() { return metrics_; }
   const pipeline::PaymentService& service() const { return *service_; }
+  /// The service on PortOne V1's gateway; nullptr without `portone.v1`.
+  const pipeline::PaymentService* v1Service() const { return v1_service_.get(); }
   const core::PaymentGateway& gateway() const { return *gateway_; }
   /// PortOne's V1 API; nullptr without `portone.v1`.
   const portone::V1Client* v1() const { return v1_client_.get(); }

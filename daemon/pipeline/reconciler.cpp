@@ -5,15 +5,18 @@
 #include "pipeline/give_up.h"
 #include "storage/overdue_renewals.h"
 #include "storage/payment_log.h"
+#include "storage/transaction.h"
 #include "storage/unsettled_webhooks.h"
 
 namespace paymentd::pipeline {
 
 Reconciler::Reconciler(const Clock& clock, storage::Database& database,
-                       const PaymentService& service, ReconcilerOptions options)
+                       const PaymentService& service, ReconcilerOptions options,
+                       const PaymentService* v1_service)
     : clock_(clock),
       database_(database),
       service_(service),
+      v1_service_(v1_service),
       options_(std::make_shared<const ReconcilerOptions>(std::move(options))),
       loop_("paymentd.reconcile", options_.current()->interval, [this] {
         // A full batch of every kind suggests more are waiting: go again at once.
@@ -40,7 +43,7 @@ std::size_t Reconciler::runOnce() const {
   const auto take = [&](const std::string& payment_id, Claims claims, const char* reason,
                         const std::string& why, bool schedule_dead = false) {
     const core::Decision decision =
-        service_.reconcile({payment_id, std::move(claims), reason, schedule_dead});
+        serviceFor(payment_id).reconcile({payment_id, std::move(claims), reason, schedule_dead});
     Poco::Logger::get("paymentd.reconcile")
         .information("payment_id=" + payment_id + " stage=reconcile result=" +
                      std::string(core::verdictName(decision.verdict)) + " " + why);
@@ -75,6 +78,14 @@ std::size_t Reconciler::runOnce() const {
   // What began before `since` is no longer retried above: an operator is told, once.
   giveUpAbandonedWork(database_, clock_, since, options.batch_size, options.admin_channel);
   return taken;
+}
+
+const PaymentService& Reconciler::serviceFor(const std::string& payment_id) const {
+  if (v1_service_ == nullptr) return service_;
+  storage::Transaction transaction(database_, storage::Connection::Access::kRead);
+  const auto scheduled = transaction.schedules().find(payment_id);
+  return scheduled && scheduled->portone_version == storage::PortOneVersion::kV1 ? *v1_service_
+                                                                                 : service_;
 }
 
 void Reconciler::start() {

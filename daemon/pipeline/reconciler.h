@@ -9,7 +9,8 @@
 //   - unsettled webhooks: a verified webhook answered 503 or PAYMENT_NOT_PAID,
 //     with the claims of its URL (storage/unsettled_webhooks.h).
 // Each is run through PaymentService::reconcile(): the same lock, the same
-// fetch from PortOne, the same decisions as a webhook. Daemons sharing a
+// fetch from PortOne (V1's API for a renewal scheduled through V1), the same
+// decisions as a webhook. Daemons sharing a
 // database may all run it; the per-payment lock and the database's unique
 // guards keep a payment from being settled twice.
 //
@@ -44,8 +45,10 @@ struct ReconcilerOptions {
 
 class Reconciler {
  public:
+  /// `v1_service`: the service on PortOne V1's gateway (nullptr without `portone.v1`); a
+  /// payment paymentd scheduled through V1 is re-read there, every other one through `service`.
   Reconciler(const Clock& clock, storage::Database& database, const PaymentService& service,
-             ReconcilerOptions options);
+             ReconcilerOptions options, const PaymentService* v1_service = nullptr);
   ~Reconciler();
   Reconciler(const Reconciler&) = delete;
   Reconciler& operator=(const Reconciler&) = delete;
@@ -62,9 +65,13 @@ class Reconciler {
   void apply(ReconcilerOptions options);
 
  private:
+  /// The service whose gateway re-reads `payment_id`.
+  const PaymentService& serviceFor(const std::string& payment_id) const;
+
   const Clock& clock_;
   storage::Database& database_;
   const PaymentService& service_;
+  const PaymentService* v1_service_;         // nullptr: no V1
   config::Live<ReconcilerOptions> options_;  // one snapshot per pass
   PeriodicLoop loop_;                        // last: stopped first, while the members it uses live
 };

@@ -5,10 +5,15 @@
 
 namespace paymentd::portone {
 
-core::PaymentLookup V1Gateway::lookUp(const std::string& imp_uid) const {
+core::PaymentLookup V1Gateway::lookUp(const std::string& id) const {
   core::PaymentLookup lookup;
   try {
-    lookup.payment = client_.getPayment(imp_uid);
+    try {
+      lookup.payment = client_.getPayment(id);
+    } catch (const ApiError& e) {
+      if (e.type() != kV1PaymentNotFound) throw;
+      lookup.payment = client_.findPayment(id);  // a merchant_uid (the reconciler's)
+    }
     lookup.status = core::LookupStatus::kFound;
   } catch (const TransientError& e) {
     lookup.status = core::LookupStatus::kUnavailable;

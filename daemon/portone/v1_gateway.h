@@ -1,7 +1,8 @@
 // portone/v1_gateway.h: the payment core's gateway port on PortOne's V1 (Iamport) API.
 //
 // A payment is looked up by its `imp_uid` (the only id V1's GET /payments takes, and the
-// one a V1 webhook names) and refunded by its id, the `merchant_uid`. Converts the
+// one a V1 webhook names), else by its `merchant_uid` (all the reconciler knows of a
+// renewal whose webhook never came), and refunded by its id, the `merchant_uid`. Converts the
 // client's exceptions into the port's values, once, here.
 #pragma once
 
@@ -14,7 +15,8 @@ class V1Gateway final : public core::PaymentGateway {
  public:
   explicit V1Gateway(const V1Client& client) : client_(client) {}
 
-  core::PaymentLookup lookUp(const std::string& imp_uid) const override;
+  /// `id`: an imp_uid, or a merchant_uid when V1 has no imp_uid of that name.
+  core::PaymentLookup lookUp(const std::string& id) const override;
   /// Cancels with `current_cancellable_amount` as V1's checksum. A refused cancel counts
   /// as refunded when the payment is fully cancelled already (as with V2).
   core::RefundAnswer refund(const core::RefundRequest& request) const override;

@@ -160,7 +160,9 @@ std::size_t PipelineHarness::reconcileAt(Timestamp now, std::chrono::seconds gra
   pipeline::ReconcilerOptions options;
   options.grace = grace;
   options.renewal_payment_type = recurring_payment_type_;
-  return pipeline::Reconciler(clock, daemon_->database(), daemon_->service(), options).runOnce();
+  return pipeline::Reconciler(clock, daemon_->database(), daemon_->service(), options,
+                              daemon_->v1Service())
+      .runOnce();
 }
 
 void PipelineHarness::changePlanPrice(const std::string& plan_id, std::int64_t price) {

@@ -208,6 +208,24 @@ TYPED_TEST(V1SubscriptionTest, ImportedSubscriptionRenewsThroughV1Once) {
   EXPECT_EQ(h.drainOutbox(), 0u);
 }
 
+TYPED_TEST(V1SubscriptionTest, ARenewalWhoseV1WebhookWasLostIsReadAtV1ByTheReconciler) {
+  auto& h = this->h();
+  this->importAndSchedule();
+  h.dropNextWebhooks(1);  // V1 charges; its webhook never arrives
+  ASSERT_EQ(h.advanceSandboxTo(this->period_end_).size(), 1u);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM payments"), 0);
+
+  EXPECT_EQ(h.reconcileAt(this->period_end_ + std::chrono::hours(1)), 1u);
+  EXPECT_EQ(
+      h.count(std::string("SELECT COUNT(*) FROM payments WHERE id = '") + kFirstRenewal + "'"), 1);
+  EXPECT_EQ(h.count("SELECT COUNT(*) FROM tickets WHERE subscription_id = 1"), 1);
+  EXPECT_EQ(this->scheduleVersion("paymentd-sub1-c2-a1"), "V1");
+  // Read where it was scheduled: V2 never asked about it.
+  EXPECT_EQ(h.portoneRequests("GET", std::string("/payments/") + kFirstRenewal), 0);
+  // A second pass finds nothing left.
+  EXPECT_EQ(h.reconcileAt(this->period_end_ + std::chrono::hours(2)), 0u);
+}
+
 TYPED_TEST(V1SubscriptionTest, PaidHintWhileV1ShowsFailedIsACountedDecline) {
   auto& h = this->h();
   this->importAndSchedule();
