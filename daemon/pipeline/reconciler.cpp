@@ -10,10 +10,12 @@
 namespace paymentd::pipeline {
 
 Reconciler::Reconciler(const Clock& clock, storage::Database& database,
-                       const PaymentService& service, ReconcilerOptions options)
+                       const PaymentService& service, ReconcilerOptions options,
+                       const PaymentSweep* sweep)
     : clock_(clock),
       database_(database),
       service_(service),
+      sweep_(sweep),
       options_(std::make_shared<const ReconcilerOptions>(std::move(options))),
       loop_("paymentd.reconcile", options_.current()->interval, [this] {
         // A full batch of every kind suggests more are waiting: go again at once.
@@ -74,6 +76,12 @@ std::size_t Reconciler::runOnce() const {
   }
   // What began before `since` is no longer retried above: an operator is told, once.
   giveUpAbandonedWork(database_, clock_, since, options.batch_size, options.admin_channel);
+  if (sweep_) {
+    SweepOptions sweep = options.sweep;
+    sweep.settle = options.grace;
+    sweep.admin_channel = options.admin_channel;
+    sweep_->runOnce(sweep);
+  }
   return taken;
 }
 

@@ -13,9 +13,9 @@
 // database may all run it; the per-payment lock and the database's unique
 // guards keep a payment from being settled twice.
 //
-// Browser payments whose webhook never reached any daemon are not found here:
-// their claims (user, plan, type) are only in the webhook URL. See
-// docs/operators.md.
+// Browser payments whose webhook never reached any daemon have their claims
+// (user, plan, type) only in the webhook URL: the payment sweep, run last in
+// each pass, asks PortOne to deliver them again (pipeline/payment_sweep.h).
 #pragma once
 
 #include <chrono>
@@ -26,6 +26,7 @@
 #include "clock/periodic_loop.h"
 #include "config/live.h"
 #include "pipeline/payment_service.h"
+#include "pipeline/payment_sweep.h"
 #include "storage/database.h"
 
 namespace paymentd::pipeline {
@@ -40,12 +41,15 @@ struct ReconcilerOptions {
   /// (pipeline/give_up.h).
   std::chrono::hours give_up_after{24 * 7};
   std::string admin_channel = "admin_slack";
+  /// Its `settle` and `admin_channel` are the reconciler's grace and admin channel.
+  SweepOptions sweep = {};
 };
 
 class Reconciler {
  public:
+  /// `sweep` may be null (no payment sweep); it must outlive the reconciler.
   Reconciler(const Clock& clock, storage::Database& database, const PaymentService& service,
-             ReconcilerOptions options);
+             ReconcilerOptions options, const PaymentSweep* sweep = nullptr);
   ~Reconciler();
   Reconciler(const Reconciler&) = delete;
   Reconciler& operator=(const Reconciler&) = delete;
@@ -65,6 +69,7 @@ class Reconciler {
   const Clock& clock_;
   storage::Database& database_;
   const PaymentService& service_;
+  const PaymentSweep* sweep_;
   config::Live<ReconcilerOptions> options_;  // one snapshot per pass
   PeriodicLoop loop_;                        // last: stopped first, while the members it uses live
 };

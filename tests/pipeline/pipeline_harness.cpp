@@ -154,6 +154,16 @@ std::size_t PipelineHarness::reconcileAt(Timestamp now, std::chrono::seconds gra
   return pipeline::Reconciler(clock, daemon_->database(), daemon_->service(), options).runOnce();
 }
 
+pipeline::SweepPass PipelineHarness::sweepAt(Timestamp now, pipeline::SweepOptions options,
+                                             storage::Database* database,
+                                             const std::string& holder) {
+  const ManualClock clock(now);
+  options.enabled = true;
+  return pipeline::PaymentSweep(clock, database ? *database : daemon_->database(),
+                                daemon_->gateway(), daemon_->metrics(), holder)
+      .runOnce(options);
+}
+
 void PipelineHarness::changePlanPrice(const std::string& plan_id, std::int64_t price) {
   std::vector<Plan> plans = testPlans();
   for (Plan& plan : plans) {
