@@ -18,6 +18,7 @@
 // each pass, asks PortOne to deliver them again (pipeline/payment_sweep.h).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -70,6 +71,11 @@ class Reconciler {
   storage::Database& database_;
   const PaymentService& service_;
   const PaymentSweep* sweep_;
+  /// When the sweep next runs: one interval after the start, then at most once per
+  /// interval (a pass that goes again at once does not sweep again). A restarting
+  /// fleet does not list PortOne all at once, and a quick restart is not held up by
+  /// a PortOne call in flight.
+  mutable std::atomic<Clock::TimePoint::rep> sweep_due_;
   config::Live<ReconcilerOptions> options_;  // one snapshot per pass
   PeriodicLoop loop_;                        // last: stopped first, while the members it uses live
 };

@@ -117,6 +117,18 @@ TYPED_TEST(PaymentSweepTest, APaidPaymentNoWebhookBroughtIsResentAndFulfilled) {
       std::string::npos);
 }
 
+TYPED_TEST(PaymentSweepTest, TheDaemonsReconcilerSweepsOnItsConfiguredOptions) {
+  this->paidWithoutWebhook("pay-wired");
+  // reconcile.grace_s (900 s by default) is the settle delay: not swept before it passed.
+  const Timestamp paid = this->h().sandboxNow();
+  this->h().reconcileWithSweepAt(paid + std::chrono::minutes(10));
+  EXPECT_EQ(this->h().portoneRequests("GET", "/payments"), 1);
+  EXPECT_EQ(this->resendsAsked("pay-wired"), 0);
+  this->h().reconcileWithSweepAt(paid + std::chrono::minutes(16));
+  EXPECT_EQ(this->resendsAsked("pay-wired"), 1);
+  ASSERT_TRUE(this->h().waitForCount("SELECT COUNT(*) FROM payments WHERE id = 'pay-wired'", 1));
+}
+
 TYPED_TEST(PaymentSweepTest, APaymentPaymentdHasIsNotResent) {
   this->paidWithoutWebhook("pay-known");
   ASSERT_EQ(this->h().sendWebhook("Transaction.Paid", "pay-known", kFirstBilling).body,

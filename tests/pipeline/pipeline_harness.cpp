@@ -154,6 +154,16 @@ std::size_t PipelineHarness::reconcileAt(Timestamp now, std::chrono::seconds gra
   return pipeline::Reconciler(clock, daemon_->database(), daemon_->service(), options).runOnce();
 }
 
+std::size_t PipelineHarness::reconcileWithSweepAt(Timestamp now) {
+  const pipeline::ReconcilerOptions options = daemon_->reconcilerOptions();
+  ManualClock clock(now - options.interval);
+  const pipeline::PaymentSweep sweep(clock, daemon_->database(), daemon_->gateway(),
+                                     daemon_->metrics(), "harness");
+  pipeline::Reconciler reconciler(clock, daemon_->database(), daemon_->service(), options, &sweep);
+  clock.set(now);
+  return reconciler.runOnce();
+}
+
 pipeline::SweepPass PipelineHarness::sweepAt(Timestamp now, pipeline::SweepOptions options,
                                              storage::Database* database,
                                              const std::string& holder) {

@@ -159,6 +159,9 @@ class PipelineHarness {
   std::size_t reconcileAt(Timestamp now, std::chrono::seconds grace = std::chrono::seconds(900));
   /// One pass of the payment sweep (on, with `options`) as a daemon whose clock reads
   /// `now` would run it, on `database` (default: this daemon's), under the name `holder`.
+  /// A reconciler on this daemon's options from its config (reconcile.*, its sweep
+  /// included) started one interval before `now`, whose pass runs at `now`.
+  std::size_t reconcileWithSweepAt(Timestamp now);
   pipeline::SweepPass sweepAt(Timestamp now, pipeline::SweepOptions options,
                               storage::Database* database = nullptr,
                               const std::string& holder = "harness");
