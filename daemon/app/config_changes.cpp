@@ -129,6 +129,24 @@ const std::vector<Key>& keys() {
           [](auto& c) -> auto& { return c.reconcile.interval_s; }),
       key(
           "reconcile.grace_s", Takes::kNow, [](auto& c) -> auto& { return c.reconcile.grace_s; }),
+      key(
+          "reconcile.sweep.enabled", Takes::kNow,
+          [](auto& c) -> auto& { return c.reconcile.sweep.enabled; }),
+      key(
+          "reconcile.sweep.lookback_s", Takes::kNow,
+          [](auto& c) -> auto& { return c.reconcile.sweep.lookback_s; }),
+      key(
+          "reconcile.sweep.overlap_s", Takes::kNow,
+          [](auto& c) -> auto& { return c.reconcile.sweep.overlap_s; }),
+      key(
+          "reconcile.sweep.page_size", Takes::kNow,
+          [](auto& c) -> auto& { return c.reconcile.sweep.page_size; }),
+      key(
+          "reconcile.sweep.max_per_pass", Takes::kNow,
+          [](auto& c) -> auto& { return c.reconcile.sweep.max_per_pass; }),
+      key(
+          "reconcile.sweep.max_resends", Takes::kNow,
+          [](auto& c) -> auto& { return c.reconcile.sweep.max_resends; }),
       // Read once, by what was built at the start.
       Key{"http.listen", Takes::kRestart,
           [](const C& a, const C& b) {

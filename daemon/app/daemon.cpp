@@ -257,8 +257,10 @@ void Daemon::listen() {
       plugins_, *database_, std::chrono::seconds(config_.outbox.notice_grace_s));
   worker_ = std::make_unique<outbox::OutboxWorker>(
       outbox::WorkerParts{clock_, *database_, *schedules_, *notices_, *events_}, worker_options_);
-  reconciler_ = std::make_unique<pipeline::Reconciler>(clock_, *database_, *service_,
-                                                       reconcilerOptions(), v1_service_.get());
+  sweep_ = std::make_unique<pipeline::PaymentSweep>(clock_, *database_, *gateway_, metrics_,
+                                                    worker_options_.worker_id);
+  reconciler_ = std::make_unique<pipeline::Reconciler>(
+      clock_, *database_, *service_, reconcilerOptions(), sweep_.get(), v1_service_.get());
   period_end_ = std::make_unique<PeriodicLoop>(
       "paymentd.lifecycle", std::chrono::seconds(config_.reconcile.interval_s),
       [this] { return operators_->subscriptions().cancelDue(kPeriodEndBatch) == kPeriodEndBatch; });
@@ -280,6 +282,13 @@ pipeline::ReconcilerOptions Daemon::reconcilerOptionsOf(const config::Config& co
                                       std::chrono::seconds(config.reconcile.grace_s),
                                       kReconcileBatch, config.recurring.payment_type};
   options.admin_channel = config.pipeline.admin_channel;
+  const config::SweepConfig& sweep = config.reconcile.sweep;
+  options.sweep.enabled = sweep.enabled;
+  options.sweep.lookback = std::chrono::seconds(sweep.lookback_s);
+  options.sweep.overlap = std::chrono::seconds(sweep.overlap_s);
+  options.sweep.page_size = static_cast<std::size_t>(sweep.page_size);
+  options.sweep.max_per_pass = static_cast<std::size_t>(sweep.max_per_pass);
+  options.sweep.max_resends = sweep.max_resends;
   return options;
 }
 

@@ -102,6 +102,8 @@ class Daemon {
   const outbox::ScheduleExecutor& schedules() const { return *schedules_; }
   const outbox::NoticeExecutor& notices() const { return *notices_; }
   outbox::OutboxWorker& worker() { return *worker_; }
+  /// The payment sweep the reconciler runs (pipeline/payment_sweep.h).
+  const pipeline::PaymentSweep& sweep() const { return *sweep_; }
   pipeline::ReconcilerOptions reconcilerOptions() const;
   /// The operator API (docs/operators.md), also when no admin listener is configured.
   const lifecycle::OperatorService& operators() const { return *operators_; }
@@ -164,6 +166,7 @@ class Daemon {
   std::unique_ptr<outbox::NoticeExecutor> notices_;
   std::unique_ptr<outbox::EventExecutor> events_;  // built at start: a reload may swap its target
   std::unique_ptr<outbox::OutboxWorker> worker_;
+  std::unique_ptr<pipeline::PaymentSweep> sweep_;  // before the reconciler that runs it
   std::unique_ptr<pipeline::Reconciler> reconciler_;
   std::unique_ptr<PeriodicLoop> period_end_;  // cancels at period end when the period ends
   bool stopped_ = false;

@@ -21,6 +21,7 @@
 #include "cli/exit_codes.h"
 #include "cli/operator_command.h"
 #include "cli/outbox_command.h"
+#include "cli/reconcile_command.h"
 #include "cli/trace_command.h"
 #include "config/catalog_file.h"
 #include "config/config.h"
@@ -59,6 +60,7 @@ constexpr const char* kHelpFooter =
     "  trace PAYMENT_ID      the whole story of one payment (--json)\n"
     "  outbox list [--dead]  the newest outbox items\n"
     "  outbox retry ID       an outbox item due again now\n"
+    "  reconcile report      paid payments left to an operator (--json)\n"
     "  coupon issue          a coupon for --user worth --discount KRW\n"
     "\n"
     "Exit status:\n"
@@ -150,7 +152,7 @@ void PaymentdApp::defineOptions(Poco::Util::OptionSet& options) {
                         .required(false)
                         .repeatable(false));
   options.addOption(
-      Poco::Util::Option("json", "", "trace: print the story as JSON").required(false));
+      Poco::Util::Option("json", "", "trace, reconcile report: print JSON").required(false));
   // The operator commands (cli/operator_command.h).
   const auto argument = [&](const char* name, const char* help, const char* value) {
     options.addOption(
@@ -232,6 +234,7 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
         "--config=FILE [--check-config | trace PAYMENT_ID [--json] |\n"
         "                       coupon issue --user=USER --discount=WON [--id=ID] |\n"
         "                       outbox list [--dead] | outbox retry ID |\n"
+        "                       reconcile report [--json] |\n"
         "                       user show USER_ID | subscription show ID |\n"
         "                       subscription cancel|resume|retry ID --reason=TEXT [--at=now] |\n"
         "                       subscription card ID --billing-key=KEY --reason=TEXT |\n"
@@ -252,7 +255,9 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
   const bool trace = !args.empty() && args[0] == "trace";
   const bool outbox_command = !args.empty() && args.front() == "outbox";
   const bool operator_command = cli::isOperatorCommand(args);
-  if (!args.empty() && !coupon_issue && !trace && !outbox_command && !operator_command) {
+  const bool reconcile_command = !args.empty() && args.front() == "reconcile";
+  if (!args.empty() && !coupon_issue && !trace && !outbox_command && !operator_command &&
+      !reconcile_command) {
     std::cerr << "paymentd: unknown command '" << args.front() << "' (see --help)\n";
     return kExitUsage;
   }
@@ -260,8 +265,8 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
     std::cerr << "paymentd: usage: trace PAYMENT_ID [--json] (one payment id)\n";
     return kExitUsage;
   }
-  if (!trace && trace_json_) {
-    std::cerr << "paymentd: --json applies to `trace` only\n";
+  if (!trace && !reconcile_command && trace_json_) {
+    std::cerr << "paymentd: --json applies to `trace` and `reconcile report` only\n";
     return kExitUsage;
   }
   const bool import = cli::isImportCommand(args);
@@ -296,6 +301,10 @@ int PaymentdApp::main(const std::vector<std::string>& args) {
   }
   if (config && operator_command) {
     return cli::runOperatorCommand(*config, args, operator_args_, std::cout, std::cerr);
+  }
+  if (config && reconcile_command) {
+    return cli::runReconcileCommand(*config, {args.begin() + 1, args.end()}, trace_json_, std::cout,
+                                    std::cerr);
   }
   if (config && outbox_command) {
     return cli::runOutboxCommand(*config, {args.begin() + 1, args.end()}, dead_only_, std::cout,

@@ -8,6 +8,7 @@
 #include "config/listen_address.h"
 #include "config/password_file.h"
 #include "config/plugins_config.h"
+#include "config/reconcile_config.h"
 #include "config/redis_url.h"
 #include "config/yaml_reader.h"
 
@@ -185,18 +186,6 @@ void readOutbox(MapReader& root, OutboxConfig& outbox) {
     map.problems().add(map.markOfKey("backoff_max_ms"),
                        "outbox.backoff_max_ms must be at least outbox.backoff_base_ms");
   }
-  map.finish();
-}
-
-void readReconcile(MapReader& root, ReconcileConfig& reconcile) {
-  YAML::Node node = root.node("reconcile", false);
-  if (!node.IsDefined()) return;
-  MapReader map(node, root.file(), "reconcile", root.problems());
-  if (!map.valid()) return;
-  if (auto v = map.integer("interval_s", false, 1, 86'400))
-    reconcile.interval_s = static_cast<int>(*v);
-  if (auto v = map.integer("grace_s", false, 60, 7 * 86'400))
-    reconcile.grace_s = static_cast<int>(*v);
   map.finish();
 }
 

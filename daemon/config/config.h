@@ -108,10 +108,21 @@ struct OutboxConfig {
   int notice_grace_s = 21'600;  // a notice later than this is dropped, not sent late
 };
 
+/// The payment sweep: PortOne's PAID payments no webhook brought (docs/operations.md).
+struct SweepConfig {
+  bool enabled = true;
+  int lookback_s = 86'400;  // how far back a first (or late) sweep looks
+  int overlap_s = 300;      // each sweep looks again at this much before where the last ended
+  int page_size = 100;      // payments per GET /payments page
+  int max_per_pass = 500;   // payments listed, and resends asked, per reconciler pass
+  int max_resends = 3;      // then the payment is left to an operator
+};
+
 /// The reconciler: finishes what no webhook finished (docs/operators.md).
 struct ReconcileConfig {
   int interval_s = 300;  // how often each daemon looks
   int grace_s = 900;     // how long a webhook may take before paymentd asks PortOne itself
+  SweepConfig sweep;
 };
 
 /// Failed recurring payments (docs/operators.md, "Recurring billing and failed renewals"). Failure

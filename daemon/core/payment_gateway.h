@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/payment_decision.h"
 #include "paymentd/payment.h"
@@ -64,6 +65,43 @@ struct BillingKeyLookup {
   std::string detail;      // one line for the trace; never secrets, never the full card number
 };
 
+/// One page of the store's PAID payments (PortOne's GET /payments), by the time
+/// their status changed to PAID, oldest first.
+struct PaidPaymentsQuery {
+  Timestamp from;                // inclusive
+  Timestamp until;               // exclusive
+  std::int64_t page_number = 0;  // 0-based
+  std::int64_t page_size = 100;
+};
+
+struct ListedPayment {
+  std::string id;
+  std::string status;                // as PortOne named it (PAID, ...)
+  std::optional<Timestamp> paid_at;  // when PortOne shows one
+};
+
+struct PaymentPage {
+  LookupStatus status = LookupStatus::kUnavailable;  // kFound, kUnavailable, kRefused
+  std::vector<ListedPayment> items;                  // when kFound
+  std::int64_t total_count = 0;                      // every match of the query, all pages
+  std::string error_type;                            // PortOne's error type when it refused
+  std::string detail;                                // one line for the log; never secrets
+};
+
+/// How PortOne took a request to deliver a payment's webhook again.
+enum class ResendStatus {
+  kResent = 1,    // PortOne queued the delivery
+  kLimitReached,  // PortOne will not resend this payment's webhook any more
+  kRefused,       // another refusal (no such payment, no webhook, not supported, ...)
+  kUnavailable,   // PortOne could not be reached: try again later
+};
+
+struct ResendAnswer {
+  ResendStatus status = ResendStatus::kUnavailable;
+  std::string error_type;  // PortOne's error type when it refused
+  std::string detail;      // one line for the log and the report; never secrets
+};
+
 class PaymentGateway {
  public:
   virtual ~PaymentGateway() = default;
@@ -73,6 +111,10 @@ class PaymentGateway {
   virtual RefundAnswer refund(const RefundRequest& request) const = 0;
   /// The billing key as PortOne shows it now.
   virtual BillingKeyLookup lookUpBillingKey(const std::string& billing_key) const = 0;
+  /// One page of the store's payments PortOne shows PAID, paid in the query's range.
+  virtual PaymentPage listPaidPayments(const PaidPaymentsQuery& query) const = 0;
+  /// Asks PortOne to deliver the payment's latest webhook again, to its original URL.
+  virtual ResendAnswer resendWebhook(const std::string& payment_id) const = 0;
 };
 
 }  // namespace paymentd::core

@@ -81,6 +81,10 @@ Metrics::Metrics(const KnownLabels& known)
                       .Help("Payments no webhook finished, taken up by the reconciler, by reason "
                             "and outcome")
                       .Register(*registry_)),
+      payment_sweep_(prometheus::BuildCounter()
+                         .Name("paymentd_payment_sweep_total")
+                         .Help("Paid payments the payment sweep looked at, by what it did")
+                         .Register(*registry_)),
       outbox_pending_(prometheus::BuildGauge()
                           .Name("paymentd_outbox_pending")
                           .Help("Outbox items waiting to be carried out")
@@ -113,6 +117,8 @@ Metrics::Metrics(const KnownLabels& known)
           LabelValues::closed(plus(known.portone_error_types, {"ok", "transient", "error"}))),
       reconcile_reasons_(
           LabelValues::closed({"overdue_schedule", "unfinished_refund", "unsettled_webhook"})),
+      sweep_outcomes_(
+          LabelValues::closed({"known", "found", "resent", "unresolved", "resolved", "transient"})),
       reload_results_(LabelValues::closed({"applied", "restart_needed", "refused"})) {
   prometheus::BuildGauge()
       .Name("paymentd_build_info")
@@ -130,6 +136,9 @@ Metrics::Metrics(const KnownLabels& known)
 void Metrics::initialiseKnownSeries(const KnownLabels& known) {
   for (const char* result : {"applied", "restart_needed", "refused"}) {
     config_reloads_.Add({{"result", result}});
+  }
+  for (const char* outcome : {"known", "found", "resent", "unresolved", "resolved", "transient"}) {
+    payment_sweep_.Add({{"outcome", outcome}});
   }
   for (const char* reason : {"overdue_schedule", "unfinished_refund", "unsettled_webhook"}) {
     for (const std::string& outcome : known.outcomes) {
@@ -185,6 +194,10 @@ void Metrics::countRefund(const std::string& reason, const std::string& result) 
 void Metrics::countReconciled(const std::string& reason, const std::string& outcome) {
   reconciled_.Add({{"reason", reconcile_reasons_(reason)}, {"outcome", outcomes_(outcome)}})
       .Increment();
+}
+
+void Metrics::countPaymentSweep(const std::string& outcome) {
+  payment_sweep_.Add({{"outcome", sweep_outcomes_(outcome)}}).Increment();
 }
 
 void Metrics::countConfigReload(const std::string& result) {

@@ -63,6 +63,10 @@ class Metrics {
   /// One payment the reconciler took up: why (overdue_schedule, unfinished_refund)
   /// and how its run ended (the outcome a webhook would have got).
   void countReconciled(const std::string& reason, const std::string& outcome);
+  /// One payment the payment sweep looked at, by what it did: known (paymentd has it),
+  /// found (PAID with no record), resent, unresolved (left to an operator), resolved (its
+  /// record appeared after a resend), transient (PortOne could not be asked).
+  void countPaymentSweep(const std::string& outcome);
   /// One SIGHUP: applied (every change taken), restart_needed (the rest taken;
   /// some keys wait for a restart) or refused (nothing changed).
   void countConfigReload(const std::string& result);
@@ -82,6 +86,7 @@ class Metrics {
   prometheus::Family<prometheus::Histogram>& plugin_duration_;
   prometheus::Family<prometheus::Counter>& portone_calls_;
   prometheus::Family<prometheus::Counter>& reconciled_;
+  prometheus::Family<prometheus::Counter>& payment_sweep_;
   prometheus::Gauge& outbox_pending_;
   prometheus::Gauge& outbox_dead_;
   prometheus::Family<prometheus::Counter>& config_reloads_;
@@ -97,6 +102,7 @@ class Metrics {
   LabelValues endpoints_;
   LabelValues portone_outcomes_;
   LabelValues reconcile_reasons_;
+  LabelValues sweep_outcomes_;
   LabelValues reload_results_;
 };
 

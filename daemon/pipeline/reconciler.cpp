@@ -12,11 +12,13 @@ namespace paymentd::pipeline {
 
 Reconciler::Reconciler(const Clock& clock, storage::Database& database,
                        const PaymentService& service, ReconcilerOptions options,
-                       const PaymentService* v1_service)
+                       const PaymentSweep* sweep, const PaymentService* v1_service)
     : clock_(clock),
       database_(database),
       service_(service),
       v1_service_(v1_service),
+      sweep_(sweep),
+      sweep_due_((clock.now() + options.interval).time_since_epoch().count()),
       options_(std::make_shared<const ReconcilerOptions>(std::move(options))),
       loop_("paymentd.reconcile", options_.current()->interval, [this] {
         // A full batch of every kind suggests more are waiting: go again at once.
@@ -77,6 +79,14 @@ std::size_t Reconciler::runOnce() const {
   }
   // What began before `since` is no longer retried above: an operator is told, once.
   giveUpAbandonedWork(database_, clock_, since, options.batch_size, options.admin_channel);
+  const Timestamp now = clock_.now();
+  if (sweep_ && now.time_since_epoch().count() >= sweep_due_.load()) {
+    sweep_due_.store((now + options.interval).time_since_epoch().count());
+    SweepOptions sweep = options.sweep;
+    sweep.settle = options.grace;
+    sweep.admin_channel = options.admin_channel;
+    sweep_->runOnce(sweep);
+  }
   return taken;
 }
 

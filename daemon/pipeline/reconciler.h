@@ -14,11 +14,12 @@
 // database may all run it; the per-payment lock and the database's unique
 // guards keep a payment from being settled twice.
 //
-// Browser payments whose webhook never reached any daemon are not found here:
-// their claims (user, plan, type) are only in the webhook URL. See
-// docs/operators.md.
+// Browser payments whose webhook never reached any daemon have their claims
+// (user, plan, type) only in the webhook URL: the payment sweep, run last in
+// each pass, asks PortOne to deliver them again (pipeline/payment_sweep.h).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -27,6 +28,7 @@
 #include "clock/periodic_loop.h"
 #include "config/live.h"
 #include "pipeline/payment_service.h"
+#include "pipeline/payment_sweep.h"
 #include "storage/database.h"
 
 namespace paymentd::pipeline {
@@ -41,14 +43,18 @@ struct ReconcilerOptions {
   /// (pipeline/give_up.h).
   std::chrono::hours give_up_after{24 * 7};
   std::string admin_channel = "admin_slack";
+  /// Its `settle` and `admin_channel` are the reconciler's grace and admin channel.
+  SweepOptions sweep = {};
 };
 
 class Reconciler {
  public:
+  /// `sweep` may be null (no payment sweep); it must outlive the reconciler.
   /// `v1_service`: the service on PortOne V1's gateway (nullptr without `portone.v1`); a
   /// payment paymentd scheduled through V1 is re-read there, every other one through `service`.
   Reconciler(const Clock& clock, storage::Database& database, const PaymentService& service,
-             ReconcilerOptions options, const PaymentService* v1_service = nullptr);
+             ReconcilerOptions options, const PaymentSweep* sweep = nullptr,
+             const PaymentService* v1_service = nullptr);
   ~Reconciler();
   Reconciler(const Reconciler&) = delete;
   Reconciler& operator=(const Reconciler&) = delete;
@@ -71,7 +77,13 @@ class Reconciler {
   const Clock& clock_;
   storage::Database& database_;
   const PaymentService& service_;
-  const PaymentService* v1_service_;         // nullptr: no V1
+  const PaymentService* v1_service_;  // nullptr: no V1
+  const PaymentSweep* sweep_;
+  /// When the sweep next runs: one interval after the start, then at most once per
+  /// interval (a pass that goes again at once does not sweep again). A restarting
+  /// fleet does not list PortOne all at once, and a quick restart is not held up by
+  /// a PortOne call in flight.
+  mutable std::atomic<Clock::TimePoint::rep> sweep_due_;
   config::Live<ReconcilerOptions> options_;  // one snapshot per pass
   PeriodicLoop loop_;                        // last: stopped first, while the members it uses live
 };

@@ -61,6 +61,13 @@ Object chargeJson(const BillingKeyCharge& charge, const std::string& store_id) {
   return payment;
 }
 
+// A query parameter's value, as PortOne's SDKs encode a GET's or DELETE's body.
+std::string encodedQueryValue(const std::string& text) {
+  std::string encoded;
+  Poco::URI::encode(text, "!#$&'()*+,/:;=?@[]% \"{}", encoded);
+  return encoded;
+}
+
 CancellationStatus cancellationStatusFromName(const std::string& name) {
   if (name == "REQUESTED") return CancellationStatus::kRequested;
   if (name == "SUCCEEDED") return CancellationStatus::kSucceeded;
@@ -76,7 +83,8 @@ PortOneClient::PortOneClient(PortOneClientOptions options, const Clock& clock)
 const std::vector<std::string>& PortOneClient::endpointNames() {
   static const std::vector<std::string> kNames = {
       "get_payment",     "cancel_payment",          "pay_with_billing_key",
-      "get_billing_key", "create_payment_schedule", "revoke_payment_schedules"};
+      "get_billing_key", "create_payment_schedule", "revoke_payment_schedules",
+      "get_payments",    "resend_webhook"};
   return kNames;
 }
 
@@ -180,6 +188,29 @@ std::string PortOneClient::createPaymentSchedule(const PaymentScheduleRequest& r
   });
 }
 
+PaymentList PortOneClient::listPayments(const PaymentListRequest& request) const {
+  return observed("get_payments", [&] {
+    const std::string body = transport_.call(
+        {"GET",
+         "/payments?requestBody=" +
+             encodedQueryValue(jsonText(paymentListBody(request, options_.store_id))),
+         "", ""});
+    return paymentListFromJson(*parseObject(body));
+  });
+}
+
+void PortOneClient::resendWebhook(const std::string& payment_id) const {
+  observed("resend_webhook", [&] {
+    Object input;
+    input.set("storeId", options_.store_id);
+    const std::string body =
+        transport_.call({"POST", "/payments/" + encodePathSegment(payment_id) + "/resend-webhook",
+                         jsonText(input), ""});
+    requireObject(*parseObject(body), "webhook");
+    return true;
+  });
+}
+
 std::vector<std::string> PortOneClient::revokePaymentSchedules(
     const RevokeSchedulesRequest& request) const {
   return observed("revoke_payment_schedules", [&] {
@@ -192,10 +223,9 @@ std::vector<std::string> PortOneClient::revokePaymentSchedules(
       input.set("scheduleIds", ids);
     }
     // PortOne's DELETE takes its body as the URL-encoded query parameter requestBody.
-    std::string encoded;
-    Poco::URI::encode(jsonText(input), "!#$&'()*+,/:;=?@[]% \"{}", encoded);
     const std::string body = transport_.call(
-        {"DELETE", "/payment-schedules?requestBody=" + encoded, "", request.idempotency_key});
+        {"DELETE", "/payment-schedules?requestBody=" + encodedQueryValue(jsonText(input)), "",
+         request.idempotency_key});
     Object::Ptr root = parseObject(body);
     std::vector<std::string> revoked;
     if (auto ids = root->getArray("revokedScheduleIds")) {

@@ -18,6 +18,7 @@
 #include "portone/api_transport.h"
 #include "portone/observed_call.h"
 #include "portone/payment_json.h"
+#include "portone/payment_list_json.h"
 
 namespace paymentd::portone {
 
@@ -106,6 +107,12 @@ class PortOneClient {
   std::vector<std::string> revokePaymentSchedules(const RevokeSchedulesRequest& request) const;
   /// GET /billing-keys/{billingKey}. ApiError BILLING_KEY_NOT_FOUND when PortOne has none.
   BillingKeyInfo getBillingKey(const std::string& billing_key) const;
+
+  /// GET /payments with the request as `requestBody`: one page of the store's payments.
+  PaymentList listPayments(const PaymentListRequest& request) const;
+  /// POST /payments/{paymentId}/resend-webhook: the payment's latest webhook again, to the
+  /// URL it went to. MAX_WEBHOOK_RETRY_COUNT_REACHED once PortOne's resend limit is reached.
+  void resendWebhook(const std::string& payment_id) const;
 
   /// The endpoint names CallObserver receives, one per method above.
   static const std::vector<std::string>& endpointNames();

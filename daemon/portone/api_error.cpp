@@ -41,6 +41,8 @@ const std::vector<std::string>& documentedErrorTypes() {
       "PAYMENT_SCHEDULE_NOT_FOUND",
       "PAYMENT_SCHEDULE_ALREADY_REVOKED",
       "PAYMENT_SCHEDULE_ALREADY_PROCESSED",
+      "MAX_WEBHOOK_RETRY_COUNT_REACHED",
+      "WEBHOOK_NOT_FOUND",
   };
   return types;
 }

@@ -52,7 +52,8 @@ class ApiError : public ApiFailure {
   std::string pg_message_;
 };
 
-/// The error types PortOne documents for getPayment and cancelPayment (V2 OpenAPI 1.16),
+/// The error types PortOne documents for the calls paymentd makes (getPayment, cancelPayment,
+/// resendWebhook, ...; V2 OpenAPI 1.16),
 /// the closed set the metrics count by name.
 const std::vector<std::string>& documentedErrorTypes();
 

@@ -66,4 +66,20 @@ core::BillingKeyLookup V1Gateway::lookUpBillingKey(const std::string& /*billing_
   return lookup;
 }
 
+core::PaymentPage V1Gateway::listPaidPayments(const core::PaidPaymentsQuery& /*query*/) const {
+  core::PaymentPage page;
+  page.status = core::LookupStatus::kRefused;
+  page.error_type = kV1Unsupported;
+  page.detail = "paymentd does not list payments through V1";
+  return page;
+}
+
+core::ResendAnswer V1Gateway::resendWebhook(const std::string& /*payment_id*/) const {
+  core::ResendAnswer answer;
+  answer.status = core::ResendStatus::kRefused;
+  answer.error_type = kV1Unsupported;
+  answer.detail = "paymentd does not ask V1 to resend notices";
+  return answer;
+}
+
 }  // namespace paymentd::portone

@@ -22,6 +22,10 @@ class V1Gateway final : public core::PaymentGateway {
   core::RefundAnswer refund(const core::RefundRequest& request) const override;
   /// Not available through V1 yet: answers kRefused with kV1BillingKeyLookUpMissing.
   core::BillingKeyLookup lookUpBillingKey(const std::string& billing_key) const override;
+  /// V1 has no such list: answers kRefused with kV1Unsupported (the V2 gateway sweeps).
+  core::PaymentPage listPaidPayments(const core::PaidPaymentsQuery& query) const override;
+  /// V1 has no resend: answers kRefused with kV1Unsupported.
+  core::ResendAnswer resendWebhook(const std::string& payment_id) const override;
 
  private:
   bool alreadyCancelled(const std::string& merchant_uid) const;
@@ -31,5 +35,8 @@ class V1Gateway final : public core::PaymentGateway {
 
 /// The error type V1Gateway::lookUpBillingKey answers.
 inline constexpr const char* kV1BillingKeyLookUpMissing = "V1_BILLING_KEY_LOOKUP_UNSUPPORTED";
+
+/// The error type of what paymentd does not do through V1 (the payment sweep).
+inline constexpr const char* kV1Unsupported = "V1_UNSUPPORTED";
 
 }  // namespace paymentd::portone

@@ -83,4 +83,46 @@ core::BillingKeyLookup V2Gateway::lookUpBillingKey(const std::string& billing_ke
   return lookup;
 }
 
+core::PaymentPage V2Gateway::listPaidPayments(const core::PaidPaymentsQuery& query) const {
+  core::PaymentPage page;
+  try {
+    PaymentListRequest request;
+    request.from = query.from;
+    request.until = query.until;
+    request.page_number = query.page_number;
+    request.page_size = query.page_size;
+    const PaymentList list = client_.listPayments(request);
+    page.status = core::LookupStatus::kFound;
+    page.total_count = list.total_count;
+    for (const PaymentListItem& item : list.items) {
+      page.items.push_back({item.id, item.status, item.paid_at});
+    }
+  } catch (const TransientError& e) {
+    page.status = core::LookupStatus::kUnavailable;
+    page.detail = e.what();
+  } catch (const ApiError& e) {
+    page.status = core::LookupStatus::kRefused;
+    page.error_type = e.type();
+    page.detail = e.type() + ": " + e.apiMessage();
+  }
+  return page;
+}
+
+core::ResendAnswer V2Gateway::resendWebhook(const std::string& payment_id) const {
+  core::ResendAnswer answer;
+  try {
+    client_.resendWebhook(payment_id);
+    answer.status = core::ResendStatus::kResent;
+  } catch (const TransientError& e) {
+    answer.status = core::ResendStatus::kUnavailable;
+    answer.detail = e.what();
+  } catch (const ApiError& e) {
+    answer.status = e.type() == kResendLimitReached ? core::ResendStatus::kLimitReached
+                                                    : core::ResendStatus::kRefused;
+    answer.error_type = e.type();
+    answer.detail = e.type() + ": " + e.apiMessage();
+  }
+  return answer;
+}
+
 }  // namespace paymentd::portone

@@ -15,9 +15,15 @@ class V2Gateway final : public core::PaymentGateway {
   core::PaymentLookup lookUp(const std::string& payment_id) const override;
   core::RefundAnswer refund(const core::RefundRequest& request) const override;
   core::BillingKeyLookup lookUpBillingKey(const std::string& billing_key) const override;
+  core::PaymentPage listPaidPayments(const core::PaidPaymentsQuery& query) const override;
+  /// MAX_WEBHOOK_RETRY_COUNT_REACHED is kLimitReached; other refusals kRefused.
+  core::ResendAnswer resendWebhook(const std::string& payment_id) const override;
 
  private:
   const PortOneClient& client_;
 };
+
+/// PortOne's refusal of a resend once a payment's webhook was resent as often as it allows.
+inline constexpr const char* kResendLimitReached = "MAX_WEBHOOK_RETRY_COUNT_REACHED";
 
 }  // namespace paymentd::portone

@@ -272,6 +272,32 @@ const std::vector<Migration>& migrations() {
            "ALTER TABLE payment_schedules ADD COLUMN portone_version TEXT NOT NULL DEFAULT 'V2' "
            "CHECK (portone_version IN ('V1', 'V2'))",
        }},
+      {13,
+       "paid payments no webhook brought: the payment sweep",
+       {
+           // One row per payment PortOne showed PAID that paymentd had no record of.
+           R"(CREATE TABLE swept_payments (
+  payment_id TEXT PRIMARY KEY,
+  paid_at_us BIGINT,
+  first_seen_us BIGINT NOT NULL,
+  resends BIGINT NOT NULL DEFAULT 0,
+  last_resend_us BIGINT,
+  state TEXT NOT NULL CHECK (state IN ('PENDING', 'RESENT', 'UNRESOLVED', 'RESOLVED')),
+  detail TEXT NOT NULL DEFAULT '',
+  updated_at_us BIGINT NOT NULL))",
+           "CREATE INDEX swept_payments_by_state ON swept_payments (state, last_resend_us)",
+           // The sweep's place in PortOne's list, shared by every daemon: how far it has
+           // looked, the window a pass is paging through, and which daemon pages it.
+           R"(CREATE TABLE sweep_cursor (
+  name TEXT PRIMARY KEY,
+  swept_until_us BIGINT,
+  window_from_us BIGINT,
+  window_until_us BIGINT,
+  next_page BIGINT NOT NULL DEFAULT 0,
+  claimed_by TEXT,
+  lease_until_us BIGINT NOT NULL DEFAULT 0,
+  updated_at_us BIGINT NOT NULL))",
+       }},
   };
   return kMigrations;
 }

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "loaded_config.h"
@@ -260,6 +261,52 @@ TEST(Config, ReadsTheReconcilerSettingsAndRefusesAGraceTooShort) {
   ASSERT_EQ(short_grace.problems.size(), 1u);
   EXPECT_EQ(short_grace.problems[0].rfind(short_grace.path + ":9:12: reconcile.grace_s", 0), 0u)
       << short_grace.problems[0];
+}
+
+TEST(Config, ReadsThePaymentSweepAndReportsEachBadValueAtItsKey) {
+  testing::TempDir dir;
+  Loaded defaults = load(dir, kMinimal);
+  ASSERT_TRUE(defaults.config) << defaults.problems.front();
+  const SweepConfig& fallback = defaults.config->reconcile.sweep;
+  EXPECT_TRUE(fallback.enabled);
+  EXPECT_EQ(fallback.lookback_s, 86'400);
+  EXPECT_EQ(fallback.overlap_s, 300);
+  EXPECT_EQ(fallback.page_size, 100);
+  EXPECT_EQ(fallback.max_per_pass, 500);
+  EXPECT_EQ(fallback.max_resends, 3);
+
+  Loaded loaded =
+      load(dir, kMinimal +
+                    "reconcile:\n  sweep: {enabled: false, lookback_s: 3600, "
+                    "overlap_s: 60, page_size: 50, max_per_pass: 200, max_resends: 5}\n");
+  ASSERT_TRUE(loaded.config) << loaded.problems.front();
+  const SweepConfig& sweep = loaded.config->reconcile.sweep;
+  EXPECT_FALSE(sweep.enabled);
+  EXPECT_EQ(sweep.lookback_s, 3600);
+  EXPECT_EQ(sweep.overlap_s, 60);
+  EXPECT_EQ(sweep.page_size, 50);
+  EXPECT_EQ(sweep.max_per_pass, 200);
+  EXPECT_EQ(sweep.max_resends, 5);
+
+  Loaded bad = load(dir, kMinimal +
+                             "reconcile:\n"
+                             "  sweep:\n"
+                             "    enabled: maybe\n"
+                             "    page_size: 200\n"
+                             "    max_per_pass: 100\n"
+                             "    max_resends: 0\n"
+                             "    pages: 3\n");
+  EXPECT_FALSE(bad.config);
+  ASSERT_EQ(bad.problems.size(), 4u);
+  const auto at = [&](const std::string& where) {
+    return std::any_of(bad.problems.begin(), bad.problems.end(), [&](const std::string& problem) {
+      return problem.rfind(bad.path + ":" + where, 0) == 0;
+    });
+  };
+  EXPECT_TRUE(at("10:14: reconcile.sweep.enabled")) << bad.problems[0];
+  EXPECT_TRUE(at("12:19: reconcile.sweep.max_per_pass must be at least")) << bad.problems[1];
+  EXPECT_TRUE(at("13:18: reconcile.sweep.max_resends must be between")) << bad.problems[2];
+  EXPECT_TRUE(at("14:5: unknown key 'pages' in reconcile.sweep")) << bad.problems[3];
 }
 
 // A killed daemon's Redis locks must be free within 10 s: no longer lease is accepted.

@@ -293,6 +293,29 @@ async function sdkConformance() {
       assertSdkType("PaymentSchedule", schedule);
       assert(schedule.status === "SUCCEEDED", schedule.status);
     });
+
+    await check("getPayments pages the PAID payments of a range; resendWebhook until the limit", async () => {
+      for (const id of ["list-1", "list-2", "list-3"]) {
+        await control("/_sandbox/payments", { id, status: "PAID", noticeUrl: receiver.url });
+      }
+      const from = new Date(Date.now() - 3_600_000).toISOString();
+      const until = new Date(Date.now() + 3_600_000).toISOString();
+      const filter = { from, until, timestampType: "STATUS_CHANGED_AT", status: ["PAID"],
+        sortBy: "STATUS_CHANGED_AT", sortOrder: "ASC" };
+      const first = await client.getPayments({ page: { number: 0, size: 2 }, filter });
+      assertSdkType("GetPaymentsResponse", first);
+      assert(first.items.length === 2 && first.page.totalCount >= 3, JSON.stringify(first.page));
+      assert(first.items.every((p) => p.status === "PAID"), JSON.stringify(first.items.map((p) => p.status)));
+      const resent = await client.resendWebhook({ paymentId: "list-1" });
+      assertSdkType("ResendWebhookResponse", resent);
+      const hook = await receiver.next((w) => w.body.includes("list-1"));
+      const verified = await PortOneWebhook.verify(webhookSecret, hook.body, hook.headers);
+      assert(verified.type === "Transaction.Paid", JSON.stringify(verified));
+      await control("/_sandbox/resend-limit", { limit: 1 });
+      await expectError(client.resendWebhook({ paymentId: "list-1" }),
+        "MAX_WEBHOOK_RETRY_COUNT_REACHED", "MaxWebhookRetryCountReachedError");
+      await control("/_sandbox/resend-limit", { limit: -1 });
+    });
   } finally {
     child.kill("SIGTERM");
     receiver.server.close();

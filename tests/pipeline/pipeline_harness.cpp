@@ -160,9 +160,30 @@ std::size_t PipelineHarness::reconcileAt(Timestamp now, std::chrono::seconds gra
   pipeline::ReconcilerOptions options;
   options.grace = grace;
   options.renewal_payment_type = recurring_payment_type_;
-  return pipeline::Reconciler(clock, daemon_->database(), daemon_->service(), options,
+  return pipeline::Reconciler(clock, daemon_->database(), daemon_->service(), options, nullptr,
                               daemon_->v1Service())
       .runOnce();
+}
+
+std::size_t PipelineHarness::reconcileWithSweepAt(Timestamp now) {
+  const pipeline::ReconcilerOptions options = daemon_->reconcilerOptions();
+  ManualClock clock(now - options.interval);
+  const pipeline::PaymentSweep sweep(clock, daemon_->database(), daemon_->gateway(),
+                                     daemon_->metrics(), "harness");
+  pipeline::Reconciler reconciler(clock, daemon_->database(), daemon_->service(), options, &sweep,
+                                  daemon_->v1Service());
+  clock.set(now);
+  return reconciler.runOnce();
+}
+
+pipeline::SweepPass PipelineHarness::sweepAt(Timestamp now, pipeline::SweepOptions options,
+                                             storage::Database* database,
+                                             const std::string& holder) {
+  const ManualClock clock(now);
+  options.enabled = true;
+  return pipeline::PaymentSweep(clock, database ? *database : daemon_->database(),
+                                daemon_->gateway(), daemon_->metrics(), holder)
+      .runOnce(options);
 }
 
 void PipelineHarness::changePlanPrice(const std::string& plan_id, std::int64_t price) {

@@ -18,6 +18,7 @@
 #include "lock/payment_lock.h"
 #include "metrics/metrics.h"
 #include "outbox/outbox_worker.h"
+#include "pipeline/payment_sweep.h"
 #include "portone/api_client.h"
 #include "sandbox.h"
 #include "storage/test_database.h"
@@ -138,6 +139,8 @@ class PipelineHarness {
 
   storage::Database& database() { return daemon_->database(); }
   const std::string& databaseUrl() const { return test_database_.url(); }
+  /// Another handle on this harness's database, as a second daemon would open it.
+  std::shared_ptr<storage::Database> openDatabase() const { return test_database_.open(); }
   const sandbox::SandboxOptions& sandboxOptions() const { return sandbox_->options(); }
   std::string sandboxUrl() const { return sandbox_->baseUrl(); }
   lock::PaymentLock& lock() { return daemon_->lock(); }
@@ -160,6 +163,14 @@ class PipelineHarness {
   /// One reconciler pass as a daemon whose clock reads `now` would run it
   /// (the sandbox's clock runs ahead of the system's in recurring tests).
   std::size_t reconcileAt(Timestamp now, std::chrono::seconds grace = std::chrono::seconds(900));
+  /// One pass of the payment sweep (on, with `options`) as a daemon whose clock reads
+  /// `now` would run it, on `database` (default: this daemon's), under the name `holder`.
+  /// A reconciler on this daemon's options from its config (reconcile.*, its sweep
+  /// included) started one interval before `now`, whose pass runs at `now`.
+  std::size_t reconcileWithSweepAt(Timestamp now);
+  pipeline::SweepPass sweepAt(Timestamp now, pipeline::SweepOptions options,
+                              storage::Database* database = nullptr,
+                              const std::string& holder = "harness");
 
   // The sandbox's clock and cards.
   Timestamp sandboxNow() const;

@@ -392,6 +392,7 @@ void addControlRoutes(http::Router& router, SandboxContext& context) {
     c->state.idempotency.clear();
     c->state.v1 = {};
     c->state.clock_offset = std::chrono::seconds(0);
+    c->state.resend_limit = -1;
     return http::jsonResponse(200, "{}");
   });
 }

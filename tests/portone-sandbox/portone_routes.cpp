@@ -4,10 +4,12 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
+#include "payment_list.h"
 #include "portone/rfc3339.h"
 #include "portone_json.h"
 #include "request_gate.h"
 #include "sandbox_actions.h"
+#include "webhook_resend.h"
 
 namespace paymentd::sandbox {
 namespace {
@@ -243,6 +245,7 @@ HttpResponse postPayment(SandboxContext& context, const HttpRequest& request) {
   if (action == "cancel") return cancelPayment(context, id, *input);
   if (action == "billing-key") return payWithBillingKey(context, id, *input);
   if (action == "schedule") return createSchedule(context, id, *input);
+  if (action == "resend-webhook") return resendWebhook(context, id, *input);
   return error(404, "NOT_FOUND", "the sandbox does not know this PortOne path");
 }
 
@@ -324,6 +327,9 @@ HttpResponse revokeSchedules(SandboxContext& context, const HttpRequest& request
 void addPortOneRoutes(http::Router& router, SandboxContext& context) {
   router.add("GET", "/payments/*", gated(context, [&context](const HttpRequest& request) {
                return getPayment(context, request);
+             }));
+  router.add("GET", "/payments", gated(context, [&context](const HttpRequest& request) {
+               return listPayments(context, request);
              }));
   router.add("POST", "/payments/*", gated(context, [&context](const HttpRequest& request) {
                return postPayment(context, request);

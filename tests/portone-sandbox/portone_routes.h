@@ -1,5 +1,6 @@
 // portone-sandbox/portone_routes.h: the PortOne V2 API paths the sandbox answers:
-// GET /payments/{id}, POST /payments/{id}/cancel | /billing-key | /schedule,
+// GET /payments/{id}, GET /payments (payment_list.h), POST /payments/{id}/cancel |
+// /billing-key | /schedule | /resend-webhook (webhook_resend.h),
 // GET /payment-schedules/{id}, DELETE /payment-schedules.
 #pragma once
 

@@ -6,6 +6,7 @@
 #include "portone/webhook_signature.h"
 #include "portone_routes.h"
 #include "v1_routes.h"
+#include "webhook_resend.h"
 
 namespace paymentd::sandbox {
 namespace {
@@ -34,6 +35,7 @@ void Sandbox::start() {
   auto router = std::make_shared<http::Router>();
   addPortOneRoutes(*router, *context_);
   addControlRoutes(*router, *context_);
+  addResendControlRoutes(*router, *context_);
   addV1Routes(*router, *context_);
   addV1ControlRoutes(*router, *context_);
   http::HttpServerOptions server_options;

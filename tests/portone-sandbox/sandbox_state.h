@@ -58,6 +58,7 @@ struct SandboxPayment {
   std::string pg_message;
   std::string pg_tx_id;
   std::vector<SandboxCancellation> cancellations;
+  int webhook_resends = 0;  // POST /payments/{id}/resend-webhook calls PortOne took
 };
 
 struct SandboxSchedule {
@@ -160,6 +161,8 @@ struct SandboxState {
   std::map<std::string, IdempotentAnswer> idempotency;
   std::chrono::seconds clock_offset{0};  // the sandbox clock = real time + offset
   std::int64_t next_id = 1;
+  /// Resends PortOne takes per payment before MAX_WEBHOOK_RETRY_COUNT_REACHED; -1: no limit.
+  int resend_limit = -1;
   V1State v1;  // PortOne's V1 API (v1_routes.h)
 
   TimePoint now() const { return std::chrono::system_clock::now() + clock_offset; }

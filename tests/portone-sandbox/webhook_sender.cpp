@@ -63,6 +63,15 @@ void WebhookSender::setMode(const WebhookMode& mode) {
   mode_ = mode;
 }
 
+void WebhookSender::setUnreachable(const std::string& payment_id, bool unreachable) {
+  std::lock_guard lock(mutex_);
+  if (unreachable) {
+    unreachable_.insert(payment_id);
+  } else {
+    unreachable_.erase(payment_id);
+  }
+}
+
 WebhookMode WebhookSender::mode() const {
   std::lock_guard lock(mutex_);
   return mode_;
@@ -92,6 +101,7 @@ void WebhookSender::reset() {
   queue_.clear();
   held_.clear();
   records_.clear();
+  unreachable_.clear();
   mode_ = WebhookMode{};
 }
 
@@ -126,8 +136,9 @@ void WebhookSender::run() {
     }
     Delivery delivery = std::move(*next);
     queue_.erase(next);
+    const bool unreachable = unreachable_.count(delivery.payment_id) > 0;
     lock.unlock();
-    DeliveryRecord record = deliver(delivery);
+    DeliveryRecord record = unreachable ? unreachableRecord(delivery) : deliver(delivery);
     lock.lock();
     const bool failed = record.outcome != "delivered";
     records_.push_back(std::move(record));
@@ -137,6 +148,17 @@ void WebhookSender::run() {
       enqueueLocked(std::move(delivery));
     }
   }
+}
+
+DeliveryRecord WebhookSender::unreachableRecord(const Delivery& delivery) {
+  return {delivery.webhook_id,
+          delivery.payment_id,
+          delivery.type,
+          delivery.url,
+          delivery.attempt,
+          0,
+          "failed",
+          "unreachable (sandbox control)"};
 }
 
 DeliveryRecord WebhookSender::deliver(const Delivery& delivery) const {

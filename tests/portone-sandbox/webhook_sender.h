@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -49,6 +50,9 @@ class WebhookSender {
   void send(const std::string& webhook_id, const std::string& payment_id, const std::string& type,
             const std::string& body, const std::vector<std::string>& urls, bool sign = true);
   void setMode(const WebhookMode& mode);
+  /// While set, every delivery about `payment_id` (first sends, retries, resends) fails as
+  /// if its URL could not be reached, and is retried on PortOne's schedule.
+  void setUnreachable(const std::string& payment_id, bool unreachable);
   WebhookMode mode() const;
   /// Sends every held webhook now, in arrival order or reversed.
   int release(bool reverse);
@@ -71,6 +75,7 @@ class WebhookSender {
 
   void run();
   DeliveryRecord deliver(const Delivery& delivery) const;
+  static DeliveryRecord unreachableRecord(const Delivery& delivery);
   std::chrono::milliseconds retryDelay(int attempt) const;
   void enqueueLocked(Delivery delivery);
 
@@ -81,6 +86,7 @@ class WebhookSender {
   std::vector<Delivery> held_;
   std::vector<DeliveryRecord> records_;
   WebhookMode mode_;
+  std::set<std::string> unreachable_;  // payment ids
   std::uint64_t next_seq_ = 0;
   bool stopping_ = false;
   std::thread thread_;

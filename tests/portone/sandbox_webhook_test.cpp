@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "http/http_server.h"
+#include "portone/api_client.h"
 #include "portone/webhook_event.h"
 #include "portone/webhook_verifier.h"
 #include "sandbox_control.h"
@@ -172,6 +173,57 @@ TEST_F(SandboxWebhookTest, SendsDuplicatesDropsAndReorders) {
   ASSERT_EQ(received.size(), 4u);
   EXPECT_NE(received[2].body.find("Transaction.Paid"), std::string::npos);
   EXPECT_NE(received[3].body.find("Transaction.Ready"), std::string::npos);
+}
+
+TEST_F(SandboxWebhookTest, AResendPostsThePaymentsWebhookAgainSignedToItsUrl) {
+  // A payment PortOne shows PAID whose webhook never went out.
+  ASSERT_EQ(
+      sandbox_
+          .post("/_sandbox/payments", R"({"id":"p-8","status":"PAID","amount":1000,"noticeUrl":")" +
+                                          receiver_.url() + R"("})")
+          .status,
+      201);
+  PortOneClientOptions options;
+  options.store_id = sandbox_.options().store_id;
+  options.transport.api_base = sandbox_.baseUrl();
+  options.transport.api_secret = sandbox_.options().api_secret;
+  const PortOneClient client(options, SystemClock::instance());
+  client.resendWebhook("p-8");
+  const auto received = receiver_.waitFor(1);
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(verifier().verify(testing::webhookHeadersOf(received[0]), received[0].body),
+            WebhookVerdict::kValid);
+  const auto parsed =
+      WebhookEventParser(sandbox_.options().store_id, {WebhookEventType::kTransactionPaid})
+          .parse(received[0].body);
+  ASSERT_EQ(parsed.status, WebhookParse::Status::kAccepted) << parsed.problem;
+  EXPECT_EQ(parsed.event.payment_id, "p-8");
+}
+
+TEST_F(SandboxWebhookTest, AnUnreachablePaymentsWebhooksFailUntilItIsReachableAgain) {
+  ASSERT_EQ(sandbox_.post("/_sandbox/webhooks/unreachable", R"({"paymentId":"p-9"})").status, 200);
+  createPayment("p-9");
+  ASSERT_EQ(sandbox_.post("/_sandbox/payments/p-9/pay", "{}").status, 200);
+  // The first delivery and PortOne's five retries all fail; none reaches the receiver.
+  const auto deliveries = sandbox_.waitForDeliveries(6, milliseconds(10000));
+  ASSERT_EQ(deliveries->size(), 6u);
+  for (std::size_t i = 0; i < deliveries->size(); ++i) {
+    EXPECT_EQ(deliveries->getObject(static_cast<unsigned>(i))->getValue<std::string>("outcome"),
+              "failed");
+  }
+  EXPECT_TRUE(receiver_.waitFor(1, milliseconds(50)).empty());
+
+  ASSERT_EQ(
+      sandbox_.post("/_sandbox/webhooks/unreachable", R"({"paymentId":"p-9","unreachable":false})")
+          .status,
+      200);
+  ASSERT_EQ(
+      sandbox_.post("/_sandbox/payments/p-9/webhook", R"({"type":"Transaction.Paid"})").status,
+      200);
+  const auto received = receiver_.waitFor(1);
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(verifier().verify(testing::webhookHeadersOf(received[0]), received[0].body),
+            WebhookVerdict::kValid);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "portone/v2_gateway.h"
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/URI.h>
 #include <gtest/gtest.h>
 
 #include "clock/manual_clock.h"
@@ -156,6 +157,91 @@ TEST_F(V2GatewayTest, ARefundOfMoreThanIsLeftIsRefused) {
   EXPECT_FALSE(answer.transient);
   EXPECT_EQ(answer.error_type, "CANCEL_AMOUNT_EXCEEDS_CANCELLABLE_AMOUNT");
   EXPECT_EQ(client_.getPayment("p").amount.cancelled, 0);
+}
+
+// The listing's time range is PortOne's statusChangedAt: the sandbox's own clock.
+core::PaidPaymentsQuery aroundNow(std::int64_t page_number, std::int64_t page_size) {
+  const auto now = std::chrono::system_clock::now();
+  return {now - std::chrono::hours(1), now + std::chrono::hours(1), page_number, page_size};
+}
+
+TEST_F(V2GatewayTest, ListsOnlyThePaidPaymentsOfTheRangePageByPage) {
+  for (const char* id : {"p-a", "p-b", "p-c", "p-d", "p-e"}) {
+    ASSERT_EQ(
+        sandbox_
+            .post("/_sandbox/payments", std::string(R"({"id":")") + id + R"(","status":"PAID"})")
+            .status,
+        201);
+  }
+  ASSERT_EQ(sandbox_.post("/_sandbox/payments", R"({"id":"p-failed","status":"FAILED"})").status,
+            201);
+  ASSERT_EQ(sandbox_.post("/_sandbox/payments", R"({"id":"p-ready"})").status, 201);
+
+  std::vector<std::string> seen;
+  for (std::int64_t page_number = 0; page_number < 3; ++page_number) {
+    const core::PaymentPage page = gateway_.listPaidPayments(aroundNow(page_number, 2));
+    ASSERT_EQ(page.status, core::LookupStatus::kFound) << page.detail;
+    EXPECT_EQ(page.total_count, 5);
+    EXPECT_EQ(page.items.size(), page_number < 2 ? 2u : 1u);
+    for (const auto& item : page.items) {
+      EXPECT_EQ(item.status, "PAID");
+      EXPECT_TRUE(item.paid_at);
+      seen.push_back(item.id);
+    }
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"p-a", "p-b", "p-c", "p-d", "p-e"}));
+
+  // A range before the payments were paid holds none of them.
+  const auto now = std::chrono::system_clock::now();
+  const auto earlier =
+      gateway_.listPaidPayments({now - std::chrono::hours(2), now - std::chrono::hours(1), 0, 10});
+  EXPECT_EQ(earlier.status, core::LookupStatus::kFound);
+  EXPECT_EQ(earlier.total_count, 0);
+  EXPECT_TRUE(earlier.items.empty());
+
+  // The body goes as PortOne's SDKs send it: URL-encoded in requestBody.
+  const auto logged = sandbox_.requests("GET", "/payments");
+  ASSERT_EQ(logged->size(), 4u);
+  const std::string query = logged->getObject(0)->getValue<std::string>("query");
+  ASSERT_EQ(query.rfind("requestBody=", 0), 0u) << query;
+  std::string decoded;
+  Poco::URI::decode(query.substr(std::string("requestBody=").size()), decoded);
+  Poco::JSON::Parser parser;
+  const auto body = parser.parse(decoded).extract<Poco::JSON::Object::Ptr>();
+  const auto filter = body->getObject("filter");
+  EXPECT_EQ(filter->getValue<std::string>("storeId"), sandbox_.options().store_id);
+  EXPECT_EQ(filter->getValue<std::string>("timestampType"), "STATUS_CHANGED_AT");
+  ASSERT_EQ(filter->getArray("status")->size(), 1u);
+  EXPECT_EQ(filter->getArray("status")->getElement<std::string>(0), "PAID");
+  EXPECT_EQ(body->getObject("page")->getValue<int>("size"), 2);
+}
+
+TEST_F(V2GatewayTest, AResendIsTakenUntilPortOnesLimitThenRefusedAsTheLimit) {
+  ASSERT_EQ(sandbox_
+                .post("/_sandbox/payments",
+                      R"({"id":"p-r","status":"PAID","noticeUrl":"http://127.0.0.1:9/w"})")
+                .status,
+            201);
+  ASSERT_EQ(sandbox_.post("/_sandbox/resend-limit", R"({"limit":1})").status, 200);
+  const core::ResendAnswer first = gateway_.resendWebhook("p-r");
+  EXPECT_EQ(first.status, core::ResendStatus::kResent) << first.detail;
+  const core::ResendAnswer second = gateway_.resendWebhook("p-r");
+  EXPECT_EQ(second.status, core::ResendStatus::kLimitReached);
+  EXPECT_EQ(second.error_type, "MAX_WEBHOOK_RETRY_COUNT_REACHED");
+
+  const auto logged = sandbox_.requests("POST", "/payments/p-r/resend-webhook");
+  ASSERT_EQ(logged->size(), 2u);  // a refused resend is not retried
+  EXPECT_EQ(loggedBody(logged, 0)->getValue<std::string>("storeId"), sandbox_.options().store_id);
+
+  const auto unknown = gateway_.resendWebhook("p-none");
+  EXPECT_EQ(unknown.status, core::ResendStatus::kRefused);
+  EXPECT_EQ(unknown.error_type, "PAYMENT_NOT_FOUND");
+}
+
+TEST_F(V2GatewayTest, PortOneDownIsUnavailableForTheListAndTheResend) {
+  sandbox_.stop();
+  EXPECT_EQ(gateway_.listPaidPayments(aroundNow(0, 10)).status, core::LookupStatus::kUnavailable);
+  EXPECT_EQ(gateway_.resendWebhook("p").status, core::ResendStatus::kUnavailable);
 }
 
 }  // namespace
