@@ -4,6 +4,7 @@
 
 #include <ostream>
 
+#include "cli/database_errors.h"
 #include "cli/exit_codes.h"
 #include "cli/whole_number.h"
 #include "storage/coupon_book.h"
@@ -46,20 +47,18 @@ int issueCoupon(const config::Config& config, const CouponIssueArgs& args, std::
     return kExitFailed;
   }
   const std::string id = args.id ? *args.id : randomCouponId();
-  try {
+  const int issued = answeringDatabaseErrors(err, [&] {
     auto database = storage::Database::open(config.storage, storage::databaseOptions(config));
     storage::migrate(*database);
-    storage::issueCoupon(*database, {id, *args.user, *discount, std::nullopt});
-  } catch (const storage::Duplicate&) {
-    err << "paymentd: coupon " << id << " already exists\n";
-    return kExitFailed;
-  } catch (const storage::Transient& e) {
-    err << "paymentd: database unavailable: " << e.what() << "\n";
-    return kExitUnavailable;
-  } catch (const std::exception& e) {
-    err << "paymentd: " << e.what() << "\n";
-    return kExitFailed;
-  }
+    try {
+      storage::issueCoupon(*database, {id, *args.user, *discount, std::nullopt});
+    } catch (const storage::Duplicate&) {
+      err << "paymentd: coupon " << id << " already exists\n";
+      return kExitFailed;
+    }
+    return kExitOk;
+  });
+  if (issued != kExitOk) return issued;
   out << id << "\n";
   return kExitOk;
 }

@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "cli/database_errors.h"
 #include "cli/exit_codes.h"
 #include "cli/whole_number.h"
 #include "clock/clock.h"
@@ -113,17 +114,13 @@ int importSubscription(const config::Config& config, const ImportArgs& args, std
     return kExitFailed;
   }
   Imported imported;
-  try {
+  const int done = answeringDatabaseErrors(err, [&] {
     auto database = storage::Database::open(config.storage, storage::databaseOptions(config));
     storage::migrate(*database);
     imported = importInTransaction(*database, args, *portone::parseRfc3339(*args.period_end));
-  } catch (const storage::Transient& e) {
-    err << "paymentd: database unavailable: " << e.what() << "\n";
-    return kExitUnavailable;
-  } catch (const std::exception& e) {
-    err << "paymentd: " << e.what() << "\n";
-    return kExitFailed;
-  }
+    return kExitOk;
+  });
+  if (done != kExitOk) return done;
   out << imported.id << "\n";
   return kExitOk;
 }

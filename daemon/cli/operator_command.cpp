@@ -8,6 +8,7 @@
 #include <map>
 #include <ostream>
 
+#include "cli/database_errors.h"
 #include "cli/exit_codes.h"
 #include "cli/whole_number.h"
 #include "clock/clock.h"
@@ -104,7 +105,7 @@ int runOperatorCommand(const config::Config& config, const std::vector<std::stri
       "cli-" + Poco::UUIDGenerator::defaultGenerator().createRandom().toString());
 
   lifecycle::OperatorReply reply;
-  try {
+  const int done = answeringDatabaseErrors(err, [&] {
     auto database = storage::Database::open(config.storage, storage::databaseOptions(config));
     storage::migrate(*database);
     const portone::PortOneClient client(portone::PortOneClient::optionsFromConfig(config.portone),
@@ -114,13 +115,9 @@ int runOperatorCommand(const config::Config& config, const std::vector<std::stri
     const lifecycle::OperatorService operators(
         lifecycle::LifecycleParts{*database, SystemClock::instance(), gateway}, *lock, kLockTtl);
     reply = operators.handle(call);
-  } catch (const storage::Transient& e) {
-    err << "paymentd: database unavailable: " << e.what() << "\n";
-    return kExitUnavailable;
-  } catch (const std::exception& e) {
-    err << "paymentd: " << e.what() << "\n";
-    return kExitFailed;
-  }
+    return kExitOk;
+  });
+  if (done != kExitOk) return done;
   if (reply.status == 200) {
     out << reply.body << "\n";
     return kExitOk;

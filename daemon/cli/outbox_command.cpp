@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "cli/database_errors.h"
 #include "cli/exit_codes.h"
 #include "cli/whole_number.h"
 #include "recurring/failure_policy.h"
@@ -44,7 +45,7 @@ int runOutboxCommand(const config::Config& config, const std::vector<std::string
     }
     id = *number;
   }
-  try {
+  return answeringDatabaseErrors(err, [&] {
     if (list) {
       // Looking never writes: no file is created, no schema migrated.
       auto database = storage::openExistingDatabase(config);
@@ -60,16 +61,7 @@ int runOutboxCommand(const config::Config& config, const std::vector<std::string
     }
     out << "outbox item " << id << " is pending again, due now\n";
     return kExitOk;
-  } catch (const storage::NoDatabase& e) {
-    err << "paymentd: " << e.what() << "\n";
-    return kExitNoDatabase;
-  } catch (const storage::Transient& e) {
-    err << "paymentd: database unavailable: " << e.what() << "\n";
-    return kExitUnavailable;
-  } catch (const std::exception& e) {
-    err << "paymentd: " << e.what() << "\n";
-    return kExitFailed;
-  }
+  });
 }
 
 }  // namespace paymentd::cli

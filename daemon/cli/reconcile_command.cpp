@@ -5,6 +5,7 @@
 
 #include <ostream>
 
+#include "cli/database_errors.h"
 #include "cli/exit_codes.h"
 #include "portone/rfc3339.h"
 #include "recurring/failure_policy.h"
@@ -52,7 +53,7 @@ int runReconcileCommand(const config::Config& config, const std::vector<std::str
     err << "paymentd: usage: reconcile report [--json]\n";
     return kExitUsage;
   }
-  try {
+  return answeringDatabaseErrors(err, [&] {
     auto database = storage::openExistingDatabase(config);
     const auto rows = storage::unresolvedSweptPayments(*database);
     if (json) {
@@ -61,16 +62,7 @@ int runReconcileCommand(const config::Config& config, const std::vector<std::str
       printText(rows, out);
     }
     return kExitOk;
-  } catch (const storage::NoDatabase& e) {
-    err << "paymentd: " << e.what() << "\n";
-    return kExitNoDatabase;
-  } catch (const storage::Transient& e) {
-    err << "paymentd: database unavailable: " << e.what() << "\n";
-    return kExitUnavailable;
-  } catch (const std::exception& e) {
-    err << "paymentd: " << e.what() << "\n";
-    return kExitFailed;
-  }
+  });
 }
 
 }  // namespace paymentd::cli

@@ -4,6 +4,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "cli/database_errors.h"
 #include "cli/exit_codes.h"
 #include "lifecycle/payment_story.h"
 #include "portone/rfc3339.h"
@@ -56,19 +57,15 @@ void printText(const lifecycle::PaymentStory& story, std::ostream& out) {
 int tracePayment(const config::Config& config, const std::string& payment_id, bool json,
                  std::ostream& out, std::ostream& err) {
   std::optional<lifecycle::PaymentStory> story;
-  try {
-    auto database = storage::openExistingDatabase(config);  // never creates or migrates
-    story = lifecycle::readPaymentStory(*database, payment_id);
-  } catch (const storage::NoDatabase& e) {
-    err << "paymentd: " << e.what() << "\n";
-    return kExitNoDatabase;
-  } catch (const storage::Transient& e) {
-    err << "paymentd: database unavailable: " << e.what() << "\n";
-    return kExitUnavailable;
-  } catch (const std::exception& e) {
-    err << "paymentd: cannot read the trace: " << e.what() << "\n";
-    return kExitFailed;
-  }
+  const int read = answeringDatabaseErrors(
+      err,
+      [&] {
+        auto database = storage::openExistingDatabase(config);  // never creates or migrates
+        story = lifecycle::readPaymentStory(*database, payment_id);
+        return kExitOk;
+      },
+      "cannot read the trace: ");
+  if (read != kExitOk) return read;
   if (!story) {
     err << "paymentd: nothing is recorded for payment " << payment_id << "\n";
     return kExitFailed;
