@@ -159,6 +159,15 @@ const std::vector<Key>& keys() {
       key(
           "http.threads", Takes::kRestart, [](auto& c) -> auto& { return c.http.threads; }),
       key(
+          "http.max_connections", Takes::kRestart,
+          [](auto& c) -> auto& { return c.http.max_connections; }),
+      key(
+          "http.header_timeout_ms", Takes::kRestart,
+          [](auto& c) -> auto& { return c.http.header_timeout_ms; }),
+      key(
+          "http.body_timeout_ms", Takes::kRestart,
+          [](auto& c) -> auto& { return c.http.body_timeout_ms; }),
+      key(
           "http.max_body_bytes", Takes::kRestart,
           [](auto& c) -> auto& { return c.http.max_body_bytes; }),
       key(

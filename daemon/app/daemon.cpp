@@ -157,6 +157,9 @@ Daemon::Daemon(DaemonInputs inputs)
     admin.host = config_.admin.host;
     admin.port = config_.admin.port;
     admin.threads = 4;  // people and back-office tools, not PortOne
+    admin.max_connections = 64;
+    admin.header_timeout = std::chrono::milliseconds(config_.http.header_timeout_ms);
+    admin.body_timeout = std::chrono::milliseconds(config_.http.body_timeout_ms);
     admin.max_body_bytes = 16 * 1024;
     admin_server_ = std::make_unique<http::HttpServer>(admin, admin_router_);
   }
@@ -188,6 +191,9 @@ Daemon::Daemon(DaemonInputs inputs)
   options.threads = config_.http.threads;
   options.max_body_bytes = config_.http.max_body_bytes;
   options.keep_alive_timeout = std::chrono::seconds(config_.http.keep_alive_timeout_s);
+  options.max_connections = static_cast<std::size_t>(config_.http.max_connections);
+  options.header_timeout = std::chrono::milliseconds(config_.http.header_timeout_ms);
+  options.body_timeout = std::chrono::milliseconds(config_.http.body_timeout_ms);
   server_ = std::make_unique<http::HttpServer>(options, router_);
 
   const std::string worker_id = inputs.worker_id.empty() ? defaultWorkerId() : inputs.worker_id;

@@ -61,6 +61,15 @@ void readHttp(MapReader& root, HttpConfig& http) {
     }
   }
   if (auto v = map.integer("threads", false, 1, 4096)) http.threads = static_cast<int>(*v);
+  if (auto v = map.integer("max_connections", false, 1, 1'000'000)) {
+    http.max_connections = static_cast<int>(*v);
+  }
+  if (auto v = map.integer("header_timeout_ms", false, 100, 600'000)) {
+    http.header_timeout_ms = static_cast<int>(*v);
+  }
+  if (auto v = map.integer("body_timeout_ms", false, 100, 600'000)) {
+    http.body_timeout_ms = static_cast<int>(*v);
+  }
   if (auto v = map.integer("max_body_bytes", false, 1024, 64 * 1024 * 1024))
     http.max_body_bytes = *v;
   if (auto v = map.integer("keep_alive_timeout_s", false, 1, 3600)) {

@@ -17,10 +17,13 @@ namespace paymentd::config {
 struct HttpConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
-  int threads = 16;  // also the most connections served at once (one thread each)
+  int threads = 16;            // requests handled at once
+  int max_connections = 1024;  // open at once; more are refused with 503
   std::int64_t max_body_bytes = 64 * 1024;
   int keep_alive_timeout_s = 5;
-  int drain_timeout_s = 30;  // how long SIGTERM waits for requests in flight
+  int header_timeout_ms = 10'000;  // the whole header, from the connection or its first byte
+  int body_timeout_ms = 30'000;    // the whole body, from the end of the header
+  int drain_timeout_s = 30;        // how long SIGTERM waits for requests in flight
 };
 
 struct PortOneConfig {

@@ -22,9 +22,9 @@ bool isToken(std::string_view name) {
   });
 }
 
-std::vector<std::string> valuesOf(const Poco::Net::HTTPRequest& request, const std::string& name) {
+std::vector<std::string> valuesOf(const HeaderFields& fields, const std::string& name) {
   std::vector<std::string> values;
-  for (const auto& [field, value] : request) {
+  for (const auto& [field, value] : fields) {
     if (Poco::icompare(field, name) == 0) values.push_back(Poco::trim(value));
   }
   return values;
@@ -54,14 +54,14 @@ std::optional<std::string> contentLengthProblem(const std::vector<std::string>& 
 
 }  // namespace
 
-std::optional<std::string> framingProblem(const Poco::Net::HTTPRequest& request) {
-  for (const auto& [name, value] : request) {
+std::optional<std::string> framingProblem(const HeaderFields& fields, bool http_1_0) {
+  for (const auto& [name, value] : fields) {
     if (!isToken(name)) return "a header field name is not a token";
   }
-  const auto lengths = valuesOf(request, kContentLength);
-  const auto encodings = valuesOf(request, kTransferEncoding);
+  const auto lengths = valuesOf(fields, kContentLength);
+  const auto encodings = valuesOf(fields, kTransferEncoding);
   if (!encodings.empty()) {
-    if (request.getVersion() == Poco::Net::HTTPMessage::HTTP_1_0) {
+    if (http_1_0) {
       return "Transfer-Encoding in an HTTP/1.0 request";
     }
     if (!lengths.empty()) return "both Transfer-Encoding and Content-Length";
@@ -72,10 +72,6 @@ std::optional<std::string> framingProblem(const Poco::Net::HTTPRequest& request)
     return std::nullopt;
   }
   return contentLengthProblem(lengths);
-}
-
-bool hasBody(const Poco::Net::HTTPRequest& request) {
-  return request.has(kContentLength) || request.has(kTransferEncoding);
 }
 
 }  // namespace paymentd::http

@@ -1,163 +1,189 @@
 #include "http/http_server.h"
 
-#include <Poco/Exception.h>
 #include <Poco/Logger.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerRequestImpl.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/TCPServer.h>
-#include <Poco/String.h>
+#include <Poco/Net/NetException.h>
 
-#include <istream>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <future>
+#include <optional>
 #include <thread>
+#include <vector>
 
-#include "http/framing.h"
-#include "http/request_target.h"
+#include "http/http_session.h"
 
 namespace paymentd::http {
 namespace {
 
-// Reads at most `limit` + 1 bytes, so an over-long chunked body is detected
-// without being buffered whole.
-bool readBody(std::istream& in, std::int64_t limit, std::string& body) {
-  char buffer[8192];
-  while (in) {
-    in.read(buffer, sizeof buffer);
-    body.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (static_cast<std::int64_t>(body.size()) > limit) return false;
+using boost::asio::ip::tcp;
+
+constexpr int kBacklog = 512;
+constexpr std::chrono::seconds kRefusalLogInterval{10};
+const std::string kTooManyConnections =
+    R"({"error":{"code":"TOO_MANY_CONNECTIONS","message":"too many connections open; retry"}})";
+
+tcp::endpoint endpointOf(boost::asio::io_context& io, const std::string& host, std::uint16_t port) {
+  boost::system::error_code error;
+  const auto address = boost::asio::ip::make_address(host, error);
+  if (!error) return {address, port};
+  tcp::resolver resolver(io);
+  const auto found = resolver.resolve(host, std::to_string(port), error);
+  if (error || found.empty()) {
+    throw Poco::Net::NetException("cannot resolve " + host + ": " + error.message());
   }
-  return true;
+  return found.begin()->endpoint();
 }
 
-class DispatchHandler : public Poco::Net::HTTPRequestHandler {
- public:
-  DispatchHandler(const Router& router, std::int64_t max_body_bytes,
-                  const std::atomic<bool>& shutting_down)
-      : router_(router), max_body_bytes_(max_body_bytes), shutting_down_(shutting_down) {}
-
-  void handleRequest(Poco::Net::HTTPServerRequest& request,
-                     Poco::Net::HTTPServerResponse& response) override {
-    HttpResponse reply;
-    bool body_complete = true;
-    try {
-      reply = handle(request, body_complete);
-    } catch (const std::exception& e) {
-      Poco::Logger::get("http").error(std::string("unhandled error in ") + request.getURI() + ": " +
-                                      e.what());
-      reply = errorResponse(500, "INTERNAL_ERROR", "internal error");
-    }
-    if (reply.drop_connection) {
-      response.setKeepAlive(false);
-      static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket().shutdown();
-      return;
-    }
-    // An unread body would be parsed as the next request; a draining server
-    // tells keep-alive clients to go.
-    if (!body_complete || shutting_down_.load()) response.setKeepAlive(false);
-    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
-    response.setContentType(reply.content_type);
-    for (const auto& [name, value] : reply.headers) response.set(name, value);
-    response.sendBuffer(reply.body.data(), reply.body.size());
-  }
-
- private:
-  HttpResponse handle(Poco::Net::HTTPServerRequest& request, bool& body_complete) {
-    if (request.hasContentLength() && request.getContentLength64() > max_body_bytes_) {
-      body_complete = false;
-      return errorResponse(413, "PAYLOAD_TOO_LARGE",
-                           "body over " + std::to_string(max_body_bytes_) + " bytes");
-    }
-    HttpRequest in;
-    if (!parseRequestTarget(request.getURI(), in)) {
-      body_complete = false;
-      return errorResponse(400, "BAD_REQUEST", "malformed request target");
-    }
-    if (hasBody(request) && !readBody(request.stream(), max_body_bytes_, in.body)) {
-      body_complete = false;
-      return errorResponse(413, "PAYLOAD_TOO_LARGE",
-                           "body over " + std::to_string(max_body_bytes_) + " bytes");
-    }
-    in.method = request.getMethod();
-    in.remote_address = request.clientAddress().toString();
-    for (const auto& [name, value] : request) in.headers.emplace(Poco::toLower(name), value);
-    return router_.dispatch(in);
-  }
-
-  const Router& router_;
-  std::int64_t max_body_bytes_;
-  const std::atomic<bool>& shutting_down_;
-};
-
-class DispatchFactory : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  DispatchFactory(std::shared_ptr<const Router> router, std::int64_t max_body_bytes,
-                  const std::atomic<bool>& shutting_down)
-      : router_(std::move(router)),
-        max_body_bytes_(max_body_bytes),
-        shutting_down_(shutting_down) {}
-
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest&) override {
-    return new DispatchHandler(*router_, max_body_bytes_, shutting_down_);
-  }
-
- private:
-  std::shared_ptr<const Router> router_;
-  std::int64_t max_body_bytes_;
-  const std::atomic<bool>& shutting_down_;
-};
+// Over the bound: answered at once and closed, without reading (the socket's buffer takes
+// the few bytes; a client that cannot take them gets nothing, as it would from a full queue).
+void refuseConnection(tcp::socket socket) {
+  const std::string answer =
+      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+      "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+      std::to_string(kTooManyConnections.size()) + "\r\n\r\n" + kTooManyConnections;
+  boost::system::error_code ignored;
+  socket.non_blocking(true, ignored);
+  socket.write_some(boost::asio::buffer(answer), ignored);
+  socket.shutdown(tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
+}
 
 }  // namespace
 
+struct HttpServer::Impl {
+  Impl(HttpServerOptions opts, std::shared_ptr<const Router> r)
+      : options(std::move(opts)),
+        router(std::move(r)),
+        handlers(static_cast<std::size_t>(options.threads)),
+        context(options, *router, handlers) {}
+
+  void accept() {
+    acceptor.async_accept([this](const boost::system::error_code& error, tcp::socket socket) {
+      if (error) {
+        if (!acceptor.is_open()) return;  // shut down
+        Poco::Logger::get("http").warning("cannot accept a connection: " + error.message());
+        return accept();
+      }
+      if (context.open() >= options.max_connections) {
+        logRefusal();
+        refuseConnection(std::move(socket));
+      } else {
+        std::make_shared<HttpSession>(std::move(socket), context)->start();
+      }
+      accept();
+    });
+  }
+
+  void logRefusal() {
+    ++refused;
+    const auto now = std::chrono::steady_clock::now();
+    if (last_refusal_log && now - *last_refusal_log < kRefusalLogInterval) return;
+    last_refusal_log = now;
+    Poco::Logger::get("http").warning(
+        "refusing connections: " + std::to_string(options.max_connections) +
+        " open (http.max_connections); " + std::to_string(refused) + " refused so far");
+  }
+
+  // Runs `work` on each live session on the I/O thread and waits for it.
+  template <typename Action>
+  void forEachSession(Action action) {
+    std::promise<void> done;
+    boost::asio::post(io, [&] {
+      std::vector<std::shared_ptr<HttpSession>> live;
+      {
+        std::lock_guard<std::mutex> lock(context.mutex);
+        for (const auto& weak : context.sessions) {
+          if (auto session = weak.lock()) live.push_back(std::move(session));
+        }
+      }
+      for (const auto& session : live) action(*session);
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+
+  HttpServerOptions options;
+  std::shared_ptr<const Router> router;
+  boost::asio::thread_pool handlers;
+  SessionContext context;  // outlives `io`: sessions still queued there deregister on destruction
+  boost::asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
+  std::thread io_thread;
+  std::uint16_t port = 0;
+  bool started = false;
+  bool stopped = false;
+  std::uint64_t refused = 0;  // I/O thread only
+  std::optional<std::chrono::steady_clock::time_point> last_refusal_log;
+};
+
 HttpServer::HttpServer(HttpServerOptions options, std::shared_ptr<const Router> router)
-    : options_(std::move(options)),
-      router_(std::move(router)),
-      pool_("http", 2, options_.threads + 1) {}  // +1: Poco's acceptor thread
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(router))) {}
 
 HttpServer::~HttpServer() {
-  if (server_ && !shutting_down_.load()) shutdown(std::chrono::milliseconds(0));
+  if (impl_->started && !impl_->stopped) shutdown(std::chrono::milliseconds(0));
 }
 
 void HttpServer::start() {
-  socket_.bind(Poco::Net::SocketAddress(options_.host, options_.port), /*reuseAddress=*/true,
-               /*reusePort=*/false);
-  socket_.listen(128);
-  // One owner: a raw pointer handed to two Ptrs would be freed twice.
-  Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(options_.threads);
-  params->setMaxQueued(256);
-  params->setKeepAlive(true);
-  params->setKeepAliveTimeout(Poco::Timespan(options_.keep_alive_timeout.count(), 0));
-  params->setTimeout(Poco::Timespan(30, 0));
-  Poco::Net::HTTPRequestHandlerFactory::Ptr handlers =
-      new DispatchFactory(router_, options_.max_body_bytes, shutting_down_);
-  server_ = std::make_unique<Poco::Net::TCPServer>(
-      new HttpConnectionFactory(params, handlers, stop_), pool_, socket_, params);
-  server_->start();
+  Impl& s = *impl_;
+  try {
+    const tcp::endpoint endpoint = endpointOf(s.io, s.options.host, s.options.port);
+    s.acceptor.open(endpoint.protocol());
+    s.acceptor.set_option(tcp::acceptor::reuse_address(true));
+    s.acceptor.bind(endpoint);
+    s.acceptor.listen(kBacklog);
+    s.port = s.acceptor.local_endpoint().port();
+  } catch (const boost::system::system_error& e) {
+    boost::system::error_code ignored;
+    s.acceptor.close(ignored);
+    throw Poco::Net::NetException(e.code().message());
+  }
+  s.work.emplace(s.io.get_executor());
+  s.accept();
+  s.io_thread = std::thread([&s] { s.io.run(); });
+  s.started = true;
 }
 
 std::uint16_t HttpServer::port() const {
-  return server_ ? server_->port() : 0;
+  return impl_->port;
+}
+
+std::size_t HttpServer::openConnections() const {
+  return impl_->context.open();
+}
+
+bool HttpServer::shuttingDown() const {
+  return impl_->context.shutting_down.load();
 }
 
 bool HttpServer::shutdown(std::chrono::milliseconds drain) {
-  if (!server_) return true;
-  shutting_down_.store(true);
-  server_->stop();  // stops the acceptor; connections being served go on
-  socket_.close();  // new connections are refused instead of queued forever
+  Impl& s = *impl_;
+  if (!s.started || s.stopped) return true;
+  s.stopped = true;
+  s.context.shutting_down.store(true);
+  s.forEachSession([](HttpSession& session) { session.closeIfIdle(); });
+  {
+    std::promise<void> closed;
+    boost::asio::post(s.io, [&] {
+      boost::system::error_code ignored;
+      s.acceptor.close(ignored);  // new connections are refused, not queued
+      closed.set_value();
+    });
+    closed.get_future().wait();
+  }
   const auto deadline = std::chrono::steady_clock::now() + drain;
-  while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline) {
+  while (s.context.open() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  const bool drained = server_->currentConnections() == 0;
-  server_->stop();
-  const bool abort_current = true;
-  stop_->notify(this, abort_current);  // what Poco's HTTPServer::stopAll does
-  pool_.joinAll();
+  const bool drained = s.context.open() == 0;
+  s.forEachSession([](HttpSession& session) { session.close(); });
+  s.handlers.join();  // handlers still running finish; their answers are dropped
+  s.work.reset();
+  s.io.stop();
+  s.io_thread.join();
   return drained;
 }
 
