@@ -114,7 +114,7 @@ PipelineHarness::PipelineHarness(storage::Backend backend, HarnessOptions harnes
   config.storage = test_database_.url();
   config.lock = harness_options.lock_url;
   config.http.port = 0;
-  config.http.threads = 8;
+  config.http.threads = kHttpThreads;
   config.portone.api_base = sandbox_->baseUrl();
   config.portone.store_id = options.store_id;
   config.portone.api_secret_file = writeFile("portone-api-secret", options.api_secret);

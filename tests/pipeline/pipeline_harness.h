@@ -73,6 +73,8 @@ Poco::JSON::Object paidPayment(const std::string& id, std::int64_t amount,
 
 class PipelineHarness {
  public:
+  static constexpr int kHttpThreads = 8;  // the daemon's http.threads
+
   explicit PipelineHarness(storage::Backend backend, const std::string& lock_url = "local");
   PipelineHarness(storage::Backend backend, HarnessOptions options);
   ~PipelineHarness();
