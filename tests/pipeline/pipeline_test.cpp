@@ -666,7 +666,7 @@ TYPED_TEST(PipelineTest, RefusesAnOversizeBodyBeforeAnyWork) {
   for (int n; (n = socket.receiveBytes(buffer, sizeof buffer)) > 0;) {
     response.append(buffer, static_cast<std::size_t>(n));
   }
-  EXPECT_EQ(response.rfind("HTTP/1.1 413 Request Entity Too Large\r\n", 0), 0u) << response;
+  EXPECT_EQ(response.rfind("HTTP/1.1 413 ", 0), 0u) << response;  // the reason phrase is free text
   EXPECT_EQ(h.portoneRequests("GET", "/payments/pay-19"), 0);
   EXPECT_EQ(h.count("SELECT COUNT(*) FROM payment_events"), 0);
 }
