@@ -7,7 +7,7 @@
 #   bench/check/run.sh [--connections=64] [--duration=10] [--rounds=3] [--threads=72] [--pool=16]
 #
 # paymentd runs on PostgreSQL + Redis as in bench/webhook (bench/common.sh) with
-# http.threads=--threads (one thread per connection: at least the connections)
+# http.threads=--threads (handler threads; connections no longer need one each)
 # and storage_pool_size=--pool. wrk and nginx are Debian packages, installed if
 # missing (apt-get, as root). Needs a built tree (build/bin/...); BUILD=dir overrides.
 set -euo pipefail

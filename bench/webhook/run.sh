@@ -36,7 +36,7 @@ chmod 755 "$RUN"
 trap 'stop_all; log "logs kept in $RUN"' EXIT
 
 start_servers
-# One thread per connection (STACK.md section 5): the load's connections plus the health checks.
+# Handler threads: the load's connections plus the health checks (the figures were measured so).
 start_paymentd $((concurrency + 8)) "$concurrency"
 
 sleep 2
