@@ -87,22 +87,28 @@ struct HttpServer::Impl {
         " open (http.max_connections); " + std::to_string(refused) + " refused so far");
   }
 
-  // Runs `work` on each live session on the I/O thread and waits for it.
-  template <typename Action>
-  void forEachSession(Action action) {
+  // Runs `task` on the I/O thread, which owns the acceptor and the sessions, and waits.
+  template <typename Task>
+  void onIoThread(Task task) {
     std::promise<void> done;
     boost::asio::post(io, [&] {
-      std::vector<std::shared_ptr<HttpSession>> live;
-      {
-        std::lock_guard<std::mutex> lock(context.mutex);
-        for (const auto& weak : context.sessions) {
-          if (auto session = weak.lock()) live.push_back(std::move(session));
-        }
-      }
-      for (const auto& session : live) action(*session);
+      task();
       done.set_value();
     });
     done.get_future().wait();
+  }
+
+  // On the I/O thread: `action` on each live session.
+  template <typename Action>
+  void forEachSession(Action action) {
+    std::vector<std::shared_ptr<HttpSession>> live;
+    {
+      std::lock_guard<std::mutex> lock(context.mutex);
+      for (const auto& weak : context.sessions) {
+        if (auto session = weak.lock()) live.push_back(std::move(session));
+      }
+    }
+    for (const auto& session : live) action(*session);
   }
 
   HttpServerOptions options;
@@ -164,22 +170,17 @@ bool HttpServer::shutdown(std::chrono::milliseconds drain) {
   if (!s.started || s.stopped) return true;
   s.stopped = true;
   s.context.shutting_down.store(true);
-  s.forEachSession([](HttpSession& session) { session.closeIfIdle(); });
-  {
-    std::promise<void> closed;
-    boost::asio::post(s.io, [&] {
-      boost::system::error_code ignored;
-      s.acceptor.close(ignored);  // new connections are refused, not queued
-      closed.set_value();
-    });
-    closed.get_future().wait();
-  }
+  s.onIoThread([&s] {
+    boost::system::error_code ignored;
+    s.acceptor.close(ignored);  // new connections are refused, not queued
+    s.forEachSession([](HttpSession& session) { session.closeIfIdle(); });
+  });
   const auto deadline = std::chrono::steady_clock::now() + drain;
   while (s.context.open() > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   const bool drained = s.context.open() == 0;
-  s.forEachSession([](HttpSession& session) { session.close(); });
+  s.onIoThread([&s] { s.forEachSession([](HttpSession& session) { session.close(); }); });
   s.handlers.join();  // handlers still running finish; their answers are dropped
   s.work.reset();
   s.io.stop();

@@ -52,14 +52,7 @@ TYPED_TEST(SlowClientsTest, AWebhookIsAnsweredBesideFourTimesHttpThreadsStalledC
     if (!part.empty()) stalled.back().sendBytes(part.data(), static_cast<int>(part.size()));
   }
 
-  Poco::JSON::Object payment;
-  payment.set("id", "pay-slow");
-  payment.set("status", "PAID");
-  payment.set("amount", 59000);
-  payment.set("method", "card");
-  payment.set("billingKey", "billing-key-pay-slow");
-  payment.set("customerId", "42");
-  h.createPayment(payment);
+  h.createPayment(testing::paidPayment("pay-slow", 59000, "billing-key-pay-slow"));
   const HttpAnswer answer =
       h.sendWebhook("Transaction.Paid", "pay-slow",
                     "user_id=42&subscribe_id=monthly-4&payment_type=FIRST_BILLING");
